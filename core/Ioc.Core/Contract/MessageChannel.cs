@@ -1,0 +1,8 @@
+namespace Ioc.Core.Contract;
+
+public enum MessageChannel
+{
+    Telemetry,
+    Event,
+    Status,
+}
