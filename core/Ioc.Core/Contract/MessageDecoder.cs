@@ -205,7 +205,13 @@ public sealed class MessageDecoder
             }
         }
 
-        if (tags.Count >= _options.MaxTags + 3)
+        var payloadTags = 0;
+        foreach (var tag in tags)
+        {
+            payloadTags += TagNames.IsReserved(tag.Key) ? 0 : 1;
+        }
+
+        if (payloadTags >= _options.MaxTags)
         {
             throw new RejectException(RejectReason.TooManyTags, $"more than {_options.MaxTags} tags");
         }

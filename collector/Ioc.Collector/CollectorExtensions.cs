@@ -1,0 +1,70 @@
+using System.Text.Json;
+using Ioc.Collector.Configuration;
+using Ioc.Collector.Diagnostics;
+using Ioc.Collector.Mqtt;
+using Ioc.Collector.Pipeline;
+using Ioc.Collector.Spool;
+using Ioc.Core.Storage;
+using Ioc.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace Ioc.Collector;
+
+public static class CollectorExtensions
+{
+    private static readonly JsonSerializerOptions HealthJson = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+
+    /// <summary>
+    /// Registers the collector: MQTT ingress → decode and validate → batch → store or spool → acknowledge,
+    /// with the spool replayer, retention and a periodic stats line. Stages stop in reverse order, so the
+    /// ingress stops first and everything received is stored before the process exits.
+    /// </summary>
+    public static IHostApplicationBuilder AddCollector(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        var configuration = builder.Configuration;
+        services.AddValidatedOptions<MqttOptions>(configuration, MqttOptions.SectionName, o => o.Validate());
+        services.AddValidatedOptions<CollectorOptions>(configuration, CollectorOptions.SectionName, o => o.Validate());
+        services.AddIocStorage(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<CollectorMetrics>();
+        services.AddSingleton<IngestQueue>();
+        services.AddSingleton<BatchQueue>();
+        services.AddSingleton<DiskSpool>();
+        services.AddSingleton<StoreAvailability>();
+        services.AddSingleton<CollectorStatus>();
+        services.AddSingleton<MqttIngressService>();
+
+        services.AddHostedService<StorageWriterService>();
+        services.AddHostedService<BatchingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
+        services.AddHostedService<SpoolReplayService>();
+        services.AddHostedService<StatsReporterService>();
+        if (configuration.GetValue(StorageOptions.SectionName + ":Provider", StorageProvider.Sqlite) == StorageProvider.Sqlite)
+        {
+            services.AddHostedService<SqliteRetentionService>();
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// <c>GET /healthz</c>: 200 when healthy or degraded (store down but spooling, or some connections down),
+    /// 503 when no broker connection is up. Left open for orchestrators; it shows counters, no data.
+    /// </summary>
+    public static IEndpointRouteBuilder MapCollectorEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/healthz", (CollectorStatus status) =>
+        {
+            var snapshot = status.Snapshot();
+            return Results.Json(snapshot, HealthJson, statusCode: snapshot.Status == "Unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,57 @@
+namespace Ioc.Collector.Configuration;
+
+/// <summary>Section <c>Ioc:Collector</c>: the pipeline's bounds.</summary>
+public sealed class CollectorOptions
+{
+    public const string SectionName = "Ioc:Collector";
+
+    /// <summary>Messages received but not yet batched; when full the MQTT handler waits (backpressure to the broker).</summary>
+    public int QueueCapacity { get; set; } = 50_000;
+
+    /// <summary>A batch is written when it holds this many messages…</summary>
+    public int BatchSize { get; set; } = 5_000;
+
+    /// <summary>…or when its oldest message has waited this long.</summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Folder of the disk spool that holds batches while the store is down.</summary>
+    public string SpoolPath { get; set; } = "data/spool";
+
+    public long SpoolMaxBytes { get; set; } = 1L << 30;
+
+    /// <summary>Pause between replay attempts while the store is still down (doubles up to 10× this).</summary>
+    public TimeSpan ReplayRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<string> Validate()
+    {
+        if (QueueCapacity is < 100 or > 10_000_000)
+        {
+            yield return $"{SectionName}:QueueCapacity must be 100–10000000 (was {QueueCapacity}).";
+        }
+
+        if (BatchSize is < 1 or > 100_000)
+        {
+            yield return $"{SectionName}:BatchSize must be 1–100000 (was {BatchSize}).";
+        }
+
+        if (BatchInterval < TimeSpan.FromMilliseconds(1) || BatchInterval > TimeSpan.FromSeconds(10))
+        {
+            yield return $"{SectionName}:BatchInterval must be between 1 ms and 10 s (was {BatchInterval}).";
+        }
+
+        if (string.IsNullOrWhiteSpace(SpoolPath))
+        {
+            yield return $"{SectionName}:SpoolPath must name a folder.";
+        }
+
+        if (SpoolMaxBytes < 1 << 20)
+        {
+            yield return $"{SectionName}:SpoolMaxBytes must be at least 1 MiB (was {SpoolMaxBytes}).";
+        }
+
+        if (ReplayRetryDelay <= TimeSpan.Zero)
+        {
+            yield return $"{SectionName}:ReplayRetryDelay must be positive.";
+        }
+    }
+}

@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using Ioc.Collector.Diagnostics;
+using Ioc.Collector.Spool;
+using Ioc.Core.Contract;
+using Ioc.Core.Model;
+using Ioc.Core.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Collector.Pipeline;
+
+/// <summary>
+/// Makes each batch durable — in the store, or in the disk spool while the store is down — records its dead
+/// letters, and only then acknowledges its messages to the broker. A crash before the acknowledgements means
+/// the broker redelivers, and the idempotent store absorbs the repeat.
+/// </summary>
+public sealed partial class StorageWriterService(
+    BatchQueue batches,
+    ITelemetryStore store,
+    IDeadLetterStore deadLetters,
+    DiskSpool spool,
+    StoreAvailability availability,
+    CollectorMetrics metrics,
+    TimeProvider time,
+    ILogger<StorageWriterService> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryPause = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await InitializeStoresAsync(stoppingToken);
+
+        // Read until the batcher completes the queue, even after stop is requested: what was received gets stored.
+        await foreach (var batch in batches.Reader.ReadAllAsync(CancellationToken.None))
+        {
+            try
+            {
+                await PersistAsync(batch);
+                await StoreDeadLettersAsync(batch.DeadLetters);
+                await AcknowledgeAsync(batch);
+            }
+            catch (Exception ex)
+            {
+                // Unacknowledged messages come back from the broker; keep the loop alive for the rest.
+                Log.BatchFailed(logger, batch.MessageCount, ex);
+            }
+        }
+    }
+
+    private async Task InitializeStoresAsync(CancellationToken stoppingToken)
+    {
+        await deadLetters.InitializeAsync(stoppingToken);
+        try
+        {
+            await store.InitializeAsync(stoppingToken);
+            Log.StoreReady(logger, store.Name);
+        }
+        catch (StoreUnavailableException ex)
+        {
+            availability.MarkDown(ex.Message, time.GetUtcNow());
+            Log.StoreDownAtStart(logger, store.Name, ex.Message);
+        }
+    }
+
+    private async Task PersistAsync(Batch batch)
+    {
+        if (batch.Points.Count == 0)
+        {
+            return;
+        }
+
+        if (!availability.IsDown)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                await store.WriteAsync(batch.Points, CancellationToken.None);
+                metrics.PointsWritten(batch.Points.Count, Stopwatch.GetElapsedTime(started));
+                return;
+            }
+            catch (StoreUnavailableException ex)
+            {
+                availability.MarkDown(ex.Message, time.GetUtcNow());
+                Log.StoreDown(logger, store.Name, ex.Message);
+            }
+            catch (StoreRejectedException ex)
+            {
+                Log.BatchRefused(logger, batch.Points.Count, ex.Message);
+                await PersistOneByOneAsync(batch);
+                return;
+            }
+        }
+
+        await SpoolAsync(batch.Points);
+    }
+
+    /// <summary>The store refused something in the batch: find which messages, dead-letter them, keep the rest.</summary>
+    private async Task PersistOneByOneAsync(Batch batch)
+    {
+        for (var i = 0; i < batch.Accepted.Count; i++)
+        {
+            var (message, start, count) = batch.Accepted[i];
+            var points = batch.Points.GetRange(start, count);
+            try
+            {
+                await store.WriteAsync(points, CancellationToken.None);
+                metrics.PointsWritten(count, TimeSpan.Zero);
+            }
+            catch (StoreRejectedException ex)
+            {
+                metrics.MessageRejected(RejectReason.StoreRejected);
+                batch.DeadLetters.Add(DeadLetter.Create(message.ReceivedAt, message.Topic, RejectReason.StoreRejected.Name(), ex.Message, message.Payload));
+            }
+            catch (StoreUnavailableException ex)
+            {
+                availability.MarkDown(ex.Message, time.GetUtcNow());
+                var rest = batch.Accepted.Skip(i).SelectMany(a => batch.Points.GetRange(a.Start, a.Count)).ToList();
+                await SpoolAsync(rest);
+                return;
+            }
+        }
+    }
+
+    private async Task SpoolAsync(IReadOnlyList<Point> points)
+    {
+        while (!await spool.TryAppendAsync(points, CancellationToken.None))
+        {
+            // The spool is full: hold the batch (and so the broker's messages) until the store or the spool has room.
+            Log.SpoolFull(logger, spool.PendingBytes);
+            await Task.Delay(RetryPause, time);
+        }
+
+        metrics.PointsSpooled(points.Count);
+    }
+
+    private async Task StoreDeadLettersAsync(List<DeadLetter> letters)
+    {
+        while (letters.Count > 0)
+        {
+            try
+            {
+                await deadLetters.AddAsync(letters, CancellationToken.None);
+                return;
+            }
+            catch (Exception ex)
+            {
+                Log.DeadLettersFailed(logger, letters.Count, ex);
+                await Task.Delay(RetryPause, time);
+            }
+        }
+    }
+
+    private async Task AcknowledgeAsync(Batch batch)
+    {
+        foreach (var message in batch.Messages)
+        {
+            if (message.Acknowledge is null)
+            {
+                continue;
+            }
+
+            try
+            {
+                await message.Acknowledge(CancellationToken.None);
+            }
+            catch (Exception)
+            {
+                // The connection dropped: the broker will redeliver and the store absorbs the repeat.
+                metrics.AcknowledgeFailed();
+            }
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Information, Message = "Store {Store} ready")]
+        public static partial void StoreReady(ILogger logger, string store);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Store {Store} unavailable at start ({Error}); batches go to the disk spool until it answers")]
+        public static partial void StoreDownAtStart(ILogger logger, string store, string error);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Store {Store} unavailable ({Error}); batches go to the disk spool until it answers")]
+        public static partial void StoreDown(ILogger logger, string store, string error);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Store refused a batch of {Points} points ({Error}); retrying message by message")]
+        public static partial void BatchRefused(ILogger logger, int points, string error);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Disk spool full ({Bytes} bytes); holding the batch and the broker's messages")]
+        public static partial void SpoolFull(ILogger logger, long bytes);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Count} dead letters; retrying")]
+        public static partial void DeadLettersFailed(ILogger logger, int count, Exception exception);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} messages failed; its messages stay unacknowledged and will be redelivered")]
+        public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+    }
+}

@@ -1,0 +1,45 @@
+using System.Net;
+using Ioc.Core.Contract;
+using Ioc.Core.Storage;
+using Ioc.Core.Storage.InfluxDb;
+using Ioc.Core.Storage.Sqlite;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ioc.ServiceDefaults;
+
+public static class StorageRegistration
+{
+    /// <summary>
+    /// Registers the telemetry store chosen by <c>Ioc:Storage:Provider</c>, the operational SQLite database and the
+    /// dead-letter store, and the contract decoder, all validated at start-up.
+    /// </summary>
+    public static IServiceCollection AddIocStorage(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.SectionName, o => o.Validate());
+        services.AddValidatedOptions<ContractOptions>(configuration, ContractOptions.SectionName, o => o.Validate());
+        services.AddSingleton(sp => new MessageDecoder(sp.GetRequiredService<IOptions<ContractOptions>>().Value));
+        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite));
+        services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
+        services.AddSingleton<SqliteTelemetryStore>();
+        services.AddSingleton<ITelemetryStore>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
+            if (options.Provider == StorageProvider.Sqlite)
+            {
+                return sp.GetRequiredService<SqliteTelemetryStore>();
+            }
+
+            var handler = new SocketsHttpHandler
+            {
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                AutomaticDecompression = DecompressionMethods.All,
+                MaxConnectionsPerServer = 8,
+            };
+            return new InfluxDbStore(new HttpClient(handler), options.InfluxDB, sp.GetRequiredService<ILogger<InfluxDbStore>>());
+        });
+        return services;
+    }
+}

@@ -1,0 +1,33 @@
+using Ioc.AllInOne.Broker;
+using Ioc.Collector.Configuration;
+using Ioc.Core.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Ioc.AllInOne;
+
+/// <summary>Tells the person who ran the command what started and where to go.</summary>
+internal static class StartupBanner
+{
+    public static void Print(WebApplication app)
+    {
+        var broker = app.Services.GetRequiredService<IOptions<EmbeddedBrokerOptions>>().Value;
+        var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var url = addresses.FirstOrDefault() ?? "(no HTTP endpoint)";
+        var store = storage.Provider == StorageProvider.Sqlite
+            ? $"SQLite at {Path.GetFullPath(storage.Sqlite.Path)}"
+            : $"InfluxDB at {storage.InfluxDB.Url} (database {storage.InfluxDB.Database})";
+        Console.WriteLine();
+        Console.WriteLine("  Ioc all-in-one is running");
+        Console.WriteLine($"    MQTT broker : {(broker.Enabled ? $"embedded, mqtt://{broker.BindAddress}:{broker.Port}" : $"external, mqtt://{mqtt.Host}:{mqtt.Port}")}");
+        Console.WriteLine($"    Collector   : {mqtt.Connections} connection(s), topic {mqtt.SubscriptionFilter}");
+        Console.WriteLine($"    Storage     : {store}");
+        Console.WriteLine($"    Health      : {url.TrimEnd('/')}/healthz");
+        Console.WriteLine($"    Open        : {url}");
+        Console.WriteLine("  Press Ctrl+C to stop.");
+        Console.WriteLine();
+    }
+}
