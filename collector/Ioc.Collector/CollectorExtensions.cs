@@ -38,6 +38,7 @@ public static class CollectorExtensions
         services.AddSingleton<BatchQueue>();
         services.AddSingleton<DiskSpool>();
         services.AddSingleton<StoreAvailability>();
+        services.AddSingleton<PipelineDrain>();
         services.AddSingleton<CollectorStatus>();
         services.AddSingleton<MqttIngressService>();
 

@@ -18,6 +18,7 @@ namespace Ioc.Collector.Mqtt;
 /// </summary>
 public sealed partial class MqttIngressService(
     IngestQueue ingest,
+    PipelineDrain drain,
     CollectorMetrics metrics,
     IOptions<MqttOptions> options,
     TimeProvider time,
@@ -26,6 +27,7 @@ public sealed partial class MqttIngressService(
     private readonly MqttOptions _options = options.Value;
     private readonly List<IMqttClient> _clients = [];
     private int _connected;
+    private volatile bool _stopping;
 
     /// <summary>Connections currently up.</summary>
     public int ConnectedCount => Volatile.Read(ref _connected);
@@ -41,6 +43,12 @@ public sealed partial class MqttIngressService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Stop intake, let the pipeline store and acknowledge what it holds, then leave. Anything that arrives
+        // meanwhile stays unacknowledged in our persistent session and comes back after the restart.
+        _stopping = true;
+        ingest.Writer.TryComplete();
+        await Task.WhenAny(drain.Drained, Task.Delay(Timeout.Infinite, cancellationToken));
+        Log.Drained(logger, drain.Drained.IsCompleted);
         await base.StopAsync(cancellationToken);
         foreach (var client in _clients)
         {
@@ -59,7 +67,6 @@ public sealed partial class MqttIngressService(
             }
         }
 
-        ingest.Writer.TryComplete();
     }
 
     public override void Dispose()
@@ -153,6 +160,11 @@ public sealed partial class MqttIngressService(
         }
 
         e.AutoAcknowledge = false;
+        if (_stopping)
+        {
+            return;
+        }
+
         metrics.MessageReceived();
         var message = new InboundMessage(topic, e.ApplicationMessage.Payload.ToArray(), time.GetUtcNow(), e.AcknowledgeAsync);
         if (ingest.Writer.TryWrite(message))
@@ -185,6 +197,9 @@ public sealed partial class MqttIngressService(
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT connection {Index} to {Host}:{Port} failed ({Error}); retrying in {Delay}")]
         public static partial void ConnectFailed(ILogger logger, int index, string host, int port, string error, TimeSpan delay);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "Collector stopping: pipeline drained before disconnect: {Drained}")]
+        public static partial void Drained(ILogger logger, bool drained);
 
         [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT disconnect failed: {Error}")]
         public static partial void DisconnectFailed(ILogger logger, string error);

@@ -33,7 +33,7 @@ public sealed partial class BatchingService(
         await Task.Yield();
         var reader = ingest.Reader;
         var batch = new Batch();
-        using var timer = new CancellationTokenSource();
+        var timer = new CancellationTokenSource();
         var open = true;
         while (open)
         {
@@ -63,7 +63,9 @@ public sealed partial class BatchingService(
 
             if (!timer.TryReset())
             {
-                break;
+                // A source that has fired cannot be reset; the next wait needs a fresh one.
+                timer.Dispose();
+                timer = new CancellationTokenSource();
             }
 
             timer.CancelAfter(remaining);
@@ -88,6 +90,7 @@ public sealed partial class BatchingService(
             await FlushAsync(batch);
         }
 
+        timer.Dispose();
         batches.Writer.TryComplete();
         Log.Drained(logger);
     }

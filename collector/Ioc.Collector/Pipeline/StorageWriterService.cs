@@ -20,6 +20,7 @@ public sealed partial class StorageWriterService(
     IDeadLetterStore deadLetters,
     DiskSpool spool,
     StoreAvailability availability,
+    PipelineDrain drain,
     CollectorMetrics metrics,
     TimeProvider time,
     ILogger<StorageWriterService> logger) : BackgroundService
@@ -45,6 +46,8 @@ public sealed partial class StorageWriterService(
                 Log.BatchFailed(logger, batch.MessageCount, ex);
             }
         }
+
+        drain.MarkDrained();
     }
 
     private async Task InitializeStoresAsync(CancellationToken stoppingToken)

@@ -184,11 +184,11 @@ public sealed partial class InfluxDbStore : ITelemetryStore
     /// <summary>Runs one InfluxQL statement and returns the JSON answer; throws on transport and statement errors.</summary>
     public async Task<JsonDocument> QueryRawAsync(string influxQl, HttpMethod method, CancellationToken cancellationToken)
     {
-        var uri = new Uri($"{_options.Url.TrimEnd('/')}/query?db={Uri.EscapeDataString(_options.Database)}&epoch=ns");
-        using var request = new HttpRequestMessage(method, uri)
-        {
-            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("q", influxQl)]),
-        };
+        var baseUri = $"{_options.Url.TrimEnd('/')}/query?db={Uri.EscapeDataString(_options.Database)}&epoch=ns";
+        // InfluxDB reads q from the URL on GET (reads) and from the form body on POST (statements that change things).
+        using var request = method == HttpMethod.Get
+            ? new HttpRequestMessage(method, new Uri($"{baseUri}&q={Uri.EscapeDataString(influxQl)}"))
+            : new HttpRequestMessage(method, new Uri(baseUri)) { Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("q", influxQl)]) };
         Authorize(request);
         HttpResponseMessage response;
         try

@@ -1,0 +1,74 @@
+namespace Ioc.IntegrationTests.Infrastructure;
+
+/// <summary>A real Mosquitto broker on a free loopback port, with persistence in a temp folder.</summary>
+public sealed class MosquittoBroker : IAsyncDisposable
+{
+    public const string Executable = "/usr/sbin/mosquitto";
+    private readonly string _folder;
+    private ServerProcess? _process;
+
+    private MosquittoBroker(string folder, int port)
+    {
+        _folder = folder;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string Folder => _folder;
+
+    public static async Task<MosquittoBroker> StartAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("ioc-mosquitto-").FullName;
+        var port = FreePort.Next();
+        // Queues sized for drain tests: a persistent session keeps everything published while its collector is away.
+        await File.WriteAllTextAsync(Path.Combine(folder, "mosquitto.conf"), $"""
+            listener {port} 127.0.0.1
+            allow_anonymous true
+            persistence true
+            persistence_location {folder}/
+            log_dest stderr
+            log_type error
+            log_type warning
+            max_queued_messages 2000000
+            max_inflight_messages 0
+            max_keepalive 120
+            user root
+            """);
+        var broker = new MosquittoBroker(folder, port);
+        await broker.RestartAsync();
+        return broker;
+    }
+
+    /// <summary>Starts (again) on the same port and folder, keeping what was persisted.</summary>
+    public async Task RestartAsync()
+    {
+        _process = await ServerProcess.StartAsync("Mosquitto", Executable, $"-c {_folder}/mosquitto.conf", Port, TimeSpan.FromSeconds(15));
+    }
+
+    public async Task StopAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        TryDelete(_folder);
+    }
+
+    internal static void TryDelete(string folder)
+    {
+        try
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
