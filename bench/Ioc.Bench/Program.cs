@@ -1,1 +1,3 @@
-Console.WriteLine("not yet");
+using Ioc.Bench;
+
+return await BenchCommand.RunAsync(args);

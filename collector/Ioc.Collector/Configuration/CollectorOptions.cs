@@ -14,6 +14,9 @@ public sealed class CollectorOptions
     /// <summary>…or when its oldest message has waited this long.</summary>
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Batches written at once: while one waits on the store, the next is already on its way.</summary>
+    public int WriteConcurrency { get; set; } = 2;
+
     /// <summary>Folder of the disk spool that holds batches while the store is down.</summary>
     public string SpoolPath { get; set; } = "data/spool";
 
@@ -37,6 +40,11 @@ public sealed class CollectorOptions
         if (BatchInterval < TimeSpan.FromMilliseconds(1) || BatchInterval > TimeSpan.FromSeconds(10))
         {
             yield return $"{SectionName}:BatchInterval must be between 1 ms and 10 s (was {BatchInterval}).";
+        }
+
+        if (WriteConcurrency is < 1 or > 16)
+        {
+            yield return $"{SectionName}:WriteConcurrency must be 1–16 (was {WriteConcurrency}).";
         }
 
         if (string.IsNullOrWhiteSpace(SpoolPath))

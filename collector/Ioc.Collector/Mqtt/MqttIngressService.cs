@@ -94,7 +94,11 @@ public sealed partial class MqttIngressService(
             if (e.ClientWasConnected)
             {
                 Interlocked.Decrement(ref _connected);
-                Log.Disconnected(logger, index, e.Reason.ToString(), e.Exception?.Message);
+                if (!_stopping)
+                {
+                    Log.Disconnected(logger, index, e.Reason.ToString(), e.Exception?.Message);
+                }
+
                 disconnected.Release();
             }
 

@@ -8,7 +8,7 @@ public sealed class BatchQueue
     private readonly Channel<Batch> _channel = Channel.CreateBounded<Batch>(new BoundedChannelOptions(4)
     {
         FullMode = BoundedChannelFullMode.Wait,
-        SingleReader = true,
+        SingleReader = false,
         SingleWriter = true,
     });
 

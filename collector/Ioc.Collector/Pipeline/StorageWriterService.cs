@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Spool;
 using Ioc.Core.Contract;
@@ -6,6 +7,7 @@ using Ioc.Core.Model;
 using Ioc.Core.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ioc.Collector.Pipeline;
 
@@ -22,6 +24,7 @@ public sealed partial class StorageWriterService(
     StoreAvailability availability,
     PipelineDrain drain,
     CollectorMetrics metrics,
+    IOptions<CollectorOptions> options,
     TimeProvider time,
     ILogger<StorageWriterService> logger) : BackgroundService
 {
@@ -30,7 +33,12 @@ public sealed partial class StorageWriterService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await InitializeStoresAsync(stoppingToken);
+        await Task.WhenAll(Enumerable.Range(0, options.Value.WriteConcurrency).Select(_ => WriteLoopAsync()));
+        drain.MarkDrained();
+    }
 
+    private async Task WriteLoopAsync()
+    {
         // Read until the batcher completes the queue, even after stop is requested: what was received gets stored.
         await foreach (var batch in batches.Reader.ReadAllAsync(CancellationToken.None))
         {
@@ -46,8 +54,6 @@ public sealed partial class StorageWriterService(
                 Log.BatchFailed(logger, batch.MessageCount, ex);
             }
         }
-
-        drain.MarkDrained();
     }
 
     private async Task InitializeStoresAsync(CancellationToken stoppingToken)

@@ -38,6 +38,8 @@ public sealed class CollectorHost : IAsyncDisposable
 
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("collector not started");
 
+    public bool IsBuilt => _host is not null;
+
     public CollectorSnapshot Snapshot => Services.GetRequiredService<CollectorStatus>().Snapshot();
 
     public ITelemetryStore Store => Services.GetRequiredService<ITelemetryStore>();
@@ -72,8 +74,9 @@ public sealed class CollectorHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddIocServiceDefaults();
         builder.AddCollector();
-        _host = builder.Build();
-        await _host.StartAsync();
+        var host = builder.Build();
+        _host = host;
+        await host.StartAsync();
         await Wait.UntilAsync(() => Snapshot.MqttConnected == Snapshot.MqttConnections, TimeSpan.FromSeconds(15), "collector connected to the broker");
     }
 

@@ -158,7 +158,8 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
         {
             _writer ??= await _database.OpenAsync(cancellationToken);
             using var command = _writer.CreateCommand();
-            command.CommandText = "DELETE FROM points WHERE ts < $cutoff";
+            // Retention may run before the first write created the schema.
+            command.CommandText = Schema + "\nDELETE FROM points WHERE ts < $cutoff;";
             command.Parameters.AddWithValue("$cutoff", Contract.MessageDecoder.ToNs(cutoff));
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }

@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace Ioc.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|memory|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
+/// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
+/// </summary>
+internal static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        var messages = Option(args, "--messages", 200_000);
+        var connections = Option(args, "--connections", 4);
+        var runs = Option(args, "--runs", 3);
+        var store = OptionText(args, "--store", "both");
+        var stores = store == "both" ? new[] { "sqlite", "influxdb" } : [store];
+        Console.WriteLine($"Ioc bench: {mode}; {messages:N0} messages; {connections} collector connection(s); {Environment.ProcessorCount} cores; {runs} run(s), medians reported");
+        try
+        {
+            if (mode is "ingest" or "all")
+            {
+                foreach (var name in stores)
+                {
+                    await IngestBench.RunAsync(name, messages, connections, runs);
+                }
+            }
+
+            if (mode is "latency" or "all")
+            {
+                foreach (var name in stores)
+                {
+                    await LatencyBench.RunAsync(name, connections);
+                }
+            }
+
+            if (mode is "memory" or "all")
+            {
+                await MemoryBench.RunAsync(devices: Option(args, "--devices", 10_000), connections);
+            }
+
+            if (mode == "micro")
+            {
+                BenchmarkDotNet.Running.BenchmarkRunner.Run<EncodeBenchmarks>();
+            }
+
+            return 0;
+        }
+        catch (Exception ex)
+        {
+            Console.Error.WriteLine($"bench failed: {ex}");
+            return 1;
+        }
+    }
+
+    private static int Option(string[] args, string name, int fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? int.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string OptionText(string[] args, string name, string fallback)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : fallback;
+    }
+
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
+    }
+
+    public static double Percentile(IEnumerable<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(sorted.Length * p) - 1)];
+    }
+}

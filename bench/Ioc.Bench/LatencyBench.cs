@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using Ioc.Core.Storage;
+using Ioc.IntegrationTests.Infrastructure;
+
+namespace Ioc.Bench;
+
+/// <summary>Publish → queryable: probe messages under steady background load, each timed until the store answers it.</summary>
+internal static class LatencyBench
+{
+    private const int BackgroundRate = 10_000;
+    private const int Probes = 200;
+
+    public static async Task RunAsync(string storeName, int connections)
+    {
+        Console.WriteLine();
+        Console.WriteLine($"== publish → queryable in {storeName}: {Probes} probes under {BackgroundRate:N0} msg/s of background load");
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var influx = storeName == "influxdb" ? await InfluxDbServer.StartAsync() : null;
+        await using var host = influx is null
+            ? CollectorHost.ForSqlite(broker.Port, IngestBench.Settings(connections))
+            : CollectorHost.ForInflux(broker.Port, influx, "bench", IngestBench.Settings(connections));
+        await host.StartAsync();
+        using var stop = new CancellationTokenSource();
+        var background = BackgroundAsync(broker.Port, stop.Token);
+        await using var prober = await Publisher.ConnectAsync(broker.Port);
+        var latencies = new List<double>();
+        for (var i = 0; i < Probes; i++)
+        {
+            var device = $"PROBE-{i}";
+            var now = DateTimeOffset.UtcNow;
+            var started = Stopwatch.GetTimestamp();
+            await prober.PublishAsync($"ioc/v1/dc-tinh/ups/{device}/telemetry", $$$"""{"ts":{{{now.ToUnixTimeMilliseconds()}}},"metrics":{"load_pct":{{{i}}}}}""");
+            var query = new PointQuery("ups", now.AddSeconds(-1), now.AddSeconds(1)) { Tags = new Dictionary<string, string> { ["device"] = device } };
+            while (await host.Store.CountAsync(query, CancellationToken.None) == 0)
+            {
+                await Task.Delay(5);
+            }
+
+            latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+
+        await stop.CancelAsync();
+        var sent = await background;
+        Console.WriteLine($"   p50 {BenchCommand.Percentile(latencies, 0.5):F0} ms, p99 {BenchCommand.Percentile(latencies, 0.99):F0} ms, max {latencies.Max():F0} ms (background published {sent:N0})");
+    }
+
+    private static async Task<long> BackgroundAsync(int port, CancellationToken stop)
+    {
+        await using var publisher = await Publisher.ConnectAsync(port);
+        var sent = 0L;
+        var started = Stopwatch.GetTimestamp();
+        while (!stop.IsCancellationRequested)
+        {
+            var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * BackgroundRate);
+            if (sent >= due)
+            {
+                await Task.Delay(5, CancellationToken.None);
+                continue;
+            }
+
+            var burst = (int)Math.Min(due - sent, 1000);
+            var offset = sent;
+            await publisher.PublishManyAsync(burst, i => Telemetry.EnvSensor((int)(offset + i), devices: 1000), window: 1000);
+            sent += burst;
+        }
+
+        return sent;
+    }
+}
