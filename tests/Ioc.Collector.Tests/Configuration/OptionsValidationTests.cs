@@ -1,0 +1,49 @@
+using Ioc.Collector.Configuration;
+using Ioc.Core.Contract;
+using Ioc.Core.Storage;
+
+namespace Ioc.Collector.Tests.Configuration;
+
+public class OptionsValidationTests
+{
+    [Fact]
+    public void Defaults_AreValid()
+    {
+        Assert.Empty(new MqttOptions().Validate());
+        Assert.Empty(new CollectorOptions().Validate());
+        Assert.Empty(new StorageOptions().Validate());
+        Assert.Empty(new ContractOptions().Validate());
+    }
+
+    [Fact]
+    public void MqttOptions_ReportEveryProblemNamingTheKey()
+    {
+        var errors = new MqttOptions { Host = "", Port = 70000, Connections = 0, Username = "u", Password = null, SharedGroup = "a/b" }.Validate().ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Host", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Port", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Connections", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Password", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:SharedGroup", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void StorageOptions_InfluxWithoutUrlOrDatabase_IsRefused()
+    {
+        var options = new StorageOptions { Provider = StorageProvider.InfluxDB, InfluxDB = { Url = "not a url", Database = "", Token = "t", Username = "u" } };
+
+        var errors = options.Validate().ToList();
+
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Storage:InfluxDB:Url", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Storage:InfluxDB:Database", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("either Token or Username", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void SharedGroup_DefaultsWhenSeveralConnections()
+    {
+        Assert.Equal("ioc/v1/#", new MqttOptions { Connections = 1 }.SubscriptionFilter);
+        Assert.Equal("$share/ioc-collector/ioc/v1/#", new MqttOptions { Connections = 4 }.SubscriptionFilter);
+        Assert.Equal("$share/g1/ioc/v1/#", new MqttOptions { Connections = 1, SharedGroup = "g1" }.SubscriptionFilter);
+    }
+}

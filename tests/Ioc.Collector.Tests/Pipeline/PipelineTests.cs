@@ -1,0 +1,137 @@
+using Ioc.Collector.Configuration;
+using Ioc.Collector.Tests.Shared;
+using Ioc.Core.Model;
+using Ioc.Core.Pipeline;
+
+namespace Ioc.Collector.Tests.Pipeline;
+
+public class PipelineTests
+{
+    private static readonly long Ms = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
+
+    private static string Payload(int i) => "{\"ts\":" + (Ms + i) + ",\"metrics\":{\"seq\":" + i + "}}";
+
+    [Fact]
+    public async Task Messages_AreAcknowledgedOnlyAfterTheirBatchIsStored()
+    {
+        var store = new TestTelemetryStore();
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 10, BatchInterval = TimeSpan.FromSeconds(5) });
+        await pipeline.StartAsync();
+
+        for (var i = 0; i < 30; i++)
+        {
+            await pipeline.SendAsync($"ioc/v1/dc/ups/U{i}/telemetry", Payload(i));
+        }
+
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 30, "30 acknowledgements");
+        Assert.Equal(30, store.Written.Count);
+        // Every acknowledgement came after the points of its whole batch (of ten) were in the store.
+        Assert.All(pipeline.Acks.Select((ack, index) => (ack, index)), a => Assert.True(a.ack.StoredAtAck >= (a.index / 10 + 1) * 10, $"ack {a.index} at {a.ack.StoredAtAck}"));
+    }
+
+    [Fact]
+    public async Task PartialBatch_IsFlushedWhenItsIntervalExpires()
+    {
+        var store = new TestTelemetryStore();
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 1000, BatchInterval = TimeSpan.FromMilliseconds(50) });
+        await pipeline.StartAsync();
+
+        for (var round = 0; round < 3; round++)
+        {
+            await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(round));
+            await Wait.UntilAsync(() => store.Written.Count == round + 1, $"round {round} flushed by time");
+        }
+
+        Assert.Equal(3, store.Writes);
+    }
+
+    [Fact]
+    public async Task BadMessage_IsDeadLetteredAndAcknowledged_AndGoodNeighboursAreStored()
+    {
+        var store = new TestTelemetryStore();
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 3 });
+        await pipeline.StartAsync();
+
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(1));
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", "{\"metrics\":{\"x\":");
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(2));
+
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 3, "three acknowledgements");
+        Assert.Equal(2, store.Written.Count);
+        var letter = Assert.Single(await pipeline.DeadLetters.ListAsync(10, null, CancellationToken.None));
+        Assert.Equal("bad_json", letter.Reason);
+        Assert.Equal("{\"metrics\":{\"x\":", System.Text.Encoding.UTF8.GetString(letter.PayloadHead));
+        Assert.Equal(1, pipeline.Metrics.RejectedTotal);
+    }
+
+    [Fact]
+    public async Task StoreRefusingOneMessage_DeadLettersOnlyThatMessage()
+    {
+        var store = new TestTelemetryStore { RefuseDevice = "BAD" };
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 5 });
+        await pipeline.StartAsync();
+
+        foreach (var device in new[] { "A", "B", "BAD", "C", "D" })
+        {
+            await pipeline.SendAsync($"ioc/v1/dc/ups/{device}/telemetry", Payload(device[0]));
+        }
+
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 5, "five acknowledgements");
+        Assert.Equal(["A", "B", "C", "D"], store.Written.Select(p => p.GetTag("device")!).Order());
+        var letter = Assert.Single(await pipeline.DeadLetters.ListAsync(10, null, CancellationToken.None));
+        Assert.Equal("store_rejected", letter.Reason);
+        Assert.Contains("BAD", letter.Topic, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task StoreDown_BatchesAreSpooledAndAcknowledged_ThenReplayedWhenItReturns()
+    {
+        var store = new TestTelemetryStore { Down = true };
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 10 });
+        await pipeline.StartAsync();
+
+        for (var i = 0; i < 50; i++)
+        {
+            await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(i));
+        }
+
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 50, "50 acknowledged while the store is down");
+        Assert.Empty(store.Written);
+        Assert.True(pipeline.Availability.IsDown);
+        Assert.Equal(50, pipeline.Metrics.Spooled);
+
+        store.Down = false;
+
+        await Wait.UntilAsync(() => store.Written.Count == 50 && pipeline.Spool.IsEmpty && !pipeline.Availability.IsDown, "spool replayed");
+        Assert.Equal(Enumerable.Range(0, 50), store.Written.Select(p => (int)p.GetField("seq")!.Value.AsDouble()).Order());
+    }
+
+    [Fact]
+    public async Task Observers_SeeEveryAcceptedMessageInOrder()
+    {
+        var observer = new RecordingObserver();
+        await using var pipeline = new PipelineHarness(new TestTelemetryStore(), null, observer);
+        await pipeline.StartAsync();
+
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(1));
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/status", "{\"state\":\"offline\"}");
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", "broken");
+
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 3, "three acknowledgements");
+        Assert.Equal([Ioc.Core.Contract.MessageChannel.Telemetry, Ioc.Core.Contract.MessageChannel.Status], observer.Seen.Select(m => m.Channel));
+        Assert.Equal(DeviceState.Offline, observer.Seen[1].Status!.State);
+    }
+
+    private sealed class RecordingObserver : ITelemetryObserver
+    {
+        public List<DecodedMessage> Seen { get; } = [];
+
+        public void Observe(DecodedMessage message)
+        {
+            lock (Seen)
+            {
+                Seen.Add(message);
+            }
+        }
+    }
+}

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using Ioc.Core.Model;
+using Ioc.Core.Storage;
+
+namespace Ioc.Collector.Tests.Shared;
+
+/// <summary>A store whose answers a test scripts: up, down, or refusing points of one device.</summary>
+public sealed class TestTelemetryStore : ITelemetryStore
+{
+    public ConcurrentQueue<Point> Written { get; } = new();
+
+    public volatile bool Down;
+
+    public string? RefuseDevice { get; set; }
+
+    public int Writes;
+
+    public string Name => "test";
+
+    public Task InitializeAsync(CancellationToken cancellationToken) =>
+        Down ? throw new StoreUnavailableException("down at start") : Task.CompletedTask;
+
+    public Task WriteAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref Writes);
+        if (Down)
+        {
+            throw new StoreUnavailableException("store is down");
+        }
+
+        if (RefuseDevice is not null && points.Any(p => p.GetTag("device") == RefuseDevice))
+        {
+            throw new StoreRejectedException($"field type conflict for {RefuseDevice}");
+        }
+
+        foreach (var point in points)
+        {
+            Written.Enqueue(point);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<IReadOnlyList<Point>> QueryAsync(PointQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Point>>([.. Written.Where(p => p.Measurement == query.Measurement)]);
+
+    public Task<long> CountAsync(PointQuery query, CancellationToken cancellationToken) =>
+        Task.FromResult((long)Written.Count(p => p.Measurement == query.Measurement));
+}

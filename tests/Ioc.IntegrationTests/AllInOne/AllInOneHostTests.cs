@@ -1,0 +1,64 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Ioc.Core.Storage;
+using Ioc.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Ioc.AllInOne;
+
+namespace Ioc.IntegrationTests.AllInOne;
+
+/// <summary>The README's first command: embedded broker, collector and SQLite in one process.</summary>
+public sealed class AllInOneHostTests : IAsyncLifetime
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("ioc-aio-").FullName;
+    private readonly int _mqttPort = FreePort.Next();
+    private readonly int _httpPort = FreePort.Next();
+    private WebApplication _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [
+            $"--Urls=http://127.0.0.1:{_httpPort}",
+            $"--Ioc:Broker:Port={_mqttPort}",
+            $"--Ioc:Mqtt:Port={_mqttPort}",
+            $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
+            $"--Ioc:Collector:SpoolPath={_folder}/spool",
+            "--Ioc:Collector:BatchInterval=00:00:00.050",
+        ] });
+        builder.AddAllInOne();
+        _app = builder.Build();
+        _app.MapAllInOne();
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task PublishToEmbeddedBroker_IsStoredInSqliteAndCountedInHealth()
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
+        await Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString() == "Healthy", TimeSpan.FromSeconds(15), "all-in-one healthy");
+
+        await using (var publisher = await Publisher.ConnectAsync(_mqttPort))
+        {
+            await publisher.PublishManyAsync(500, i => Telemetry.EnvSensor(i));
+            await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/ENV-001/telemetry", "{not json");
+        }
+
+        var store = _app.Services.GetRequiredService<ITelemetryStore>();
+        var query = new PointQuery("env-sensor", Telemetry.Base.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
+        await Wait.UntilAsync(async () => await store.CountAsync(query, CancellationToken.None) == 500, TimeSpan.FromSeconds(15), "500 points in SQLite");
+        await Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("rejected").GetInt64() == 1, TimeSpan.FromSeconds(10), "one rejection counted");
+        var health = await http.GetFromJsonAsync<JsonElement>("/healthz");
+        Assert.Equal("sqlite", health.GetProperty("store").GetString());
+        Assert.Equal(1, health.GetProperty("rejectedByReason").GetProperty("bad_json").GetInt64());
+        Assert.Equal(501, health.GetProperty("received").GetInt64());
+    }
+}
