@@ -157,9 +157,15 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
         try
         {
             _writer ??= await _database.OpenAsync(cancellationToken);
+            using (var schema = _writer.CreateCommand())
+            {
+                // Retention may run before the first write created the schema.
+                schema.CommandText = Schema;
+                await schema.ExecuteNonQueryAsync(cancellationToken);
+            }
+
             using var command = _writer.CreateCommand();
-            // Retention may run before the first write created the schema.
-            command.CommandText = Schema + "\nDELETE FROM points WHERE ts < $cutoff;";
+            command.CommandText = "DELETE FROM points WHERE ts < $cutoff";
             command.Parameters.AddWithValue("$cutoff", Contract.MessageDecoder.ToNs(cutoff));
             return await command.ExecuteNonQueryAsync(cancellationToken);
         }
