@@ -20,7 +20,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
 
     public string Url => $"http://127.0.0.1:{Port}";
 
-    public static async Task<InfluxDbServer> StartAsync()
+    public static async Task<InfluxDbServer> StartAsync(bool authEnabled = false)
     {
         var folder = Directory.CreateTempSubdirectory("ioc-influxdb-").FullName;
         var port = FreePort.Next();
@@ -38,6 +38,7 @@ public sealed class InfluxDbServer : IAsyncDisposable
               bind-address = "127.0.0.1:{port}"
               log-enabled = false
               max-body-size = 0
+              auth-enabled = {(authEnabled ? "true" : "false")}
             [monitor]
               store-enabled = false
             [logging]
