@@ -88,10 +88,11 @@ public sealed partial class MqttIngressService(
         }
 
         var disconnected = new SemaphoreSlim(0);
+        var up = 0;
         client.ApplicationMessageReceivedAsync += e => OnMessageAsync(e, stoppingToken);
         client.DisconnectedAsync += e =>
         {
-            if (e.ClientWasConnected)
+            if (Interlocked.Exchange(ref up, 0) == 1)
             {
                 Interlocked.Decrement(ref _connected);
                 if (!_stopping)
@@ -112,7 +113,11 @@ public sealed partial class MqttIngressService(
             try
             {
                 var result = await client.ConnectAsync(clientOptions, stoppingToken);
-                Interlocked.Increment(ref _connected);
+                if (result.ResultCode != MqttClientConnectResultCode.Success)
+                {
+                    throw new InvalidOperationException($"broker refused the connection: {result.ResultCode} {result.ReasonString}");
+                }
+
                 var subscribe = new MqttClientSubscribeOptionsBuilder()
                     .WithTopicFilter(f => f.WithTopic(_options.SubscriptionFilter).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce))
                     .Build();
@@ -123,6 +128,8 @@ public sealed partial class MqttIngressService(
                     throw new InvalidOperationException($"broker refused the subscription to {_options.SubscriptionFilter}: {code}");
                 }
 
+                Interlocked.Exchange(ref up, 1);
+                Interlocked.Increment(ref _connected);
                 Log.Connected(logger, index, clientOptions.ClientId, result.IsSessionPresent);
                 delay = _options.ReconnectMinDelay;
                 await disconnected.WaitAsync(stoppingToken);

@@ -17,14 +17,28 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public string Folder => _folder;
 
-    public static async Task<MosquittoBroker> StartAsync()
+    public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null)
     {
         var folder = Directory.CreateTempSubdirectory("ioc-mosquitto-").FullName;
         var port = FreePort.Next();
+        var authentication = "allow_anonymous true";
+        if (username is not null)
+        {
+            using var passwd = System.Diagnostics.Process.Start("/usr/bin/mosquitto_passwd", ["-b", "-c", $"{folder}/passwd", username, password ?? string.Empty])
+                ?? throw new InvalidOperationException("mosquitto_passwd did not start");
+            await passwd.WaitForExitAsync();
+            if (passwd.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"mosquitto_passwd exited {passwd.ExitCode}");
+            }
+
+            authentication = $"allow_anonymous false\npassword_file {folder}/passwd";
+        }
+
         // Queues sized for drain tests: a persistent session keeps everything published while its collector is away.
         await File.WriteAllTextAsync(Path.Combine(folder, "mosquitto.conf"), $"""
             listener {port} 127.0.0.1
-            allow_anonymous true
+            {authentication}
             persistence true
             persistence_location {folder}/
             log_dest stderr
