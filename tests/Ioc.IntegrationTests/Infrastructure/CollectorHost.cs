@@ -36,6 +36,9 @@ public sealed class CollectorHost : IAsyncDisposable
 
     public string Folder { get; }
 
+    /// <summary>How long StartAsync waits for every connection; tests of refused connections shorten it.</summary>
+    public int ConnectTimeoutSeconds { get; set; } = 15;
+
     public IServiceProvider Services => _host?.Services ?? throw new InvalidOperationException("collector not started");
 
     public bool IsBuilt => _host is not null;
@@ -77,7 +80,7 @@ public sealed class CollectorHost : IAsyncDisposable
         var host = builder.Build();
         _host = host;
         await host.StartAsync();
-        await Wait.UntilAsync(() => Snapshot.MqttConnected == Snapshot.MqttConnections, TimeSpan.FromSeconds(15), "collector connected to the broker");
+        await Wait.UntilAsync(() => Snapshot.MqttConnected == Snapshot.MqttConnections, TimeSpan.FromSeconds(ConnectTimeoutSeconds), "collector connected to the broker");
     }
 
     public async Task StopAsync()

@@ -17,6 +17,35 @@ public sealed class MosquittoBroker : IAsyncDisposable
 
     public string Folder => _folder;
 
+    /// <summary>A broker whose only listener is TLS, with a self-signed certificate for 127.0.0.1 made by openssl.</summary>
+    public static async Task<MosquittoBroker> StartTlsAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("ioc-mosquitto-tls-").FullName;
+        using (var openssl = System.Diagnostics.Process.Start("/usr/bin/openssl", [
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+            "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", $"{folder}/key.pem", "-out", $"{folder}/cert.pem"]) ?? throw new InvalidOperationException("openssl did not start"))
+        {
+            await openssl.WaitForExitAsync();
+            if (openssl.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"openssl exited {openssl.ExitCode}");
+            }
+        }
+
+        var port = FreePort.Next();
+        await File.WriteAllTextAsync(Path.Combine(folder, "mosquitto.conf"), $"""
+            listener {port} 127.0.0.1
+            certfile {folder}/cert.pem
+            keyfile {folder}/key.pem
+            allow_anonymous true
+            log_dest stderr
+            user root
+            """);
+        var broker = new MosquittoBroker(folder, port);
+        await broker.RestartAsync();
+        return broker;
+    }
+
     public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null)
     {
         var folder = Directory.CreateTempSubdirectory("ioc-mosquitto-").FullName;
