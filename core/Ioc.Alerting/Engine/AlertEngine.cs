@@ -1,0 +1,202 @@
+using Ioc.Alerting.Devices;
+using Ioc.Alerting.Evaluation;
+using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Storage;
+using Ioc.Core.Contract;
+using Ioc.Core.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Alerting.Engine;
+
+/// <summary>
+/// The rules on the stream. Single-threaded by design: <see cref="ProcessAsync"/> and <see cref="TickAsync"/> are called
+/// from one loop (<see cref="AlertEngineService"/>, or a test), so evaluators keep plain dictionaries and no locks.
+/// Time is the injected clock's: windows and for-durations run on arrival time, not on device timestamps.
+/// </summary>
+public sealed class AlertEngine
+{
+    private readonly RuleSet _rules;
+    private readonly AlertStore _store;
+    private readonly DeviceStore _devices;
+    private readonly AlertLifecycle _lifecycle;
+    private readonly AlertChangePublisher _publisher;
+    private readonly DeviceRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AlertEngine> _logger;
+    private readonly RuleEvaluator[] _evaluators;
+    private readonly RuleEvaluator[][] _byChannel;
+    private readonly CompositeEvaluator[] _composites;
+    private readonly Dictionary<string, CompositeEvaluator[]> _compositesByChild;
+    private readonly List<AlertSignal> _signals = new(16);
+    private readonly List<DeviceHealth> _healthChanges = new(4);
+    private bool _initialized;
+
+    public AlertEngine(
+        RuleSet rules,
+        AlertStore store,
+        DeviceStore devices,
+        AlertLifecycle lifecycle,
+        AlertChangePublisher publisher,
+        DeviceRegistry registry,
+        TimeProvider time,
+        ILogger<AlertEngine> logger)
+    {
+        _rules = rules;
+        _store = store;
+        _devices = devices;
+        _lifecycle = lifecycle;
+        _publisher = publisher;
+        _registry = registry;
+        _time = time;
+        _logger = logger;
+        _evaluators = rules.Rules.Select(r => EvaluatorFactory.Create(r, registry)).ToArray();
+        _byChannel = Enum.GetValues<MessageChannel>().Select(c => _evaluators.Where(e => e.Wants(c)).ToArray()).ToArray();
+        _composites = _evaluators.OfType<CompositeEvaluator>().ToArray();
+        _compositesByChild = _composites.GroupBy(c => c.ChildRuleId).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+    }
+
+    public RuleSet Rules => _rules;
+
+    public DeviceRegistry Devices => _registry;
+
+    /// <summary>Messages evaluated since start.</summary>
+    public long Processed { get; private set; }
+
+    /// <summary>
+    /// Migrates the store, reloads the known devices and resumes every open alert as firing in its evaluator, so that a
+    /// restart neither raises an open alert twice nor forgets one.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _store.MigrateAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        _registry.Load(await _devices.LoadAsync(cancellationToken), now);
+        foreach (var offline in _evaluators.OfType<OfflineEvaluator>())
+        {
+            foreach (var (device, district, lastSeen) in _registry.Devices)
+            {
+                offline.Seed(device, district, lastSeen);
+            }
+        }
+
+        var open = await _store.ListOpenAsync(cancellationToken);
+        foreach (var alert in open)
+        {
+            // A held (flapping) alert's condition is clear: its evaluator starts normal and fires again if it returns.
+            if (alert.ConditionActive && _evaluators.FirstOrDefault(e => e.Rule.Id == alert.RuleId) is { } evaluator)
+            {
+                evaluator.Restore(alert);
+            }
+        }
+
+        foreach (var composite in _composites)
+        {
+            composite.SyncChildren(open);
+        }
+
+        _initialized = true;
+        Log.EngineStarted(_logger, _rules.Rules.Count, _rules.Source, _registry.Count, open.Count);
+    }
+
+    public async Task ProcessAsync(DecodedMessage message, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        Processed++;
+        var district = _registry.Observe(message, now, _healthChanges);
+        PublishHealth();
+        var context = new MessageContext(message, district, now);
+        foreach (var evaluator in _byChannel[(int)message.Channel])
+        {
+            if (evaluator.Rule.Scope.MatchesDevice(message.Device, district))
+            {
+                evaluator.OnMessage(context, _signals);
+            }
+        }
+
+        if (_signals.Count > 0)
+        {
+            await ApplySignalsAsync(now, cancellationToken);
+        }
+    }
+
+    /// <summary>Lets time pass: for-durations, no-data, sliding windows, composites, flapping, silences, escalation.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        _registry.Tick(now, _healthChanges);
+        PublishHealth();
+        foreach (var evaluator in _evaluators)
+        {
+            if (evaluator is not CompositeEvaluator)
+            {
+                evaluator.OnTick(now, _signals);
+            }
+        }
+
+        await ApplySignalsAsync(now, cancellationToken);
+        var open = await _lifecycle.MaintainAsync(now, cancellationToken);
+        foreach (var composite in _composites)
+        {
+            composite.SyncChildren(open);
+            composite.OnTick(now, _signals);
+        }
+
+        await ApplySignalsAsync(now, cancellationToken);
+        await _devices.UpsertAsync(_registry.TakeDirty(now), cancellationToken);
+    }
+
+    private async Task ApplySignalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        // Composite signals produced while applying are appended and applied in the same pass.
+        for (var round = 0; round < 4 && _signals.Count > 0; round++)
+        {
+            var batch = _signals.ToArray();
+            _signals.Clear();
+            var touched = false;
+            foreach (var signal in batch)
+            {
+                var alert = await _lifecycle.ApplyAsync(signal, cancellationToken);
+                if (alert is not null && _compositesByChild.TryGetValue(signal.Rule.Id, out var composites))
+                {
+                    foreach (var composite in composites)
+                    {
+                        composite.ChildChanged(alert);
+                    }
+
+                    touched = true;
+                }
+            }
+
+            if (touched)
+            {
+                foreach (var composite in _composites)
+                {
+                    composite.EvaluateTouched(now, _signals);
+                }
+            }
+        }
+
+        _signals.Clear();
+    }
+
+    private void PublishHealth()
+    {
+        if (_healthChanges.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var health in _healthChanges)
+        {
+            _publisher.PublishHealth(health);
+        }
+
+        _healthChanges.Clear();
+    }
+}

@@ -1,0 +1,102 @@
+using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
+using Ioc.Core.Contract;
+
+namespace Ioc.Alerting.Evaluation;
+
+/// <summary>
+/// <c>event_count</c>: at least <c>count</c> events of <c>eventType</c> (matching <c>where</c>) inside a sliding
+/// <c>window</c>, per group (<c>groupBy</c>, e.g. <c>["src_ip"]</c>). Clears once fewer than <c>clearBelow</c> remain in the window.
+/// </summary>
+public sealed class EventCountEvaluator : RuleEvaluator
+{
+    private readonly ConditionTracker _tracker;
+    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+
+    public EventCountEvaluator(AlertRule rule)
+        : base(rule)
+    {
+        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, "{subject}: {value} × " + rule.EventType + " in {window}"));
+    }
+
+    public override int TrackedSubjects => _groups.Count;
+
+    public override bool Wants(MessageChannel channel) => channel == MessageChannel.Event;
+
+    public override void OnMessage(in MessageContext context, List<AlertSignal> output)
+    {
+        if (context.Message.Event is not { } deviceEvent || deviceEvent.Type != Rule.EventType)
+        {
+            return;
+        }
+
+        foreach (var (key, expected) in Rule.EventWhere)
+        {
+            if (!deviceEvent.Attributes.TryGetValue(key, out var actual) || actual != expected)
+            {
+                return;
+            }
+        }
+
+        var attributes = deviceEvent.Attributes;
+        var subject = Subject.Build(Rule.GroupBy, context.Device, context.District, key => attributes.GetValueOrDefault(key));
+        if (subject is null)
+        {
+            return;
+        }
+
+        if (!_groups.TryGetValue(subject.Key, out var group))
+        {
+            group = new Group(subject);
+            _groups[subject.Key] = group;
+        }
+
+        group.Times.Enqueue(context.Now);
+        Evaluate(group, context.Now, output);
+    }
+
+    public override void OnTick(DateTimeOffset now, List<AlertSignal> output)
+    {
+        List<string>? empty = null;
+        foreach (var (key, group) in _groups)
+        {
+            Evaluate(group, now, output);
+            if (group.Times.Count == 0 && !_tracker.IsFiring(key))
+            {
+                (empty ??= []).Add(key);
+            }
+        }
+
+        foreach (var key in empty ?? [])
+        {
+            _groups.Remove(key);
+        }
+
+        _tracker.Tick(now, output);
+    }
+
+    public override void Restore(Alert openAlert)
+    {
+        var subject = Subject.FromAlert(openAlert);
+        _tracker.Restore(subject, openAlert.Value);
+        _groups[subject.Key] = new Group(subject);
+    }
+
+    private void Evaluate(Group group, DateTimeOffset now, List<AlertSignal> output)
+    {
+        while (group.Times.Count > 0 && now - group.Times.Peek() >= Rule.Window)
+        {
+            group.Times.Dequeue();
+        }
+
+        var count = group.Times.Count;
+        _tracker.Observe(group.Subject, count >= Rule.Count, count < Rule.ClearBelow, count, now, output);
+    }
+
+    private sealed class Group(Subject subject)
+    {
+        public Subject Subject { get; } = subject;
+
+        public Queue<DateTimeOffset> Times { get; } = new();
+    }
+}
