@@ -51,7 +51,7 @@ public sealed class RateEvaluator : RuleEvaluator
             }
 
             samples.Add(context.Now, field.AsDouble(), Rule.Window);
-            if (samples.Compute(Rule.RateMode) is { } rate)
+            if (samples.Compute(Rule.RateMode, Rule.Window) is { } rate)
             {
                 _tracker.Observe(subject, _comparison.IsViolated(rate), _comparison.IsCleared(rate), rate, context.Now, output);
             }
@@ -104,7 +104,7 @@ public sealed class RateEvaluator : RuleEvaluator
             }
         }
 
-        public double? Compute(RateMode mode)
+        public double? Compute(RateMode mode, TimeSpan window)
         {
             if (_queue.Count < 2)
             {
@@ -113,9 +113,10 @@ public sealed class RateEvaluator : RuleEvaluator
 
             if (mode == RateMode.PerSecond)
             {
+                // A slope over a sliver of the window is noise: wait until the samples span half of it.
                 var first = _queue.Peek();
-                var seconds = (Newest - first.At).TotalSeconds;
-                return seconds <= 0 ? null : (LastValue() - first.Value) / seconds;
+                var span = Newest - first.At;
+                return span < window / 2 ? null : (LastValue() - first.Value) / span.TotalSeconds;
             }
 
             var increase = 0.0;

@@ -142,7 +142,7 @@ public sealed class RuleKindTests
     }
 
     [Fact]
-    public async Task Rate_PerSecondChangeOfAGauge_Fires()
+    public async Task Rate_PerSecondChangeOfAGauge_FiresOnceTheSamplesSpanHalfTheWindow()
     {
         var rule = """
             {"id":"temp-rising","kind":"rate","severity":"warning","metric":"temp_c","mode":"per_second","window":"5m","op":">","value":0.03,"clear":0.005}
@@ -150,15 +150,15 @@ public sealed class RuleKindTests
         await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(rule));
 
         await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 24}""");
-        h.Time.Advance(TimeSpan.FromMinutes(1));
-        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 25}""");
+        h.Time.Advance(TimeSpan.FromMinutes(2));
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 30}""");
         Assert.Empty(await h.OpenAsync());
 
         h.Time.Advance(TimeSpan.FromMinutes(1));
-        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 29}""");
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 32}""");
 
         var alert = Assert.Single(await h.OpenAsync());
-        Assert.Equal(5.0 / 120, alert.Value!.Value, 6);
+        Assert.Equal(8.0 / 180, alert.Value!.Value, 6);
     }
 
     [Fact]
