@@ -206,7 +206,7 @@ public sealed class AlertLifecycle(
     {
         var levels = options.Escalation.Levels;
         if (alert.State != AlertState.Firing || alert.Silenced || alert.ParentId is not null || alert.EscalationLevel >= levels.Count
-            || !options.Escalation.Severities.Contains(alert.Severity) || now - alert.FiredAt < levels[alert.EscalationLevel].After)
+            || !options.Escalation.Escalates(alert.Severity) || now - alert.FiredAt < levels[alert.EscalationLevel].After)
         {
             return null;
         }

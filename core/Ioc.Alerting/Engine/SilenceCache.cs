@@ -3,26 +3,28 @@ using Ioc.Alerting.Storage;
 
 namespace Ioc.Alerting.Engine;
 
-/// <summary>The silences in force, re-read from the store every few seconds (the dashboard may add them from another process).</summary>
+/// <summary>
+/// The silences in force, re-read from the store every few seconds (the dashboard may add them from another process) and
+/// at once after a local change. Safe to share between the engine loop and the dashboard's threads: the snapshot is
+/// swapped as one immutable object.
+/// </summary>
 public sealed class SilenceCache(AlertStore store)
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
-    private IReadOnlyList<Silence> _silences = [];
-    private DateTimeOffset _loadedAt = DateTimeOffset.MinValue;
-    private volatile bool _invalid = true;
+    private Snapshot? _snapshot;
 
-    public void Invalidate() => _invalid = true;
+    public void Invalidate() => Volatile.Write(ref _snapshot, null);
 
     public async Task<IReadOnlyList<Silence>> CurrentAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (_invalid || now - _loadedAt >= RefreshEvery || now < _loadedAt)
+        var snapshot = Volatile.Read(ref _snapshot);
+        if (snapshot is null || now - snapshot.LoadedAt >= RefreshEvery || now < snapshot.LoadedAt)
         {
-            _invalid = false;
-            _silences = await store.ListSilencesAsync(now, includeExpired: false, cancellationToken);
-            _loadedAt = now;
+            snapshot = new Snapshot(await store.ListSilencesAsync(now, includeExpired: false, cancellationToken), now);
+            Volatile.Write(ref _snapshot, snapshot);
         }
 
-        return _silences;
+        return snapshot.Silences;
     }
 
     public static Silence? Matching(IReadOnlyList<Silence> silences, Alert alert, DateTimeOffset now)
@@ -37,4 +39,6 @@ public sealed class SilenceCache(AlertStore store)
 
         return null;
     }
+
+    private sealed record Snapshot(IReadOnlyList<Silence> Silences, DateTimeOffset LoadedAt);
 }

@@ -106,7 +106,10 @@ public sealed class FlappingOptions
 
 public sealed class EscalationOptions
 {
-    public List<AlertSeverity> Severities { get; set; } = [AlertSeverity.Critical];
+    /// <summary>Severities that escalate; empty means critical only. (Empty by default: the configuration binder appends to lists.)</summary>
+    public List<AlertSeverity> Severities { get; set; } = [];
+
+    public bool Escalates(AlertSeverity severity) => Severities.Count == 0 ? severity == AlertSeverity.Critical : Severities.Contains(severity);
 
     public List<EscalationLevel> Levels { get; set; } = [];
 }

@@ -32,7 +32,6 @@ public static class AlertingServiceCollectionExtensions
             return services;
         }
 
-        services.TryAddSingleton(sp => LoadRules(sp.GetRequiredService<AlertingOptions>()));
         services.TryAddSingleton(sp => new DeviceRegistry(sp.GetRequiredService<RuleSet>(), sp.GetRequiredService<AlertingOptions>().HealthSilentAfter));
         services.TryAddSingleton(sp => new FlapDetector(sp.GetRequiredService<AlertingOptions>().Flapping));
         services.TryAddSingleton<DeviceStore>();
@@ -65,6 +64,7 @@ public static class AlertingServiceCollectionExtensions
             var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
             return new SqliteDatabase(storage.Sqlite);
         });
+        services.TryAddSingleton(sp => LoadRules(sp.GetRequiredService<AlertingOptions>()));
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<SilenceCache>();

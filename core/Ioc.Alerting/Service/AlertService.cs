@@ -1,10 +1,12 @@
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
 using Ioc.Alerting.Storage;
 
 namespace Ioc.Alerting.Service;
 
 public sealed class AlertService(
+    RuleSet rules,
     AlertStore store,
     NotificationStore notifications,
     SilenceCache silences,
@@ -12,6 +14,8 @@ public sealed class AlertService(
     TimeProvider time) : IAlertService
 {
     private const int MaxCommentLength = 4000;
+
+    public IReadOnlyList<AlertRule> Rules => rules.Rules;
 
     public Task<IReadOnlyList<Alert>> ListOpenAsync(AlertFilter? filter, CancellationToken cancellationToken) =>
         store.ListAsync(filter ?? new AlertFilter(), openOnly: true, cancellationToken);
@@ -104,6 +108,11 @@ public sealed class AlertService(
         if (!silence.HasCriteria)
         {
             throw new AlertCommandException("a silence must name at least one of rule, site, district, device type or device");
+        }
+
+        if (silence.RuleId is { } ruleId && !rules.ById.ContainsKey(ruleId))
+        {
+            throw new AlertCommandException($"there is no rule '{ruleId}'");
         }
 
         if (silence.EndsAt <= silence.StartsAt || silence.EndsAt <= now)

@@ -1,4 +1,5 @@
 using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
 
 namespace Ioc.Alerting.Service;
 
@@ -36,6 +37,9 @@ public interface IAlertService
     Task<IReadOnlyList<Silence>> ListSilencesAsync(bool includeExpired, CancellationToken cancellationToken);
 
     Task<Silence> EndSilenceAsync(long id, string user, CancellationToken cancellationToken);
+
+    /// <summary>The rules in force (as loaded from the rules file), for the dashboard's rule list and silence forms.</summary>
+    IReadOnlyList<AlertRule> Rules { get; }
 
     /// <summary>MTTA and MTTR per severity and per site for alerts fired in [from, to).</summary>
     Task<AlertStatistics> GetStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
