@@ -98,23 +98,34 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
 
     public string? DistrictOf(DeviceAddress device) => _devices.TryGetValue(device, out var entry) ? entry.District : null;
 
-    /// <summary>The devices changed since the last call, to persist.</summary>
-    public IReadOnlyCollection<DeviceHealth> TakeDirty(DateTimeOffset now)
+    public int DirtyCount => _dirty.Count;
+
+    /// <summary>Up to <paramref name="max"/> devices changed since they were last taken, to persist.</summary>
+    public IReadOnlyCollection<DeviceHealth> TakeDirty(DateTimeOffset now, int max = int.MaxValue)
     {
         if (_dirty.Count == 0)
         {
             return [];
         }
 
-        var list = new List<DeviceHealth>(_dirty.Count);
+        var list = new List<DeviceHealth>(Math.Min(_dirty.Count, max));
         foreach (var device in _dirty)
         {
+            if (list.Count >= max)
+            {
+                break;
+            }
+
             var entry = _devices[device];
             entry.PersistedSeen = now;
             list.Add(ToHealth(device, entry));
         }
 
-        _dirty.Clear();
+        foreach (var health in list)
+        {
+            _dirty.Remove(new DeviceAddress(health.Site, health.DeviceType, health.DeviceId));
+        }
+
         return list;
     }
 

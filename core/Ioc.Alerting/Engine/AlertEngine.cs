@@ -31,6 +31,8 @@ public sealed class AlertEngine
     private readonly List<AlertSignal> _signals = new(16);
     private readonly List<DeviceHealth> _healthChanges = new(4);
     private bool _initialized;
+    /// <summary>Device rows written per tick: a fleet-wide update is spread over ticks instead of stalling one.</summary>
+    private const int DevicesPerTick = 250;
 
     public AlertEngine(
         RuleSet rules,
@@ -148,8 +150,25 @@ public sealed class AlertEngine
         }
 
         await ApplySignalsAsync(now, cancellationToken);
-        await _devices.UpsertAsync(_registry.TakeDirty(now), cancellationToken);
+        await PersistDevicesAsync(now, cancellationToken);
     }
+
+    /// <summary>Writes every pending device change to the store (tests, shutdown).</summary>
+    public async Task FlushAsync()
+    {
+        var now = _time.GetUtcNow();
+        while (_registry.DirtyCount > 0)
+        {
+            await _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Writes changed devices on the evaluation loop, a bounded number per tick: a second writer thread would contend
+    /// with alert writes for SQLite's write lock, and its busy-wait backoff costs tens of milliseconds.
+    /// </summary>
+    private Task PersistDevicesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), cancellationToken);
 
     private async Task ApplySignalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {

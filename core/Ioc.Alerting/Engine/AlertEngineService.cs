@@ -68,7 +68,7 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, A
             }
         }
 
-        // Drain what was accepted before shutdown.
+        // Drain what was accepted before shutdown, then let the last device write finish.
         while (reader.TryRead(out var message))
         {
             try
@@ -79,6 +79,15 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, A
             {
                 Log.EvaluationFailed(logger, ex, message.Device.ToString());
             }
+        }
+
+        try
+        {
+            await engine.FlushAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.TickFailed(logger, ex);
         }
     }
 

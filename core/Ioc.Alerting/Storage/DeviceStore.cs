@@ -6,6 +6,9 @@ namespace Ioc.Alerting.Storage;
 /// <summary>The devices the engine has heard from, with their health: what no-data and composite rules count after a restart.</summary>
 public sealed class DeviceStore(SqliteDatabase database)
 {
+    /// <summary>Rows per transaction: short write locks, so alert writes never wait long behind a fleet-wide update.</summary>
+    private const int ChunkSize = 100;
+
     public async Task UpsertAsync(IReadOnlyCollection<DeviceHealth> devices, CancellationToken cancellationToken)
     {
         if (devices.Count == 0)
@@ -14,6 +17,14 @@ public sealed class DeviceStore(SqliteDatabase database)
         }
 
         await using var connection = await database.OpenAsync(cancellationToken);
+        foreach (var chunk in devices.Chunk(ChunkSize))
+        {
+            await UpsertChunkAsync(connection, chunk, cancellationToken);
+        }
+    }
+
+    private static async Task UpsertChunkAsync(Microsoft.Data.Sqlite.SqliteConnection connection, DeviceHealth[] devices, CancellationToken cancellationToken)
+    {
         await using var transaction = connection.BeginTransaction(deferred: false);
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

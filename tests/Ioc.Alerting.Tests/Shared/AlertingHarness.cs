@@ -84,7 +84,11 @@ public sealed class AlertingHarness : IAsyncDisposable
 
     public Task TelemetryAsync(DeviceAddress device, string metricsJson) => SendAsync(TestMessages.Telemetry(device, metricsJson, Now));
 
-    public Task TickAsync() => Engine.TickAsync(CancellationToken.None);
+    public async Task TickAsync()
+    {
+        await Engine.TickAsync(CancellationToken.None);
+        await Engine.FlushAsync();
+    }
 
     /// <summary>Moves the clock forward in steps, ticking after each.</summary>
     public async Task AdvanceAsync(TimeSpan total, TimeSpan? step = null)
@@ -106,6 +110,7 @@ public sealed class AlertingHarness : IAsyncDisposable
     /// <summary>Simulates a process restart: a new container (engine, caches, evaluators) on the same database file.</summary>
     public async Task RestartAsync()
     {
+        await Engine.FlushAsync();
         _subscription.Dispose();
         await _provider.DisposeAsync();
         (_provider, _subscription) = Build();
