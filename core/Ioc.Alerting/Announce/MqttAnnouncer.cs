@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Model;
+using Ioc.Alerting.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -12,7 +13,7 @@ namespace Ioc.Alerting.Announce;
 /// Publishes alert and health changes on MQTT (QoS 1). Announcements queue in a bounded channel; the service owns the
 /// connection and reconnects from its own loop, keeping unsent messages until the broker is back.
 /// </summary>
-public sealed partial class MqttAnnouncer(AlertingOptions options, TimeProvider time, ILogger<MqttAnnouncer> logger) : BackgroundService, IAlertAnnouncer
+public sealed class MqttAnnouncer(AlertingOptions options, AlertStore store, TimeProvider time, ILogger<MqttAnnouncer> logger) : BackgroundService, IAlertAnnouncer
 {
     private readonly Channel<MqttApplicationMessage> _queue = Channel.CreateBounded<MqttApplicationMessage>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -52,6 +53,7 @@ public sealed partial class MqttAnnouncer(AlertingOptions options, TimeProvider 
                     await client.ConnectAsync(clientOptions, stoppingToken);
                     Log.AnnouncerConnected(logger, settings.Host, settings.Port);
                     delay = TimeSpan.FromSeconds(1);
+                    await ResynchroniseAsync(stoppingToken);
                 }
 
                 pending ??= await _queue.Reader.ReadAsync(stoppingToken);
@@ -62,8 +64,9 @@ public sealed partial class MqttAnnouncer(AlertingOptions options, TimeProvider 
             {
                 break;
             }
-            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or IOException or TimeoutException or OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
+                // Broker away, refused connection, or the store unreadable during the resynchronisation: retry later.
                 Log.AnnouncerDisconnected(logger, settings.Host, settings.Port, ex.Message);
                 await Task.Delay(delay, time, stoppingToken).ContinueWith(static _ => { }, TaskScheduler.Default);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
@@ -73,6 +76,23 @@ public sealed partial class MqttAnnouncer(AlertingOptions options, TimeProvider 
         if (client.IsConnected)
         {
             await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// After (re)connecting, the retained topics are rebuilt from the store: a snapshot for every open alert, and an empty
+    /// retained message for recently resolved ones, in case their removal was lost while the broker was away.
+    /// </summary>
+    private async Task ResynchroniseAsync(CancellationToken cancellationToken)
+    {
+        foreach (var alert in await store.ListAsync(new AlertFilter { State = AlertState.Resolved, Limit = 1000 }, openOnly: false, cancellationToken))
+        {
+            Enqueue(SystemTopics.OpenAlert(alert.Id), [], retain: true);
+        }
+
+        foreach (var alert in await store.ListOpenAsync(cancellationToken))
+        {
+            Enqueue(SystemTopics.OpenAlert(alert.Id), AnnouncementJson.Alert(alert), retain: true);
         }
     }
 

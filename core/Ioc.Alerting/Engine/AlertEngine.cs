@@ -1,5 +1,6 @@
 using Ioc.Alerting.Devices;
 using Ioc.Alerting.Evaluation;
+using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Model;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Storage;
@@ -30,6 +31,9 @@ public sealed class AlertEngine
     private readonly Dictionary<string, CompositeEvaluator[]> _compositesByChild;
     private readonly List<AlertSignal> _signals = new(16);
     private readonly List<DeviceHealth> _healthChanges = new(4);
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    private readonly TimeSpan _retention;
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
     private bool _initialized;
     /// <summary>Device rows written per tick: a fleet-wide update is spread over ticks instead of stalling one.</summary>
     private const int DevicesPerTick = 250;
@@ -42,8 +46,10 @@ public sealed class AlertEngine
         AlertChangePublisher publisher,
         DeviceRegistry registry,
         TimeProvider time,
+        AlertingOptions options,
         ILogger<AlertEngine> logger)
     {
+        _retention = TimeSpan.FromDays(options.RetentionDays);
         _rules = rules;
         _store = store;
         _devices = devices;
@@ -151,6 +157,11 @@ public sealed class AlertEngine
 
         await ApplySignalsAsync(now, cancellationToken);
         await PersistDevicesAsync(now, cancellationToken);
+        if (now >= _nextPurge)
+        {
+            _nextPurge = now + PurgeEvery;
+            await _store.PurgeResolvedAsync(now - _retention, cancellationToken);
+        }
     }
 
     /// <summary>Writes every pending device change to the store (tests, shutdown).</summary>

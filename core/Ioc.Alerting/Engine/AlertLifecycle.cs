@@ -118,7 +118,7 @@ public sealed class AlertLifecycle(
             return held;
         }
 
-        return await ResolveAsync(open.Id, now, $"{EngineActor}", "condition cleared: " + signal.Summary, cancellationToken);
+        return await ResolveAsync(open.Id, now, EngineActor, "condition cleared: " + signal.Summary, cancellationToken);
     }
 
     private async Task<Alert?> ResolveAsync(long id, DateTimeOffset now, string actor, string detail, CancellationToken cancellationToken)

@@ -44,7 +44,7 @@ public sealed class CompositeEvaluator : RuleEvaluator
 
     public void ChildChanged(Alert child)
     {
-        if (GroupOf(child) is not { } group || child.SubjectKey is null)
+        if (GroupOf(child) is not { } group)
         {
             return;
         }

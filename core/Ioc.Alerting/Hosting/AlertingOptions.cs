@@ -21,6 +21,9 @@ public sealed class AlertingOptions
     /// <summary>A device that sends nothing for this long is announced as <c>silent</c> on the health topic.</summary>
     public TimeSpan HealthSilentAfter { get; set; } = TimeSpan.FromMinutes(3);
 
+    /// <summary>Resolved alerts (with their audit, comments and notification records) older than this are deleted.</summary>
+    public int RetentionDays { get; set; } = 400;
+
     public FlappingOptions Flapping { get; set; } = new();
 
     public EscalationOptions Escalation { get; set; } = new();
@@ -50,6 +53,11 @@ public sealed class AlertingOptions
         if (HealthSilentAfter < TimeSpan.FromSeconds(1))
         {
             yield return $"{s}:HealthSilentAfter must be at least 00:00:01 (was {HealthSilentAfter}).";
+        }
+
+        if (RetentionDays is < 1 or > 36500)
+        {
+            yield return $"{s}:RetentionDays must be between 1 and 36500 (was {RetentionDays}).";
         }
 
         if (Flapping.Transitions < 2 || Flapping.Window <= TimeSpan.Zero || Flapping.QuietPeriod <= TimeSpan.Zero)

@@ -7,7 +7,7 @@ namespace Ioc.Alerting.Notifications;
 /// <summary>
 /// Decides who hears about a change and writes it to the outbox: firing (after the group wait), resolution (only to those
 /// told of the firing), escalation (to the level's targets). Silenced alerts get a suppressed record instead, so the trail
-/// shows what was not sent and why.
+/// shows what was not sent and why; an alert still firing when its silence ends is notified then.
 /// </summary>
 public sealed class NotificationPlanner(AlertingOptions options, NotificationStore outbox, TimeProvider time)
 {
@@ -30,6 +30,18 @@ public sealed class NotificationPlanner(AlertingOptions options, NotificationSto
                     else
                     {
                         await outbox.EnqueueAsync(alert.Id, "fired", channel, target, NotificationStatus.Pending, now, now + options.Notifications.GroupWait, null, cancellationToken);
+                    }
+                }
+
+                break;
+            case AlertChangeKind.Unsilenced when alert.State == AlertState.Firing:
+                // Still firing when its silence ends: tell those who have not heard of it yet.
+                var known = await outbox.ForAlertAsync(alert.Id, cancellationToken);
+                foreach (var (channel, target) in RoutesFor(alert.Severity))
+                {
+                    if (!known.Any(n => n.Event == "fired" && n.Channel == channel && n.Target == target && n.Status != NotificationStatus.Suppressed))
+                    {
+                        await outbox.EnqueueAsync(alert.Id, "fired", channel, target, NotificationStatus.Pending, now, now, "silence ended while firing", cancellationToken);
                     }
                 }
 

@@ -324,6 +324,31 @@ public sealed class AlertStore(SqliteDatabase database)
         return new AlertStatistics(from, to, bySeverity, bySite, overall);
     }
 
+    /// <summary>Deletes alerts resolved before <paramref name="before"/> with their audit, comments and notification records; returns how many.</summary>
+    public async Task<int> PurgeResolvedAsync(DateTimeOffset before, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            CREATE TEMP TABLE IF NOT EXISTS purge_ids (id INTEGER PRIMARY KEY);
+            DELETE FROM purge_ids;
+            INSERT INTO purge_ids SELECT id FROM alerts WHERE state = 'resolved' AND resolved_at < $before;
+            UPDATE alerts SET parent_id = NULL WHERE parent_id IN (SELECT id FROM purge_ids);
+            DELETE FROM alert_delivery_attempts WHERE notification_id IN (SELECT n.id FROM alert_notifications n JOIN purge_ids p ON n.alert_id = p.id);
+            DELETE FROM alert_notifications WHERE alert_id IN (SELECT id FROM purge_ids);
+            DELETE FROM alert_comments WHERE alert_id IN (SELECT id FROM purge_ids);
+            DELETE FROM alert_audit WHERE alert_id IN (SELECT id FROM purge_ids);
+            DELETE FROM alerts WHERE id IN (SELECT id FROM purge_ids);
+            SELECT COUNT(*) FROM purge_ids;
+            """;
+        command.Parameters.AddWithValue("$before", before.ToUnixTimeMilliseconds());
+        var count = Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        await transaction.CommitAsync(cancellationToken);
+        return count;
+    }
+
     internal static async Task InsertAuditAsync(SqliteConnection connection, SqliteTransaction transaction, long alertId, DateTimeOffset at, string actor, string action, string? detail, CancellationToken cancellationToken)
     {
         using var command = connection.CreateCommand();

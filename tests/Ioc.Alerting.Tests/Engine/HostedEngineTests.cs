@@ -79,6 +79,37 @@ public sealed class HostedEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Start_OpenAlertsFromBeforeTheRestart_AreRepublishedAsRetainedSnapshots()
+    {
+        long id;
+        using (var first = BuildHost([]))
+        {
+            await first.StartAsync();
+            var observer = first.Services.GetRequiredService<ITelemetryObserver>();
+            var feed = first.Services.GetRequiredService<AlertFeed>();
+            var fired = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var subscription = feed.Subscribe(c => fired.TrySetResult(c.Alert.Id));
+            observer.Observe(TestMessages.Telemetry(TestDevices.DcUps, """{"on_battery": true}""", DateTimeOffset.UtcNow));
+            id = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await first.StopAsync();
+        }
+
+        // A fresh broker holds no retained messages: the restarted host rebuilds them from the store.
+        await using var broker = await TestBroker.StartAsync();
+        await broker.SubscribeAsync("ioc/v1/_system/alerts/open/+");
+        using var second = BuildHost(new()
+        {
+            ["Ioc:Alerting:Announcements:Enabled"] = "true",
+            ["Ioc:Alerting:Announcements:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await second.StartAsync();
+
+        var snapshot = await broker.WaitForAsync(m => m.Topic == SystemTopics.OpenAlert(id) && m.Payload.Length > 0, TimeSpan.FromSeconds(10));
+        Assert.Contains("\"ruleId\":\"ups-on-battery\"", snapshot.Payload);
+        await second.StopAsync();
+    }
+
+    [Fact]
     public async Task Start_BadRule_RefusesToStartNamingTheRuleAndTheReason()
     {
         Directory.CreateDirectory(_directory);

@@ -142,4 +142,46 @@ public sealed class SilenceAndEscalationTests
 
         Assert.All(await h.OpenAsync(), a => Assert.Equal(0, a.EscalationLevel));
     }
+
+    [Fact]
+    public async Task Silence_EndsWhileTheAlertStillFires_NotifiesItThen()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(HotRule), Routing);
+        var silence = await h.Service.CreateSilenceAsync(
+            new SilenceRequest { Site = "dc-tinh", StartsAt = h.Now, EndsAt = h.Now.AddHours(2), Reason = "CRAC replacement" }, "lan", CancellationToken.None);
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 40}""");
+        var id = Assert.Single(await h.OpenAsync()).Id;
+
+        h.Time.Advance(TimeSpan.FromMinutes(30));
+        await h.Service.EndSilenceAsync(silence.Id, "lan", CancellationToken.None);
+
+        var notes = await h.Outbox.ForAlertAsync(id, CancellationToken.None);
+        Assert.Equal(2, notes.Count(n => n.Status == NotificationStatus.Suppressed));
+        var late = notes.Where(n => n.Status == NotificationStatus.Pending).ToList();
+        Assert.Equal(["oncall", "soc"], late.Select(n => n.Target).Order().ToList());
+        Assert.All(late, n => Assert.Equal("fired", n.Event));
+        Assert.All(late, n => Assert.Equal(h.Now, n.NextAttemptAt));
+    }
+
+    [Fact]
+    public async Task Retention_ResolvedAlertsOlderThanTheLimit_ArePurgedWithTheirRecords()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(HotRule), new() { ["Ioc:Alerting:RetentionDays"] = "30" });
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 40}""");
+        var old = Assert.Single(await h.OpenAsync()).Id;
+        await h.Service.CommentAsync(old, "lan", "fan replaced", CancellationToken.None);
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 20}""");
+        h.Time.Advance(TimeSpan.FromDays(29));
+        await h.TelemetryAsync(TestDevices.ThSwitch, """{"temp_c": 40}""");
+        await h.TelemetryAsync(TestDevices.ThSwitch, """{"temp_c": 20}""");
+
+        h.Time.Advance(TimeSpan.FromDays(2));
+        await h.TickAsync();
+
+        var left = Assert.Single(await h.AllAsync());
+        Assert.Equal("thanh-ha", left.Site);
+        Assert.Null(await h.Service.GetAsync(old, CancellationToken.None));
+        Assert.Empty(await h.Store.AuditAsync(old, CancellationToken.None));
+        Assert.Empty(await h.Store.CommentsAsync(old, CancellationToken.None));
+    }
 }
