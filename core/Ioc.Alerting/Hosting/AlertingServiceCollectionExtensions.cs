@@ -34,7 +34,6 @@ public static class AlertingServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new DeviceRegistry(sp.GetRequiredService<RuleSet>(), sp.GetRequiredService<AlertingOptions>().HealthSilentAfter));
         services.TryAddSingleton(sp => new FlapDetector(sp.GetRequiredService<AlertingOptions>().Flapping));
-        services.TryAddSingleton<DeviceStore>();
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
         services.TryAddSingleton<AlertIntake>();
@@ -67,6 +66,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton(sp => LoadRules(sp.GetRequiredService<AlertingOptions>()));
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<NotificationStore>();
+        services.TryAddSingleton<DeviceStore>();
         services.TryAddSingleton<SilenceCache>();
         services.TryAddSingleton<NotificationPlanner>();
         services.TryAddSingleton<AlertChangePublisher>();

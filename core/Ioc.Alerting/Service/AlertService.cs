@@ -9,6 +9,7 @@ public sealed class AlertService(
     RuleSet rules,
     AlertStore store,
     NotificationStore notifications,
+    DeviceStore devices,
     SilenceCache silences,
     AlertChangePublisher publisher,
     TimeProvider time) : IAlertService
@@ -16,6 +17,8 @@ public sealed class AlertService(
     private const int MaxCommentLength = 4000;
 
     public IReadOnlyList<AlertRule> Rules => rules.Rules;
+
+    public Task<IReadOnlyList<DeviceHealth>> ListDeviceHealthAsync(CancellationToken cancellationToken) => devices.LoadAsync(cancellationToken);
 
     public Task<IReadOnlyList<Alert>> ListOpenAsync(AlertFilter? filter, CancellationToken cancellationToken) =>
         store.ListAsync(filter ?? new AlertFilter(), openOnly: true, cancellationToken);

@@ -38,6 +38,9 @@ public interface IAlertService
 
     Task<Silence> EndSilenceAsync(long id, string user, CancellationToken cancellationToken);
 
+    /// <summary>Every device the engine has heard from, with its health (online / offline / silent) and district, as last persisted (up to 30 s behind; live changes come on the health topic).</summary>
+    Task<IReadOnlyList<DeviceHealth>> ListDeviceHealthAsync(CancellationToken cancellationToken);
+
     /// <summary>The rules in force (as loaded from the rules file), for the dashboard's rule list and silence forms.</summary>
     IReadOnlyList<AlertRule> Rules { get; }
 

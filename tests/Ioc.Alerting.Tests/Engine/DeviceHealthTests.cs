@@ -22,6 +22,10 @@ public sealed class DeviceHealthTests
         Assert.Equal([HealthState.Online, HealthState.Offline, HealthState.Online, HealthState.Silent], seen.Select(s => s.State).ToList());
         Assert.All(seen, s => Assert.Equal("thanh-ha", s.District));
         Assert.Equal(AlertingHarness.Start + TimeSpan.FromMinutes(13), seen[^1].Since);
+        var stored = Assert.Single(await h.Service.ListDeviceHealthAsync(CancellationToken.None));
+        Assert.Equal(HealthState.Silent, stored.State);
+        Assert.Equal("TH-SW-01", stored.DeviceId);
+        Assert.Equal(AlertingHarness.Start + TimeSpan.FromMinutes(10), stored.LastSeen);
     }
 
     [Fact]
