@@ -129,9 +129,33 @@ public sealed class AlertLifecycle(
         if (resolved is not null)
         {
             await publisher.PublishAsync(new AlertChange(AlertChangeKind.Resolved, resolved, actor, now), cancellationToken);
+            if (resolved.Kind == RuleKinds.Name(RuleKind.Composite))
+            {
+                await UngroupAsync(resolved, now, cancellationToken);
+            }
         }
 
         return resolved;
+    }
+
+    /// <summary>The group recovered but some of its devices did not: they stand alone again, and are notified as such.</summary>
+    private async Task UngroupAsync(Alert parent, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        foreach (var child in await store.ChildrenAsync(parent.Id, cancellationToken))
+        {
+            if (!child.IsOpen)
+            {
+                continue;
+            }
+
+            var ungrouped = await store.UpdateAsync(child.Id, now, a => a.IsOpen && a.ParentId == parent.Id
+                ? new AlertMutation(a with { ParentId = null }, [(EngineActor, "ungrouped", $"alert #{parent.Id} resolved; this one is still open")])
+                : null, cancellationToken);
+            if (ungrouped is not null)
+            {
+                await publisher.PublishAsync(new AlertChange(AlertChangeKind.Ungrouped, ungrouped, EngineActor, now), cancellationToken);
+            }
+        }
     }
 
     /// <summary>Time-driven upkeep: flapping alerts that went quiet, silences that began or ended, escalations due. Returns the alerts still open.</summary>

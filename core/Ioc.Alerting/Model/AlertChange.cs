@@ -16,6 +16,7 @@ public enum AlertChangeKind
     Silenced,
     Unsilenced,
     Grouped,
+    Ungrouped,
 }
 
 public sealed record AlertChange(AlertChangeKind Kind, Alert Alert, string Actor, DateTimeOffset At);

@@ -34,14 +34,15 @@ public sealed class NotificationPlanner(AlertingOptions options, NotificationSto
                 }
 
                 break;
-            case AlertChangeKind.Unsilenced when alert.State == AlertState.Firing:
-                // Still firing when its silence ends: tell those who have not heard of it yet.
+            case AlertChangeKind.Unsilenced or AlertChangeKind.Ungrouped when alert.State == AlertState.Firing && !alert.Silenced:
+                // Still firing when its silence ends, or when the district alert it was grouped under resolves: tell those
+                // who have not heard of it yet.
                 var known = await outbox.ForAlertAsync(alert.Id, cancellationToken);
                 foreach (var (channel, target) in RoutesFor(alert.Severity))
                 {
                     if (!known.Any(n => n.Event == "fired" && n.Channel == channel && n.Target == target && n.Status != NotificationStatus.Suppressed))
                     {
-                        await outbox.EnqueueAsync(alert.Id, "fired", channel, target, NotificationStatus.Pending, now, now, "silence ended while firing", cancellationToken);
+                        await outbox.EnqueueAsync(alert.Id, "fired", channel, target, NotificationStatus.Pending, now, now, change.Kind == AlertChangeKind.Unsilenced ? "silence ended while firing" : "its group alert resolved while it fires", cancellationToken);
                     }
                 }
 

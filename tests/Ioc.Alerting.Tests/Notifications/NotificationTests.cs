@@ -154,6 +154,44 @@ public sealed class NotificationTests : IDisposable
     }
 
     [Fact]
+    public async Task Webhook_DistrictRecoversButSomeDevicesDoNot_NotifiesThoseDevicesThen()
+    {
+        var rules = AlertingHarness.Rules(
+            """{"id":"device-offline","kind":"offline","severity":"major"}""",
+            """{"id":"district-down","kind":"composite","severity":"critical","of":"device-offline","ratio":0.6,"clearRatio":0.5,"minDevices":3}""");
+        await using var h = await AlertingHarness.CreateAsync(rules, WebhookSettings());
+        for (var i = 0; i < 10; i++)
+        {
+            await h.SendAsync(TestMessages.Status(TestDevices.ThanhHaAp(i), online: true, h.Now));
+        }
+
+        for (var i = 0; i < 10; i++)
+        {
+            await h.SendAsync(TestMessages.Status(TestDevices.ThanhHaAp(i), online: false, h.Now));
+        }
+
+        h.Time.Advance(TimeSpan.FromSeconds(15));
+        await h.Dispatcher.RunDueAsync(CancellationToken.None);
+        Assert.Single(_webhook.Received);
+
+        // Seven come back: the district alert resolves, the three still down stand alone and are notified.
+        for (var i = 0; i < 7; i++)
+        {
+            await h.SendAsync(TestMessages.Status(TestDevices.ThanhHaAp(i), online: true, h.Now));
+        }
+
+        await h.Dispatcher.RunDueAsync(CancellationToken.None);
+
+        var open = await h.OpenAsync();
+        Assert.Equal(3, open.Count);
+        Assert.All(open, a => Assert.Null(a.ParentId));
+        var events = _webhook.Received.Skip(1).Select(r => JsonDocument.Parse(r.Body).RootElement).ToList();
+        Assert.Contains(events, e => e.GetProperty("event").GetString() == "resolved" && e.GetProperty("alert").GetProperty("ruleId").GetString() == "district-down");
+        var devices = events.Where(e => e.GetProperty("event").GetString() == "fired").Select(e => e.GetProperty("alert").GetProperty("deviceId").GetString()).Order().ToList();
+        Assert.Equal(open.Select(a => a.DeviceId).Order().ToList(), devices);
+    }
+
+    [Fact]
     public async Task Email_Fired_IsDeliveredOverSmtpFromTheTemplates()
     {
         await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(HotRule), EmailSettings());
