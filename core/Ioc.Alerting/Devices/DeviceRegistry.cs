@@ -21,8 +21,8 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
 
     public int Count => _devices.Count;
 
-    /// <summary>Records a message; returns the device's district. A health change is appended to <paramref name="changes"/>.</summary>
-    public string? Observe(DecodedMessage message, DateTimeOffset now, List<DeviceHealth> changes)
+    /// <summary>Records a message; returns the device's subject (with its district). A health change is appended to <paramref name="changes"/>.</summary>
+    public Subject Observe(DecodedMessage message, DateTimeOffset now, List<DeviceHealth> changes)
     {
         var device = message.Device;
         if (!_devices.TryGetValue(device, out var entry))
@@ -55,7 +55,12 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
             _dirty.Add(device);
         }
 
-        return entry.District;
+        if (entry.Subject is null || entry.Subject.District != entry.District)
+        {
+            entry.Subject = Subject.ForDevice(device, entry.District);
+        }
+
+        return entry.Subject;
     }
 
     /// <summary>Devices that stopped talking become <c>silent</c>.</summary>
@@ -171,5 +176,7 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         public DateTimeOffset LastSeen { get; set; }
 
         public DateTimeOffset PersistedSeen { get; set; }
+
+        public Subject? Subject { get; set; }
     }
 }

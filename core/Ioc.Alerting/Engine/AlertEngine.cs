@@ -116,12 +116,12 @@ public sealed class AlertEngine
     {
         var now = _time.GetUtcNow();
         Processed++;
-        var district = _registry.Observe(message, now, _healthChanges);
+        var subject = _registry.Observe(message, now, _healthChanges);
         PublishHealth();
-        var context = new MessageContext(message, district, now);
+        var context = new MessageContext(message, subject, now);
         foreach (var evaluator in _byChannel[(int)message.Channel])
         {
-            if (evaluator.Rule.Scope.MatchesDevice(message.Device, district))
+            if (evaluator.Rule.Scope.MatchesDevice(message.Device, subject.District))
             {
                 evaluator.OnMessage(context, _signals);
             }

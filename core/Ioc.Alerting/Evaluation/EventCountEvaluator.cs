@@ -38,8 +38,7 @@ public sealed class EventCountEvaluator : RuleEvaluator
             }
         }
 
-        var attributes = deviceEvent.Attributes;
-        var subject = Subject.Build(Rule.GroupBy, context.Device, context.District, key => attributes.GetValueOrDefault(key));
+        var subject = SubjectFor(context, deviceEvent.Attributes);
         if (subject is null)
         {
             return;

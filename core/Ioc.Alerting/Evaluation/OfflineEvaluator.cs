@@ -28,12 +28,12 @@ public sealed class OfflineEvaluator : RuleEvaluator
     {
         if (!_devices.TryGetValue(context.Device, out var entry))
         {
-            entry = new DeviceEntry(Subject.ForDevice(context.Device, context.District));
+            entry = new DeviceEntry(context.DeviceSubject);
             _devices[context.Device] = entry;
         }
-        else if (entry.Subject.District != context.District && context.District is not null)
+        else if (!ReferenceEquals(entry.Subject, context.DeviceSubject) && context.District is not null)
         {
-            entry.Subject = Subject.ForDevice(context.Device, context.District);
+            entry.Subject = context.DeviceSubject;
         }
 
         entry.LastSeen = context.Now;

@@ -38,7 +38,7 @@ public sealed class RateEvaluator : RuleEvaluator
                 continue;
             }
 
-            var subject = Subject.Build(Rule.GroupBy, context.Device, context.District, point.GetTag);
+            var subject = SubjectFor(context, point);
             if (subject is null)
             {
                 continue;

@@ -5,15 +5,19 @@ using Ioc.Core.Model;
 
 namespace Ioc.Alerting.Evaluation;
 
-/// <summary>One accepted message, with what the engine knows about its device.</summary>
-public readonly record struct MessageContext(DecodedMessage Message, string? District, DateTimeOffset Now)
+/// <summary>One accepted message, with what the engine knows about its device (its subject, built once per device).</summary>
+public readonly record struct MessageContext(DecodedMessage Message, Subject DeviceSubject, DateTimeOffset Now)
 {
     public DeviceAddress Device => Message.Device;
+
+    public string? District => DeviceSubject.District;
 }
 
 /// <summary>Evaluates one rule on the stream. Not thread-safe: the engine calls it from its single evaluation loop.</summary>
 public abstract class RuleEvaluator(AlertRule rule)
 {
+    private readonly bool _perDevice = rule.GroupBy is ["device"];
+
     public AlertRule Rule { get; } = rule;
 
     /// <summary>Channels whose messages this rule reads (the engine skips the others).</summary>
@@ -32,5 +36,10 @@ public abstract class RuleEvaluator(AlertRule rule)
     /// <summary>Number of subjects held in memory (for diagnostics).</summary>
     public abstract int TrackedSubjects { get; }
 
-    protected static string? PointLookup(Point point, string key) => point.GetTag(key);
+    /// <summary>The subject a point is about under the rule's <c>groupBy</c> (the cached device subject in the common case).</summary>
+    protected Subject? SubjectFor(in MessageContext context, Point point) =>
+        _perDevice ? context.DeviceSubject : Subject.Build(Rule.GroupBy, context.Device, context.District, point.GetTag);
+
+    protected Subject? SubjectFor(in MessageContext context, IReadOnlyDictionary<string, string> attributes) =>
+        _perDevice ? context.DeviceSubject : Subject.Build(Rule.GroupBy, context.Device, context.District, attributes.GetValueOrDefault);
 }

@@ -33,7 +33,7 @@ public sealed class ThresholdEvaluator : RuleEvaluator
                 continue;
             }
 
-            var subject = Subject.Build(Rule.GroupBy, context.Device, context.District, point.GetTag);
+            var subject = SubjectFor(context, point);
             if (subject is null)
             {
                 continue;

@@ -11,6 +11,7 @@ namespace Ioc.Alerting.Tests.Engine;
 /// The evaluation cost per message on one engine loop, with the default rule set over a province-sized fleet.
 /// Prints the figure (run with <c>--logger "console;verbosity=detailed"</c>) and holds it above twice the 10,000 msg/s.
 /// </summary>
+[Collection(TimingCollection.Name)]
 public sealed class EngineThroughputTests(ITestOutputHelper output)
 {
     [Theory]
