@@ -31,12 +31,16 @@ public sealed class AlertEngine
     private readonly Dictionary<string, CompositeEvaluator[]> _compositesByChild;
     private readonly List<AlertSignal> _signals = new(16);
     private readonly List<DeviceHealth> _healthChanges = new(4);
+    private readonly List<AlertSignal> _retry = [];
     private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
     private readonly TimeSpan _retention;
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
     private bool _initialized;
     /// <summary>Device rows written per tick: a fleet-wide update is spread over ticks instead of stalling one.</summary>
     private const int DevicesPerTick = 250;
+
+    /// <summary>Signals kept for a retry while the store refuses writes; beyond this the oldest condition changes are lost (and logged).</summary>
+    private const int MaxRetainedSignals = 100_000;
 
     public AlertEngine(
         RuleSet rules,
@@ -183,15 +187,40 @@ public sealed class AlertEngine
 
     private async Task ApplySignalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
+        if (_retry.Count > 0)
+        {
+            _signals.InsertRange(0, _retry);
+            _retry.Clear();
+        }
+
         // Composite signals produced while applying are appended and applied in the same pass.
         for (var round = 0; round < 4 && _signals.Count > 0; round++)
         {
             var batch = _signals.ToArray();
             _signals.Clear();
             var touched = false;
-            foreach (var signal in batch)
+            for (var i = 0; i < batch.Length; i++)
             {
-                var alert = await _lifecycle.ApplyAsync(signal, cancellationToken);
+                var signal = batch[i];
+                Alert? alert;
+                try
+                {
+                    alert = await _lifecycle.ApplyAsync(signal, cancellationToken);
+                }
+                catch
+                {
+                    // The evaluators have already moved on: keep what was not stored and apply it on the next tick
+                    // (applying a signal twice is harmless: it finds the open alert).
+                    if (_retry.Count < MaxRetainedSignals)
+                    {
+                        _retry.AddRange(batch.Skip(i));
+                        _retry.AddRange(_signals);
+                    }
+
+                    _signals.Clear();
+                    throw;
+                }
+
                 if (alert is not null && _compositesByChild.TryGetValue(signal.Rule.Id, out var composites))
                 {
                     foreach (var composite in composites)

@@ -89,4 +89,19 @@ public sealed class RestartTests
         Assert.Equal("fired", notification.Event);
         Assert.Equal(NotificationStatus.Pending, notification.Status);
     }
+
+    [Fact]
+    public async Task StoreRefusesAWrite_SignalIsKeptAndAppliedOnTheNextTick()
+    {
+        await using var h = await AlertingHarness.CreateAsync(Rules);
+        await h.Store.Database.ExecuteAsync("ALTER TABLE alerts RENAME TO alerts_away", CancellationToken.None);
+
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 40}"""));
+        await h.Store.Database.ExecuteAsync("ALTER TABLE alerts_away RENAME TO alerts", CancellationToken.None);
+        await h.TickAsync();
+
+        var alert = Assert.Single(await h.OpenAsync("hot"));
+        Assert.Equal("DC-ENV-01", alert.DeviceId);
+    }
 }
+
