@@ -82,8 +82,9 @@ public sealed class NotificationDispatcher(
                 detail = await sender.SendAsync(notification, alert, cancellationToken);
                 success = true;
             }
-            catch (Exception ex) when (ex is DeliveryException or IOException or System.Net.Sockets.SocketException or InvalidOperationException or System.Net.Mail.SmtpException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
+                // Whatever went wrong is this attempt's outcome: recorded, retried with backoff, never a stuck outbox.
                 success = false;
                 detail = ex.Message;
             }
