@@ -10,14 +10,18 @@ namespace Ioc.Alerting.Evaluation;
 /// </summary>
 public sealed class EventCountEvaluator : RuleEvaluator
 {
+    private static readonly TimeSpan RepeatEvery = TimeSpan.FromMinutes(1);
     private readonly ConditionTracker _tracker;
     private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
 
     public EventCountEvaluator(AlertRule rule)
         : base(rule)
     {
-        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, "{subject}: {value} × " + rule.EventType + " in {window}"));
+        DefaultSummary = "{subject}: {value} × " + rule.EventType + " in {window}";
+        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, DefaultSummary));
     }
+
+    private string DefaultSummary { get; }
 
     public override int TrackedSubjects => _groups.Count;
 
@@ -51,7 +55,15 @@ public sealed class EventCountEvaluator : RuleEvaluator
         }
 
         group.Times.Enqueue(context.Now);
+        var wasFiring = _tracker.IsFiring(subject.Key);
         Evaluate(group, context.Now, output);
+
+        // More of the same while the alert is open: a repeat (its counter grows), at most once a minute per group.
+        if (wasFiring && _tracker.IsFiring(subject.Key) && context.Now - group.LastRepeat >= RepeatEvery)
+        {
+            group.LastRepeat = context.Now;
+            output.Add(new AlertSignal(Rule, group.Subject, true, group.Times.Count, SummaryFormatter.Format(Rule, group.Subject, group.Times.Count, DefaultSummary), context.Now));
+        }
     }
 
     public override void OnTick(DateTimeOffset now, List<AlertSignal> output)
@@ -83,6 +95,11 @@ public sealed class EventCountEvaluator : RuleEvaluator
 
     private void Evaluate(Group group, DateTimeOffset now, List<AlertSignal> output)
     {
+        if (!_tracker.IsFiring(group.Subject.Key))
+        {
+            group.LastRepeat = now;
+        }
+
         while (group.Times.Count > 0 && now - group.Times.Peek() >= Rule.Window)
         {
             group.Times.Dequeue();
@@ -97,5 +114,7 @@ public sealed class EventCountEvaluator : RuleEvaluator
         public Subject Subject { get; } = subject;
 
         public Queue<DateTimeOffset> Times { get; } = new();
+
+        public DateTimeOffset LastRepeat { get; set; } = DateTimeOffset.MinValue;
     }
 }

@@ -11,18 +11,21 @@ public sealed class RuleLoaderTests
     {
         var rules = RuleLoader.LoadFile(Path.Combine(AppContext.BaseDirectory, "Rules", "default-rules.json"));
 
-        Assert.True(rules.Rules.Count >= 10);
+        Assert.True(rules.Rules.Count >= 20);
+        Assert.Equal("tinh", rules.DistrictOf(new DeviceAddress("dc-tinh", "ups", "DC-UPS01"), null));
+        Assert.Equal("tu-ky", rules.DistrictOf(new DeviceAddress("tu-ky-ngoc-son", "wifi-ap", "TK-C07-AP1"), null));
+        Assert.Equal("hai-duong", rules.DistrictOf(new DeviceAddress("hai-duong", "router", "HD-RTR01"), null));
         foreach (var kind in Enum.GetValues<RuleKind>())
         {
             Assert.Contains(rules.Rules, r => r.Kind == kind);
         }
 
-        var bruteForce = rules.ById["ssh-brute-force"];
+        var bruteForce = rules.ById["brute-force"];
         Assert.Equal(AlertSeverity.Major, bruteForce.Severity);
         Assert.Equal(["src_ip"], bruteForce.GroupBy);
         Assert.Equal(TimeSpan.FromSeconds(60), bruteForce.Window);
         var overheat = rules.ById["dc-overheat"];
-        Assert.Equal(new Comparison(ComparisonOperator.GreaterThan, 35, 32), overheat.Comparison);
+        Assert.Equal(new Comparison(ComparisonOperator.GreaterThan, 32, 30), overheat.Comparison);
         Assert.Equal(TimeSpan.FromMinutes(2), overheat.For);
     }
 
