@@ -93,7 +93,19 @@ public sealed class EngineThroughputTests(ITestOutputHelper output)
                 "cooling" => $$"""{"state": "{{(hot ? "fault" : "running")}}", "supply_temp_c": {{18 + random.Next(4)}}}""",
                 _ => $$"""{"load_pct": {{random.Next(70)}}}""",
             };
-            if (device.DeviceType == "firewall" && random.NextDouble() < 0.3)
+            if (device.DeviceType == "server")
+            {
+                // What Telegraf sends: several lines per message.
+                var ns = now.ToUnixTimeMilliseconds() * 1_000_000;
+                var used = hot ? 97.5 : 40 + random.Next(40);
+                messages.Add(TestMessages.LineProtocol(device, string.Create(CultureInfo.InvariantCulture, $"""
+                    cpu,cpu=cpu-total,host={device.DeviceId},rack=A01,row=A usage_user=17.04,usage_system=4.73,usage_idle={(hot ? 3 : 40 + random.Next(50))} {ns}
+                    mem,host={device.DeviceId},rack=A01,row=A used_percent={random.Next(80)} {ns}
+                    disk,fstype=ext4,host={device.DeviceId},mode=rw,path=/,rack=A01,row=A used_percent={used} {ns}
+                    system,host={device.DeviceId},rack=A01,row=A load1=2.64,n_cpus=16i {ns}
+                    """), now));
+            }
+            else if (device.DeviceType == "firewall" && random.NextDouble() < 0.3)
             {
                 messages.Add(TestMessages.Event(device, "auth_failure", hot ? """{"src_ip": "203.0.113.7", "user": "admin"}""" : $$"""{"src_ip": "10.{{random.Next(256)}}.{{random.Next(256)}}.{{random.Next(256)}}", "user": "admin"}""", now));
             }
