@@ -1,0 +1,45 @@
+using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
+using Ioc.Core.Contract;
+using Ioc.Core.Model;
+
+namespace Ioc.Alerting.Evaluation;
+
+/// <summary>One accepted message, with what the engine knows about its device (its subject, built once per device).</summary>
+public readonly record struct MessageContext(DecodedMessage Message, Subject DeviceSubject, DateTimeOffset Now)
+{
+    public DeviceAddress Device => Message.Device;
+
+    public string? District => DeviceSubject.District;
+}
+
+/// <summary>Evaluates one rule on the stream. Not thread-safe: the engine calls it from its single evaluation loop.</summary>
+public abstract class RuleEvaluator(AlertRule rule)
+{
+    private readonly bool _perDevice = rule.GroupBy is ["device"];
+
+    public AlertRule Rule { get; } = rule;
+
+    /// <summary>Channels whose messages this rule reads (the engine skips the others).</summary>
+    public abstract bool Wants(MessageChannel channel);
+
+    public abstract void OnMessage(in MessageContext context, List<AlertSignal> output);
+
+    /// <summary>Time passes: for-durations elapse, windows slide, silent devices go missing.</summary>
+    public virtual void OnTick(DateTimeOffset now, List<AlertSignal> output)
+    {
+    }
+
+    /// <summary>An alert of this rule is open in the store (after a restart): resume as firing, without a new signal.</summary>
+    public abstract void Restore(Alert openAlert);
+
+    /// <summary>Number of subjects held in memory (for diagnostics).</summary>
+    public abstract int TrackedSubjects { get; }
+
+    /// <summary>The subject a point is about under the rule's <c>groupBy</c> (the cached device subject in the common case).</summary>
+    protected Subject? SubjectFor(in MessageContext context, Point point) =>
+        _perDevice ? context.DeviceSubject : Subject.Build(Rule.GroupBy, context.Device, context.District, point.GetTag);
+
+    protected Subject? SubjectFor(in MessageContext context, IReadOnlyDictionary<string, string> attributes) =>
+        _perDevice ? context.DeviceSubject : Subject.Build(Rule.GroupBy, context.Device, context.District, attributes.GetValueOrDefault);
+}

@@ -1,0 +1,50 @@
+using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
+using Ioc.Core.Contract;
+
+namespace Ioc.Alerting.Evaluation;
+
+/// <summary><c>threshold</c>: fires when a metric stays beyond <c>value</c> for <c>for</c>; clears at <c>clear</c> (hysteresis).</summary>
+public sealed class ThresholdEvaluator : RuleEvaluator
+{
+    private readonly ConditionTracker _tracker;
+    private readonly Comparison _comparison;
+    private readonly string _metric;
+
+    public ThresholdEvaluator(AlertRule rule)
+        : base(rule)
+    {
+        _comparison = rule.Comparison!;
+        _metric = rule.Metric!;
+        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, "{subject}: {metric} = {value} ({threshold})"));
+    }
+
+    public override int TrackedSubjects => _tracker.Count;
+
+    public override bool Wants(MessageChannel channel) => channel == MessageChannel.Telemetry;
+
+    public override void OnMessage(in MessageContext context, List<AlertSignal> output)
+    {
+        foreach (var point in context.Message.Points)
+        {
+            if ((Rule.Measurement is not null && point.Measurement != Rule.Measurement) || point.GetField(_metric) is not { IsNumeric: true } field
+                || !Rule.Scope.MatchesTags(point))
+            {
+                continue;
+            }
+
+            var subject = SubjectFor(context, point);
+            if (subject is null)
+            {
+                continue;
+            }
+
+            var value = field.AsDouble();
+            _tracker.Observe(subject, _comparison.IsViolated(value), _comparison.IsCleared(value), value, context.Now, output);
+        }
+    }
+
+    public override void OnTick(DateTimeOffset now, List<AlertSignal> output) => _tracker.Tick(now, output);
+
+    public override void Restore(Alert openAlert) => _tracker.Restore(Subject.FromAlert(openAlert), openAlert.Value);
+}

@@ -1,0 +1,36 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Alerting;
+
+internal static partial class Log
+{
+    [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "Alert engine started: {RuleCount} rules from {Source}, {DeviceCount} known devices, {OpenCount} open alerts")]
+    public static partial void EngineStarted(ILogger logger, int ruleCount, string source, int deviceCount, int openCount);
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Alert queue full ({Capacity}): {Dropped} messages dropped so far; raise Ioc:Alerting:QueueCapacity or reduce rules")]
+    public static partial void QueueFull(ILogger logger, int capacity, long dropped);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Error, Message = "Alert evaluation failed for {Device}")]
+    public static partial void EvaluationFailed(ILogger logger, Exception exception, string device);
+
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Alert engine tick failed")]
+    public static partial void TickFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Alert #{AlertId} {Change}: {RuleId} on {Subject}")]
+    public static partial void AlertChanged(ILogger logger, long alertId, string change, string ruleId, string subject);
+
+    [LoggerMessage(EventId = 4010, Level = LogLevel.Warning, Message = "Notification #{NotificationId} to {Channel} {Target} failed (attempt {Attempt}): {Error}")]
+    public static partial void DeliveryFailed(ILogger logger, long notificationId, string channel, string target, int attempt, string error);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Error, Message = "Notification dispatch loop failed")]
+    public static partial void DispatchFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning, Message = "MQTT announcements: cannot reach {Host}:{Port}: {Error}")]
+    public static partial void AnnouncerDisconnected(ILogger logger, string host, int port, string error);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "MQTT announcements connected to {Host}:{Port}")]
+    public static partial void AnnouncerConnected(ILogger logger, string host, int port);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "MQTT announcement queue full: {Dropped} announcements dropped so far")]
+    public static partial void AnnouncementsDropped(ILogger logger, long dropped);
+}

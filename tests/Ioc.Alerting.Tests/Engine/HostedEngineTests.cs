@@ -1,0 +1,167 @@
+using System.Text.Json;
+using Ioc.Alerting.Announce;
+using Ioc.Alerting.Engine;
+using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Model;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Service;
+using Ioc.Alerting.Tests.Shared;
+using Ioc.Core.Pipeline;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+
+namespace Ioc.Alerting.Tests.Engine;
+
+/// <summary>The engine as the collector hosts it: AddAlerting, the ITelemetryObserver hook, the background loop, MQTT announcements.</summary>
+public sealed class HostedEngineTests : IAsyncDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ioc-alerting-tests", Guid.NewGuid().ToString("N"));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Task.Yield();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the temp cleaner
+        }
+    }
+
+    [Fact]
+    public async Task Observe_ViolatingMessage_AlertIsStoredAndAnnouncedOnMqttWithDeviceHealth()
+    {
+        await using var broker = await TestBroker.StartAsync();
+        await broker.SubscribeAsync("ioc/v1/_system/#");
+        using var host = BuildHost(new()
+        {
+            ["Ioc:Alerting:Announcements:Enabled"] = "true",
+            ["Ioc:Alerting:Announcements:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ioc:Alerting:TickInterval"] = "00:00:00.100",
+        });
+        await host.StartAsync();
+        var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
+        var now = DateTimeOffset.UtcNow;
+
+        observer.Observe(TestMessages.Status(TestDevices.DcUps, online: true, now));
+        observer.Observe(TestMessages.Telemetry(TestDevices.DcUps, """{"on_battery": true, "battery_pct": 88}""", now));
+
+        var announced = await broker.WaitForAsync(m => m.Topic == SystemTopics.AlertEvents, TimeSpan.FromSeconds(10));
+        using var json = JsonDocument.Parse(announced.Payload);
+        Assert.Equal("fired", json.RootElement.GetProperty("change").GetString());
+        var alert = json.RootElement.GetProperty("alert");
+        Assert.Equal("ups-on-battery", alert.GetProperty("ruleId").GetString());
+        Assert.Equal("major", alert.GetProperty("severity").GetString());
+        Assert.Equal("firing", alert.GetProperty("state").GetString());
+        var id = alert.GetProperty("id").GetInt64();
+        var open = await broker.WaitForAsync(m => m.Topic == SystemTopics.OpenAlert(id), TimeSpan.FromSeconds(5));
+        Assert.Contains("\"ruleId\":\"ups-on-battery\"", open.Payload);
+        var health = await broker.WaitForAsync(m => m.Topic == "ioc/v1/_system/health/dc-tinh/ups/DC-UPS-01", TimeSpan.FromSeconds(5));
+        Assert.Contains("\"state\":\"online\"", health.Payload);
+        Assert.Contains("\"district\":\"tinh\"", health.Payload);
+
+        // The dashboard's acknowledgement comes back on the same topics; the resolution clears the retained snapshot.
+        var service = host.Services.GetRequiredService<IAlertService>();
+        await service.AcknowledgeAsync(id, "lan.nguyen", null, CancellationToken.None);
+        await broker.WaitForAsync(m => m.Topic == SystemTopics.AlertEvents && m.Payload.Contains("\"change\":\"acknowledged\"", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
+        observer.Observe(TestMessages.Telemetry(TestDevices.DcUps, """{"on_battery": false, "battery_pct": 80}""", DateTimeOffset.UtcNow));
+        await broker.WaitForAsync(m => m.Topic == SystemTopics.OpenAlert(id) && m.Payload.Length == 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(AlertState.Resolved, (await service.GetAsync(id, CancellationToken.None))!.Alert.State);
+
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Start_OpenAlertsFromBeforeTheRestart_AreRepublishedAsRetainedSnapshots()
+    {
+        long id;
+        using (var first = BuildHost([]))
+        {
+            await first.StartAsync();
+            var observer = first.Services.GetRequiredService<ITelemetryObserver>();
+            var feed = first.Services.GetRequiredService<AlertFeed>();
+            var fired = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var subscription = feed.Subscribe(c => fired.TrySetResult(c.Alert.Id));
+            observer.Observe(TestMessages.Telemetry(TestDevices.DcUps, """{"on_battery": true}""", DateTimeOffset.UtcNow));
+            id = await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await first.StopAsync();
+        }
+
+        // A fresh broker holds no retained messages: the restarted host rebuilds them from the store.
+        await using var broker = await TestBroker.StartAsync();
+        await broker.SubscribeAsync("ioc/v1/_system/alerts/open/+");
+        using var second = BuildHost(new()
+        {
+            ["Ioc:Alerting:Announcements:Enabled"] = "true",
+            ["Ioc:Alerting:Announcements:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        await second.StartAsync();
+
+        var snapshot = await broker.WaitForAsync(m => m.Topic == SystemTopics.OpenAlert(id) && m.Payload.Length > 0, TimeSpan.FromSeconds(10));
+        Assert.Contains("\"ruleId\":\"ups-on-battery\"", snapshot.Payload);
+        await second.StopAsync();
+    }
+
+    [Fact]
+    public async Task Start_BadRule_RefusesToStartNamingTheRuleAndTheReason()
+    {
+        Directory.CreateDirectory(_directory);
+        var rules = Path.Combine(_directory, "bad-rules.json");
+        await File.WriteAllTextAsync(rules, """{"version":1,"rules":[{"id":"ups-low","kind":"threshold","severity":"critical","metric":"battery_pct","op":"<","value":30,"clear":20}]}""");
+        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules });
+
+        var error = await Assert.ThrowsAsync<RuleValidationException>(() => host.StartAsync());
+
+        Assert.Contains("rule 'ups-low': 'clear' (20) must be on the safe side of 'value' (30): at or above it", error.Message);
+    }
+
+    [Fact]
+    public async Task Start_BadOptions_RefusesToStartNamingTheKey()
+    {
+        using var host = BuildHost(new()
+        {
+            ["Ioc:Alerting:QueueCapacity"] = "5",
+            ["Ioc:Alerting:Notifications:Webhooks:0:Name"] = "soc",
+            ["Ioc:Alerting:Notifications:Webhooks:0:Url"] = "ftp://example",
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Ioc:Alerting:QueueCapacity must be between 100 and 10000000 (was 5).", error.Failures);
+        Assert.Contains("Ioc:Alerting:Notifications:Webhooks:0:Url must be an http(s) URL (was 'ftp://example').", error.Failures);
+    }
+
+    [Fact]
+    public void Observe_QueueFull_ReturnsAtOnceAndCountsTheDrop()
+    {
+        var intake = new AlertIntake(new AlertingOptions { QueueCapacity = 100 }, NullLogger<AlertIntake>.Instance);
+        var message = TestMessages.Telemetry(TestDevices.DcSensor, """{"temp_c": 20}""", DateTimeOffset.UtcNow);
+
+        for (var i = 0; i < 150; i++)
+        {
+            intake.Observe(message);
+        }
+
+        Assert.Equal(100, intake.Accepted);
+        Assert.Equal(50, intake.Dropped);
+        Assert.Equal(100, intake.Backlog);
+    }
+
+    private IHost BuildHost(Dictionary<string, string?> settings)
+    {
+        Directory.CreateDirectory(_directory);
+        settings.TryAdd("Ioc:Storage:Sqlite:Path", Path.Combine(_directory, "ioc.db"));
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(settings);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddAlerting(builder.Configuration);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,159 @@
+using Ioc.Alerting.Announce;
+using Ioc.Alerting.Engine;
+using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Model;
+using Ioc.Alerting.Notifications;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Service;
+using Ioc.Alerting.Storage;
+using Ioc.Core.Contract;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ioc.Alerting.Tests.Shared;
+
+/// <summary>
+/// The real alerting stack from <see cref="AlertingServiceCollectionExtensions.AddAlerting"/> on a temporary SQLite file,
+/// with a fake clock. Drives the engine directly (no background loop) so every step is deterministic.
+/// </summary>
+public sealed class AlertingHarness : IAsyncDisposable
+{
+    public static readonly DateTimeOffset Start = new(2026, 11, 24, 8, 0, 0, TimeSpan.Zero);
+
+    private readonly string _directory;
+    private readonly string _rulesJson;
+    private readonly Dictionary<string, string?> _settings;
+    private ServiceProvider _provider;
+    private readonly List<AlertChange> _changes = [];
+    private IDisposable _subscription;
+
+    private AlertingHarness(string directory, string rulesJson, Dictionary<string, string?> settings, FakeTimeProvider time)
+    {
+        _directory = directory;
+        _rulesJson = rulesJson;
+        _settings = settings;
+        Time = time;
+        (_provider, _subscription) = Build();
+    }
+
+    public FakeTimeProvider Time { get; }
+
+    public AlertEngine Engine => _provider.GetRequiredService<AlertEngine>();
+
+    public IAlertService Service => _provider.GetRequiredService<IAlertService>();
+
+    public AlertStore Store => _provider.GetRequiredService<AlertStore>();
+
+    public NotificationStore Outbox => _provider.GetRequiredService<NotificationStore>();
+
+    public NotificationDispatcher Dispatcher => _provider.GetRequiredService<NotificationDispatcher>();
+
+    public AlertFeed Feed => _provider.GetRequiredService<AlertFeed>();
+
+    public AlertingOptions Options => _provider.GetRequiredService<AlertingOptions>();
+
+    public IServiceProvider Services => _provider;
+
+    public IReadOnlyList<AlertChange> Changes
+    {
+        get
+        {
+            lock (_changes)
+            {
+                return _changes.ToList();
+            }
+        }
+    }
+
+    public DateTimeOffset Now => Time.GetUtcNow();
+
+    public static async Task<AlertingHarness> CreateAsync(string rulesJson, Dictionary<string, string?>? settings = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), "ioc-alerting-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        var harness = new AlertingHarness(directory, rulesJson, settings ?? [], new FakeTimeProvider(Start));
+        await harness.Engine.InitializeAsync(CancellationToken.None);
+        return harness;
+    }
+
+    /// <summary>Wraps rule objects into a rules file.</summary>
+    public static string Rules(params string[] rules) => $$"""{"version": 1, "districts": ["thanh-ha", "tu-ky"], "sites": {"dc-tinh": "tp-hai-duong"}, "rules": [{{string.Join(",", rules)}}]}""";
+
+    public Task SendAsync(Ioc.Core.Model.DecodedMessage message) => Engine.ProcessAsync(message, CancellationToken.None);
+
+    public Task TelemetryAsync(DeviceAddress device, string metricsJson) => SendAsync(TestMessages.Telemetry(device, metricsJson, Now));
+
+    public async Task TickAsync()
+    {
+        await Engine.TickAsync(CancellationToken.None);
+        await Engine.FlushAsync();
+    }
+
+    /// <summary>Moves the clock forward in steps, ticking after each.</summary>
+    public async Task AdvanceAsync(TimeSpan total, TimeSpan? step = null)
+    {
+        var stride = step ?? TimeSpan.FromSeconds(1);
+        for (var elapsed = TimeSpan.Zero; elapsed < total; elapsed += stride)
+        {
+            Time.Advance(elapsed + stride > total ? total - elapsed : stride);
+            await TickAsync();
+        }
+    }
+
+    public Task<IReadOnlyList<Alert>> OpenAsync(string? ruleId = null) =>
+        Service.ListOpenAsync(new AlertFilter { RuleId = ruleId }, CancellationToken.None);
+
+    public Task<IReadOnlyList<Alert>> AllAsync(string? ruleId = null) =>
+        Service.ListAsync(new AlertFilter { RuleId = ruleId }, CancellationToken.None);
+
+    /// <summary>Simulates a process restart: a new container (engine, caches, evaluators) on the same database file.</summary>
+    public async Task RestartAsync()
+    {
+        await Engine.FlushAsync();
+        _subscription.Dispose();
+        await _provider.DisposeAsync();
+        (_provider, _subscription) = Build();
+        await Engine.InitializeAsync(CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _subscription.Dispose();
+        await _provider.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by the OS is left for the temp cleaner.
+        }
+    }
+
+    private (ServiceProvider, IDisposable) Build()
+    {
+        var settings = new Dictionary<string, string?>(_settings)
+        {
+            ["Ioc:Storage:Sqlite:Path"] = Path.Combine(_directory, "ioc.db"),
+            ["Ioc:Alerting:RulesPath"] = Path.Combine(_directory, "rules.json"),
+        };
+        settings.TryAdd("Ioc:Alerting:Notifications:GroupWait", "00:00:10");
+        File.WriteAllText(Path.Combine(_directory, "rules.json"), _rulesJson);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddSingleton<TimeProvider>(Time);
+        services.AddAlerting(configuration);
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        var subscription = provider.GetRequiredService<AlertFeed>().Subscribe(change =>
+        {
+            lock (_changes)
+            {
+                _changes.Add(change);
+            }
+        });
+        return (provider, subscription);
+    }
+}
