@@ -1,3 +1,4 @@
+using Ioc.Alerting.Hosting;
 using Ioc.AllInOne.Broker;
 using Ioc.Collector;
 using Ioc.ServiceDefaults;
@@ -6,14 +7,32 @@ namespace Ioc.AllInOne;
 
 public static class AllInOneExtensions
 {
-    /// <summary>Embedded broker first (starts first, stops last), then the collector on the embedded SQLite store.</summary>
+    /// <summary>
+    /// Embedded broker first (starts first, stops last), then the collector with the alert engine on the embedded
+    /// SQLite store. Every MQTT client in the process talks to the embedded broker's port.
+    /// </summary>
     public static WebApplicationBuilder AddAllInOne(this WebApplicationBuilder builder)
     {
+        var broker = builder.Configuration.GetSection(EmbeddedBrokerOptions.SectionName).Get<EmbeddedBrokerOptions>() ?? new EmbeddedBrokerOptions();
+        if (broker.Enabled)
+        {
+            var port = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Ioc:Mqtt:Host"] = broker.BindAddress,
+                ["Ioc:Mqtt:Port"] = port,
+                ["Ioc:Alerting:Announcements:Enabled"] = "true",
+                ["Ioc:Alerting:Announcements:Host"] = broker.BindAddress,
+                ["Ioc:Alerting:Announcements:Port"] = port,
+            });
+        }
+
         builder.AddIocServiceDefaults();
         builder.Services.AddValidatedOptions<EmbeddedBrokerOptions>(builder.Configuration, EmbeddedBrokerOptions.SectionName, o => o.Validate());
         builder.Services.AddSingleton<EmbeddedBrokerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         builder.AddCollector();
+        builder.Services.AddAlerting(builder.Configuration);
         return builder;
     }
 

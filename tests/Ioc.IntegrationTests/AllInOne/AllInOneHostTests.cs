@@ -4,6 +4,7 @@ using Ioc.Core.Storage;
 using Ioc.IntegrationTests.Infrastructure;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Ioc.Alerting.Service;
 using Ioc.AllInOne;
 
 namespace Ioc.IntegrationTests.AllInOne;
@@ -60,5 +61,20 @@ public sealed class AllInOneHostTests : IAsyncLifetime
         Assert.Equal("sqlite", health.GetProperty("store").GetString());
         Assert.Equal(1, health.GetProperty("rejectedByReason").GetProperty("bad_json").GetInt64());
         Assert.Equal(501, health.GetProperty("received").GetInt64());
+    }
+
+    [Fact]
+    public async Task WaterLeakPublishedToEmbeddedBroker_OpensAnAlert()
+    {
+        var alerts = _app.Services.GetRequiredService<IAlertService>();
+        await using (var publisher = await Publisher.ConnectAsync(_mqttPort))
+        {
+            await Wait.UntilAsync(() => _app.Services.GetRequiredService<Ioc.Collector.Diagnostics.CollectorStatus>().Snapshot().MqttConnected == 1, TimeSpan.FromSeconds(15), "collector connected");
+            await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/ENV-LEAK/telemetry", $$$"""{"ts":{{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}},"metrics":{"water_leak":true}}""");
+        }
+
+        await Wait.UntilAsync(async () => (await alerts.ListOpenAsync(null, CancellationToken.None)).Any(a => a.RuleId == "water-leak"), TimeSpan.FromSeconds(15), "water-leak alert open");
+        var alert = (await alerts.ListOpenAsync(null, CancellationToken.None)).Single(a => a.RuleId == "water-leak");
+        Assert.Contains("ENV-LEAK", alert.SubjectKey, StringComparison.Ordinal);
     }
 }

@@ -6,6 +6,7 @@ namespace Ioc.Core.Storage.Sqlite;
 public sealed class SqliteDatabase
 {
     private readonly string _connectionString;
+    private int _walSet;
 
     public SqliteDatabase(SqliteOptions options)
     {
@@ -29,8 +30,10 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken);
         using var pragma = connection.CreateCommand();
-        // WAL lets the dashboard read while the collector writes; NORMAL sync is durable across process crashes.
-        pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
+        // WAL lets the dashboard read while the collector writes; it is kept in the file, so it is set once per
+        // process. NORMAL sync is durable across process crashes; the rest is per connection.
+        var wal = Interlocked.Exchange(ref _walSet, 1) == 0 ? "PRAGMA journal_mode=WAL; " : string.Empty;
+        pragma.CommandText = wal + "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }
