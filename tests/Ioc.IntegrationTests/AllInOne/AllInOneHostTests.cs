@@ -45,7 +45,7 @@ public sealed class AllInOneHostTests : IAsyncLifetime
     public async Task PublishToEmbeddedBroker_IsStoredInSqliteAndCountedInHealth()
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
-        await Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("status").GetString() == "Healthy", TimeSpan.FromSeconds(15), "all-in-one healthy");
+        await Wait.UntilAsync(async () => (await HealthAsync(http)).GetProperty("status").GetString() == "Healthy", TimeSpan.FromSeconds(15), "all-in-one healthy");
 
         await using (var publisher = await Publisher.ConnectAsync(_mqttPort))
         {
@@ -56,11 +56,18 @@ public sealed class AllInOneHostTests : IAsyncLifetime
         var store = _app.Services.GetRequiredService<ITelemetryStore>();
         var query = new PointQuery("env-sensor", Telemetry.Base.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         await Wait.UntilAsync(async () => await store.CountAsync(query, CancellationToken.None) == 500, TimeSpan.FromSeconds(15), "500 points in SQLite");
-        await Wait.UntilAsync(async () => (await http.GetFromJsonAsync<JsonElement>("/healthz")).GetProperty("rejected").GetInt64() == 1, TimeSpan.FromSeconds(10), "one rejection counted");
-        var health = await http.GetFromJsonAsync<JsonElement>("/healthz");
+        await Wait.UntilAsync(async () => (await HealthAsync(http)).GetProperty("rejected").GetInt64() == 1, TimeSpan.FromSeconds(10), "one rejection counted");
+        var health = await HealthAsync(http);
         Assert.Equal("sqlite", health.GetProperty("store").GetString());
         Assert.Equal(1, health.GetProperty("rejectedByReason").GetProperty("bad_json").GetInt64());
         Assert.Equal(501, health.GetProperty("received").GetInt64());
+    }
+
+    /// <summary>/healthz answers 503 with the same body until the broker connection is up.</summary>
+    private static async Task<JsonElement> HealthAsync(HttpClient http)
+    {
+        using var response = await http.GetAsync("/healthz");
+        return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
     [Fact]
