@@ -1,0 +1,1 @@
+// Ioc dashboard
