@@ -33,6 +33,7 @@ public static class DashboardExtensions
     public static IServiceCollection AddIocDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<DataCenterOptions>().Bind(configuration.GetSection(DataCenterOptions.SectionName));
         services.AddOptions<DashboardMqttOptions>().Bind(configuration.GetSection(DashboardMqttOptions.SectionName)).ValidateOnStart();
         services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());

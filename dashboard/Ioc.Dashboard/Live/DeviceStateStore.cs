@@ -13,6 +13,9 @@ public sealed record DeviceLiveState(
     DateTimeOffset? LastTelemetryAt,
     IReadOnlyDictionary<string, FieldValue> Metrics)
 {
+    /// <summary>Payload tags of the latest telemetry (e.g. <c>rack</c>), without site/device.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
     public string Key => Address.ToString();
 }
 
@@ -57,17 +60,39 @@ public sealed class DeviceStateStore : IDisposable
         var latest = points.Max(p => p.Timestamp);
         _devices.AddOrUpdate(
             device.ToString(),
-            static (_, arg) => new DeviceLiveState(arg.device, null, null, arg.latest, Merge(new Dictionary<string, FieldValue>(), arg.points)),
+            static (_, arg) => new DeviceLiveState(arg.device, null, null, arg.latest, Merge(new Dictionary<string, FieldValue>(), arg.points))
+            {
+                Tags = MergeTags(new Dictionary<string, string>(), arg.points),
+            },
             static (_, existing, arg) => existing with
             {
                 LastTelemetryAt = existing.LastTelemetryAt is { } t && t > arg.latest ? t : arg.latest,
                 Metrics = Merge(existing.Metrics, arg.points),
+                Tags = MergeTags(existing.Tags, arg.points),
             },
             (device, points, latest));
         _signal.Notify();
     }
 
     public void Dispose() => _signal.Dispose();
+
+    private static IReadOnlyDictionary<string, string> MergeTags(IReadOnlyDictionary<string, string> existing, IReadOnlyList<Point> points)
+    {
+        Dictionary<string, string>? merged = null;
+        foreach (var point in points)
+        {
+            foreach (var tag in point.Tags)
+            {
+                if (!TagNames.IsReserved(tag.Key) && (!existing.TryGetValue(tag.Key, out var old) || old != tag.Value))
+                {
+                    merged ??= new Dictionary<string, string>(existing, StringComparer.Ordinal);
+                    merged[tag.Key] = tag.Value;
+                }
+            }
+        }
+
+        return merged ?? existing;
+    }
 
     private static Dictionary<string, FieldValue> Merge(IReadOnlyDictionary<string, FieldValue> existing, IReadOnlyList<Point> points)
     {
