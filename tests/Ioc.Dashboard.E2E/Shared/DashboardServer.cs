@@ -115,6 +115,8 @@ public sealed class DashboardServer : IAsyncLifetime
         var expected = FleetSeed.Devices().Count;
         await WaitUntilAsync(() => live.Count >= expected && live.Snapshot().All(d => d.State is not null), TimeSpan.FromSeconds(20), "the live feed to hear every seeded device");
 
+        await SeedEventsAsync(dbPath);
+
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -186,6 +188,36 @@ public sealed class DashboardServer : IAsyncLifetime
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(_directory, recursive: true);
+    }
+
+    /// <summary>Security events as devices send them (live on MQTT) and as the collector stores them (SQLite).</summary>
+    private async Task SeedEventsAsync(string dbPath)
+    {
+        (string Site, string Type, string Id, string Kind, string Severity, string Message, string Source)[] events =
+        [
+            ("thanh-ha", "router", "TH-RT-01", "auth_failure", "warning", "Failed SSH login for admin", "203.0.113.7"),
+            ("thanh-ha", "router", "TH-RT-01", "auth_failure", "warning", "Failed SSH login for root", "203.0.113.7"),
+            ("thanh-ha", "router", "TH-RT-01", "auth_failure", "major", "Failed SSH login for admin", "203.0.113.7"),
+            ("gia-loc-xa-2", "wifi-ap", "GL-AP-201", "rogue_ap", "major", "Rogue AP 'Free_WiFi_HD' seen on channel 6", "a4:5e:60:12:9f:01"),
+            ("dc-tinh", "firewall", "DC-FW-01", "traffic_anomaly", "minor", "Outbound traffic 5x baseline to 198.51.100.23", "10.20.4.17"),
+            ("nam-sach", "switch", "NS-SW-01", "auth_failure", "warning", "Failed web login", "198.51.100.9"),
+        ];
+        var points = new List<Point>();
+        foreach (var e in events)
+        {
+            var payload = $"{{\"type\":\"{e.Kind}\",\"severity\":\"{e.Severity}\",\"message\":\"{e.Message}\",\"attrs\":{{\"src_ip\":\"{e.Source}\"}}}}";
+            await PublishAsync($"ioc/v1/{e.Site}/{e.Type}/{e.Id}/event", payload);
+            var decoded = new MessageDecoder(new ContractOptions()).Decode($"ioc/v1/{e.Site}/{e.Type}/{e.Id}/event", System.Text.Encoding.UTF8.GetBytes(payload), DateTimeOffset.UtcNow);
+            points.AddRange(decoded.Message!.Points);
+        }
+
+        await using (var store = new SqliteTelemetryStore(new SqliteDatabase(new SqliteOptions { Path = dbPath })))
+        {
+            await store.WriteAsync(points, CancellationToken.None);
+        }
+
+        var feed = _app!.Services.GetRequiredService<EventFeed>();
+        await WaitUntilAsync(() => feed.TodayTotal >= events.Length, TimeSpan.FromSeconds(10), "the live feed to hear the seeded events");
     }
 
     private void SeedAlerts()
