@@ -54,9 +54,13 @@ public sealed class ScreenshotTests(DashboardServer server)
         var file = Path.Combine(DashboardServer.ArtifactsDirectory, $"{name}-{width}x{height}.png");
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = file });
         var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - window.innerWidth");
+        var kioskOverflow = name == "kiosk"
+            ? await page.EvaluateAsync<int>("() => { const k = document.querySelector('[data-testid=kiosk]'); return k.scrollHeight - k.clientHeight; }")
+            : 0;
 
         // Assert
         Assert.True(File.Exists(file));
         Assert.True(overflow <= 0, $"{name} at {width}x{height} is {overflow}px wider than the window.");
+        Assert.True(kioskOverflow <= 0, $"the wall screen at {width}x{height} is {kioskOverflow}px taller than the screen.");
     }
 }
