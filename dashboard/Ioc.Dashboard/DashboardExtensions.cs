@@ -88,6 +88,7 @@ public static class DashboardExtensions
             .Configure<IOptions<DashboardOptions>>((cookie, dashboard) => cookie.ExpireTimeSpan = dashboard.Value.SessionLifetime);
         services.AddAuthorizationBuilder().AddDashboardPolicies();
         services.AddCascadingAuthenticationState();
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StampRevalidatingStateProvider>();
         services.AddAntiforgery();
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");

@@ -103,7 +103,7 @@ public sealed class DashboardFlowTests(DashboardServer server)
 
         // Act: the alert engine fires and announces it on MQTT.
         var alert = server.Alerts.Add(EventSeverity.Critical, "DC-UPS-02 chuyển sang chạy ắc quy", "dc-tinh", rule: "ups_on_battery", type: "threshold", deviceId: "DC-UPS-02");
-        await server.PublishAsync("ioc/v1/_system/alerts/opened", $"{{\"kind\":\"opened\",\"id\":{alert.Id},\"severity\":\"critical\"}}");
+        await server.PublishAsync("ioc/v1/_system/alerts/events", $"{{\"change\":\"fired\",\"actor\":\"engine\",\"alert\":{{\"id\":{alert.Id},\"severity\":\"critical\",\"state\":\"firing\"}}}}");
 
         // Assert: it shows up without reload, with the cue, and the overview counts it.
         var row = console.Locator($"[data-testid=alert-row][data-alert-id='{alert.Id}']");

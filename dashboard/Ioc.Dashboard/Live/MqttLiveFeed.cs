@@ -146,21 +146,24 @@ internal sealed class MqttLiveFeed : BackgroundService
         }
     }
 
-    /// <summary>Reads <c>"severity"</c> from an announcement when it is a new alert (<c>"kind":"opened"</c> or no kind).</summary>
-    private static string? SeverityIn(ReadOnlySequence<byte> payload)
+    /// <summary>
+    /// The severity of a newly fired alert in the alert engine's announcement on <c>ioc/v1/_system/alerts/events</c>
+    /// (<c>{"change":"fired","actor":…,"at":…,"alert":{…,"severity":"critical"}}</c>); null for every other change and for
+    /// the retained per-alert messages on <c>alerts/open/{id}</c>.
+    /// </summary>
+    internal static string? SeverityIn(ReadOnlySequence<byte> payload)
     {
         try
         {
             var reader = new System.Text.Json.Utf8JsonReader(payload);
             using var document = System.Text.Json.JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
-            if (root.ValueKind != System.Text.Json.JsonValueKind.Object)
-            {
-                return null;
-            }
-
-            var opened = !root.TryGetProperty("kind", out var kind) || kind.GetString() is "opened" or "fired" or "new";
-            return opened && root.TryGetProperty("severity", out var severity) ? severity.GetString() : null;
+            return root.ValueKind == System.Text.Json.JsonValueKind.Object
+                && root.TryGetProperty("change", out var change) && change.ValueKind == System.Text.Json.JsonValueKind.String && change.GetString() == "fired"
+                && root.TryGetProperty("alert", out var alert) && alert.ValueKind == System.Text.Json.JsonValueKind.Object
+                && alert.TryGetProperty("severity", out var severity) && severity.ValueKind == System.Text.Json.JsonValueKind.String
+                    ? severity.GetString()
+                    : null;
         }
         catch (System.Text.Json.JsonException)
         {
