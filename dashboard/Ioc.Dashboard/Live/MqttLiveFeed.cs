@@ -70,6 +70,7 @@ internal sealed class MqttLiveFeed : BackgroundService
         }
 
         var clientOptions = builder.Build();
+        var reportedDown = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             if (!client.IsConnected)
@@ -85,6 +86,7 @@ internal sealed class MqttLiveFeed : BackgroundService
                         .Build();
                     await client.SubscribeAsync(subscribe, stoppingToken);
                     _connection.Set(true);
+                    reportedDown = false;
                     Log.FeedConnected(_logger, _options.Host, _options.Port);
                 }
                 catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -94,7 +96,12 @@ internal sealed class MqttLiveFeed : BackgroundService
                 catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException or System.Net.Sockets.SocketException)
                 {
                     _connection.Set(false);
-                    Log.FeedUnavailable(_logger, _options.Host, _options.Port, ex.Message);
+                    if (!reportedDown)
+                    {
+                        // Once per outage: the indicator in the app bar shows it meanwhile.
+                        reportedDown = true;
+                        Log.FeedUnavailable(_logger, _options.Host, _options.Port, ex.Message);
+                    }
                 }
             }
 
