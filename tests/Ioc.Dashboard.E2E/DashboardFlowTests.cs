@@ -118,6 +118,33 @@ public sealed class DashboardFlowTests(DashboardServer server)
     }
 
     [Fact]
+    public async Task Operator_CreatesAndEndsMaintenanceWindow_ViewerSeesNoForm()
+    {
+        // Arrange
+        await using var operatorContext = await server.NewContextAsync();
+        var page = await DashboardServer.LoginAsync(operatorContext, "op1", DashboardServer.UserPassword, "silences");
+
+        // Act
+        await Field(page, "silence-site").FillAsync("kim-thanh-xa-2");
+        await Field(page, "silence-reason").FillAsync("Thay bộ chuyển mạch xã");
+        await page.ClickAsync("[data-testid=silence-create]");
+
+        // Assert
+        var row = page.Locator("[data-testid=silence-row]", new PageLocatorOptions { HasText = "Thay bộ chuyển mạch xã" });
+        await Expect(row).ToBeVisibleAsync();
+        Assert.Contains("silence:op1", server.Alerts.Calls);
+        await row.Locator("[data-testid=silence-end]").ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+
+        await using var viewerContext = await server.NewContextAsync();
+        var viewer = await DashboardServer.LoginAsync(viewerContext, "boss", DashboardServer.UserPassword, "silences");
+        await Expect(viewer.Locator("[data-testid=silence-form]")).ToHaveCountAsync(0);
+    }
+
+    private static ILocator Field(IPage page, string testId) =>
+        page.Locator($"[data-testid={testId}]").Locator("xpath=self::input | .//input").First;
+
+    [Fact]
     public async Task DeviceGoesOffline_DeviceListAndMapChangeWithoutReload()
     {
         // Arrange
