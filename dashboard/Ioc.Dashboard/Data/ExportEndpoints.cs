@@ -1,0 +1,38 @@
+using System.Text;
+using Ioc.Dashboard.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+
+namespace Ioc.Dashboard.Data;
+
+/// <summary>CSV downloads; each is authorized by policy and audited.</summary>
+internal static class ExportEndpoints
+{
+    public static void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/api/uptime.csv", UptimeCsvAsync).RequireAuthorization(Policies.ExportData);
+    }
+
+    private static async Task<IResult> UptimeCsvAsync(HttpContext http, string? range, UptimeService uptime, DashboardClock clock, AuditLog audit)
+    {
+        var window = UptimeRanges.Parse(range);
+        var to = clock.UtcNow;
+        var report = await uptime.ReportAsync(to - window, to, http.RequestAborted);
+        await audit.WriteAsync(http.User.Identity!.Name!, "export", "uptime.csv", range ?? "24h", true, http.RequestAborted);
+        var csv = UptimeCalculator.ToCsv(report, clock.Zone);
+        return Results.File(Encoding.UTF8.GetBytes(csv), "text/csv; charset=utf-8", $"uptime-{range ?? "24h"}-{clock.Now:yyyyMMdd-HHmm}.csv");
+    }
+}
+
+public static class UptimeRanges
+{
+    public static IReadOnlyList<string> All { get; } = ["24h", "7d", "30d"];
+
+    public static TimeSpan Parse(string? range) => range switch
+    {
+        "7d" => TimeSpan.FromDays(7),
+        "30d" => TimeSpan.FromDays(30),
+        _ => TimeSpan.FromHours(24),
+    };
+}

@@ -1,0 +1,110 @@
+using System.Collections.Concurrent;
+using Ioc.Core.Contract;
+using Ioc.Core.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Dashboard.Live;
+
+/// <summary>What the console knows right now about one device, from its retained status and latest telemetry.</summary>
+public sealed record DeviceLiveState(
+    DeviceAddress Address,
+    DeviceState? State,
+    DateTimeOffset? StateSince,
+    DateTimeOffset? LastTelemetryAt,
+    IReadOnlyDictionary<string, FieldValue> Metrics)
+{
+    /// <summary>Payload tags of the latest telemetry (e.g. <c>rack</c>), without site/device.</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    public string Key => Address.ToString();
+}
+
+/// <summary>The live state of every device heard on the broker; components subscribe for (throttled) changes.</summary>
+public sealed class DeviceStateStore : IDisposable
+{
+    private readonly ConcurrentDictionary<string, DeviceLiveState> _devices = new(StringComparer.Ordinal);
+    private readonly ThrottledSignal _signal;
+
+    public DeviceStateStore(TimeProvider time, ILogger<DeviceStateStore> logger)
+    {
+        _signal = new ThrottledSignal(time, logger);
+    }
+
+    public int Count => _devices.Count;
+
+    public IDisposable Subscribe(Func<Task> onChange) => _signal.Subscribe(onChange);
+
+    public IReadOnlyCollection<DeviceLiveState> Snapshot() => [.. _devices.Values];
+
+    public DeviceLiveState? Find(DeviceAddress address) => _devices.GetValueOrDefault(address.ToString());
+
+    public void ApplyStatus(DeviceStatus status)
+    {
+        _devices.AddOrUpdate(
+            status.Device.ToString(),
+            static (_, s) => new DeviceLiveState(s.Device, s.State, s.Timestamp, null, new Dictionary<string, FieldValue>()),
+            static (_, existing, s) => existing.State == s.State && existing.StateSince is { } since && since <= s.Timestamp
+                ? existing
+                : existing with { State = s.State, StateSince = s.Timestamp },
+            status);
+        _signal.Notify();
+    }
+
+    public void ApplyTelemetry(DeviceAddress device, IReadOnlyList<Point> points)
+    {
+        if (points.Count == 0)
+        {
+            return;
+        }
+
+        var latest = points.Max(p => p.Timestamp);
+        _devices.AddOrUpdate(
+            device.ToString(),
+            static (_, arg) => new DeviceLiveState(arg.device, null, null, arg.latest, Merge(new Dictionary<string, FieldValue>(), arg.points))
+            {
+                Tags = MergeTags(new Dictionary<string, string>(), arg.points),
+            },
+            static (_, existing, arg) => existing with
+            {
+                LastTelemetryAt = existing.LastTelemetryAt is { } t && t > arg.latest ? t : arg.latest,
+                Metrics = Merge(existing.Metrics, arg.points),
+                Tags = MergeTags(existing.Tags, arg.points),
+            },
+            (device, points, latest));
+        _signal.Notify();
+    }
+
+    public void Dispose() => _signal.Dispose();
+
+    private static IReadOnlyDictionary<string, string> MergeTags(IReadOnlyDictionary<string, string> existing, IReadOnlyList<Point> points)
+    {
+        Dictionary<string, string>? merged = null;
+        foreach (var point in points)
+        {
+            foreach (var tag in point.Tags)
+            {
+                if (!TagNames.IsReserved(tag.Key) && (!existing.TryGetValue(tag.Key, out var old) || old != tag.Value))
+                {
+                    merged ??= new Dictionary<string, string>(existing, StringComparer.Ordinal);
+                    merged[tag.Key] = tag.Value;
+                }
+            }
+        }
+
+        return merged ?? existing;
+    }
+
+    private static Dictionary<string, FieldValue> Merge(IReadOnlyDictionary<string, FieldValue> existing, IReadOnlyList<Point> points)
+    {
+        var merged = new Dictionary<string, FieldValue>(existing, StringComparer.Ordinal);
+        foreach (var point in points)
+        {
+            foreach (var field in point.Fields)
+            {
+                merged[field.Key] = field.Value;
+            }
+        }
+
+        return merged;
+    }
+}

@@ -1,0 +1,27 @@
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Dashboard;
+
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Warning, "Created the first dashboard user {UserName} (generated password: {Generated})")]
+    public static partial void AdminCreated(ILogger logger, string userName, bool generated);
+
+    [LoggerMessage(2, LogLevel.Information, "Login of {UserName}: {Outcome}")]
+    public static partial void LoginAttempt(ILogger logger, string userName, string outcome);
+
+    [LoggerMessage(3, LogLevel.Information, "Live feed connected to MQTT broker {Host}:{Port}")]
+    public static partial void FeedConnected(ILogger logger, string host, int port);
+
+    [LoggerMessage(4, LogLevel.Warning, "Live feed cannot reach MQTT broker {Host}:{Port}: {Reason}")]
+    public static partial void FeedUnavailable(ILogger logger, string host, int port, string reason);
+
+    [LoggerMessage(5, LogLevel.Debug, "Live feed ignored a message on {Topic}: {Reason}")]
+    public static partial void FeedIgnored(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(6, LogLevel.Error, "A live-data subscriber failed")]
+    public static partial void SubscriberFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(7, LogLevel.Warning, "Fleet directory could not read the series table: {Reason}")]
+    public static partial void FleetReadFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using Bunit;
+using Ioc.Core.Model;
+using Ioc.Dashboard.Alerts;
+using Ioc.Dashboard.Live;
+using Ioc.Dashboard.Security;
+using Ioc.Dashboard.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+using AlertsPage = Ioc.Dashboard.Components.Pages.Alerts;
+
+namespace Ioc.Dashboard.Tests.Components;
+
+public sealed class AlertsPageTests : IAsyncLifetime
+{
+    private readonly DashboardTestContext _ctx = new();
+
+    public AlertsPageTests()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("en-US");
+    }
+
+    [Fact]
+    public void Render_OpenAlerts_ListsThemWithSeverityAndState()
+    {
+        // Arrange
+        _ctx.SignInAs("op1", Roles.Operator);
+        _ctx.Alerts.Add(EventSeverity.Critical, "UPS on battery", "dc-tinh");
+        _ctx.Alerts.Add(EventSeverity.Minor, "AP offline", "thanh-ha");
+
+        // Act
+        var page = _ctx.Render<AlertsPage>();
+
+        // Assert
+        var rows = page.FindAll("[data-testid=alert-row]");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("AP offline", rows[0].TextContent, StringComparison.Ordinal);
+        Assert.Equal("open", rows[1].GetAttribute("data-state"));
+        Assert.Contains("Critical", rows[1].QuerySelector("[data-testid=severity]")!.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acknowledge_AsOperator_CallsEngineAndAudits()
+    {
+        // Arrange
+        _ctx.SignInAs("op1", Roles.Operator);
+        var alert = _ctx.Alerts.Add(EventSeverity.Major, "Router down", "nam-sach");
+        var page = _ctx.Render<AlertsPage>();
+
+        // Act
+        page.Find("[data-testid=ack]").Click();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal("acknowledged", page.Find("[data-testid=alert-row]").GetAttribute("data-state")));
+        Assert.Contains($"acknowledged:{alert.Id}:op1", _ctx.Alerts.Calls);
+        var audit = await _ctx.Services.GetRequiredService<AuditLog>().ListAsync(10, "op1", CancellationToken.None);
+        Assert.Contains(audit, e => e.Action == "alert.acknowledge" && e.Allowed && e.Target == alert.Id.ToString(CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Render_AsViewer_ActionsAreDisabled()
+    {
+        // Arrange
+        _ctx.SignInAs("boss", Roles.Viewer);
+        _ctx.Alerts.Add(EventSeverity.Critical, "UPS on battery", "dc-tinh");
+
+        // Act
+        var page = _ctx.Render<AlertsPage>();
+
+        // Assert
+        Assert.True(page.Find("[data-testid=ack]").HasAttribute("disabled"));
+        Assert.True(page.Find("[data-testid=resolve]").HasAttribute("disabled"));
+        Assert.True(page.Find("[data-testid=bulk-ack] ").HasAttribute("disabled"));
+    }
+
+    [Fact]
+    public async Task AcknowledgeAsync_AsViewerBypassingUi_IsRefusedAndAudited()
+    {
+        // Arrange
+        _ctx.SignInAs("boss", Roles.Viewer);
+        var alert = _ctx.Alerts.Add(EventSeverity.Critical, "UPS on battery", "dc-tinh");
+        var page = _ctx.Render<AlertsPage>();
+
+        // Act
+        await page.InvokeAsync(() => page.Instance.AcknowledgeAsync([alert.Id]));
+
+        // Assert
+        Assert.Empty(_ctx.Alerts.Calls);
+        var audit = await _ctx.Services.GetRequiredService<AuditLog>().ListAsync(10, "boss", CancellationToken.None);
+        Assert.Contains(audit, e => e.Action == "alert.acknowledge" && !e.Allowed);
+    }
+
+    [Fact]
+    public void Announcement_NewCriticalAlert_AppearsWithCueWithoutReload()
+    {
+        // Arrange
+        _ctx.SignInAs("op1", Roles.Operator);
+        var page = _ctx.Render<AlertsPage>();
+        Assert.Empty(page.FindAll("[data-testid=alert-row]"));
+
+        // Act
+        _ctx.Alerts.Add(EventSeverity.Critical, "Core switch down", "dc-tinh");
+        _ctx.Services.GetRequiredService<AlertAnnouncements>().Announce("critical");
+        _ctx.FlushLive();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("[data-testid=alert-row]")));
+        Assert.NotNull(page.Find("[data-testid=new-critical]"));
+        _ctx.JSInterop.VerifyInvoke("iocDashboard.alertCue");
+    }
+
+    [Fact]
+    public void Render_GroupedView_PutsDeviceAlertsUnderTheirDistrictAlert()
+    {
+        // Arrange
+        _ctx.SignInAs("op1", Roles.Operator);
+        var parent = _ctx.Alerts.Add(EventSeverity.Major, "Thanh Ha: 30% APs offline", "thanh-ha");
+        _ctx.Alerts.Add(EventSeverity.Minor, "AP TH-AP-0001 offline", "thanh-ha-thanh-son", parentId: parent.Id);
+        _ctx.Alerts.Add(EventSeverity.Warning, "Unrelated", "gia-loc");
+        var navigation = _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
+        navigation.NavigateTo("alerts?group=1");
+
+        // Act
+        var page = _ctx.Render<AlertsPage>();
+
+        // Assert
+        var rows = page.FindAll("[data-testid=alert-row]");
+        var parentIndex = rows.ToList().FindIndex(r => r.GetAttribute("data-alert-id") == parent.Id.ToString(CultureInfo.InvariantCulture));
+        Assert.Contains("ioc-row-child", rows[parentIndex + 1].ClassName, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Render_WithoutAlertEngine_SaysNotConnected()
+    {
+        // Arrange
+        await using var ctx = new DashboardTestContext(withAlertSource: false);
+        ctx.SignInAs("op1", Roles.Operator);
+
+        // Act
+        var page = ctx.Render<AlertsPage>();
+
+        // Assert
+        Assert.NotNull(page.Find("[data-testid=alert-engine-missing]"));
+    }
+
+    [Fact]
+    public void BuildFilter_QueryParameters_MapToEngineFilter()
+    {
+        // Arrange
+        _ctx.SignInAs("op1", Roles.Operator);
+        _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("alerts?sev=critical&state=resolved&site=dc-tinh&q=ups");
+
+        // Act
+        var filter = _ctx.Render<AlertsPage>().Instance.BuildFilter();
+
+        // Assert
+        Assert.Equal([EventSeverity.Critical], filter.Severities);
+        Assert.Equal([AlertState.Resolved], filter.States);
+        Assert.Equal("dc-tinh", filter.Site);
+        Assert.Equal("ups", filter.Search);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _ctx.DisposeAsync().AsTask();
+}

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text;
+using Bunit;
+using Ioc.Core.Contract;
+using Ioc.Core.Model;
+using Ioc.Dashboard.Components.Controls;
+using Ioc.Dashboard.Components.Pages;
+using Ioc.Dashboard.Data;
+using Ioc.Dashboard.Live;
+using Ioc.Dashboard.Security;
+using Ioc.Dashboard.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit;
+
+namespace Ioc.Dashboard.Tests.Components;
+
+public sealed class LiveComponentsTests : IAsyncLifetime
+{
+    private readonly DashboardTestContext _ctx = new();
+
+    public LiveComponentsTests()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("vi-VN");
+        _ctx.SignInAs("boss", Roles.Viewer);
+    }
+
+    private DeviceStateStore Live => _ctx.Services.GetRequiredService<DeviceStateStore>();
+
+    [Fact]
+    public void Devices_StatusGoesOffline_RowUpdatesWithoutReload()
+    {
+        // Arrange
+        var ap = new DeviceAddress("thanh-ha", DeviceTypes.WifiAccessPoint, "TH-AP-0001");
+        Live.ApplyStatus(new DeviceStatus(ap, _ctx.Time.GetUtcNow(), DeviceState.Online));
+        var page = _ctx.Render<Devices>();
+        page.WaitForAssertion(() => Assert.Equal("online", page.Find("[data-testid=state-chip]").GetAttribute("data-state")));
+
+        // Act
+        Live.ApplyStatus(new DeviceStatus(ap, _ctx.Time.GetUtcNow().AddSeconds(1), DeviceState.Offline));
+        _ctx.FlushLive();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal("offline", page.Find("[data-testid=state-chip]").GetAttribute("data-state")));
+        Assert.Equal("Mất kết nối", page.Find("[data-testid=state-chip]").TextContent);
+    }
+
+    [Fact]
+    public void Overview_HotspotGoesOffline_TileAndDistrictChangeLive()
+    {
+        // Arrange: 10 APs in Thanh Hà, all online.
+        for (var i = 0; i < 10; i++)
+        {
+            Live.ApplyStatus(new DeviceStatus(new DeviceAddress("thanh-ha", DeviceTypes.WifiAccessPoint, $"TH-AP-{i:0000}"), _ctx.Time.GetUtcNow(), DeviceState.Online));
+        }
+
+        var page = _ctx.Render<Overview>();
+        page.WaitForAssertion(() => Assert.Equal("10 / 10", page.Find("[data-testid=tile-hotspots-value]").TextContent));
+        Assert.Equal("healthy", page.Find("[data-testid=district-thanh-ha]").GetAttribute("data-health"));
+
+        // Act: two go down (80 % online: critical).
+        Live.ApplyStatus(new DeviceStatus(new DeviceAddress("thanh-ha", DeviceTypes.WifiAccessPoint, "TH-AP-0000"), _ctx.Time.GetUtcNow(), DeviceState.Offline));
+        Live.ApplyStatus(new DeviceStatus(new DeviceAddress("thanh-ha", DeviceTypes.WifiAccessPoint, "TH-AP-0001"), _ctx.Time.GetUtcNow(), DeviceState.Offline));
+        _ctx.FlushLive();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal("8 / 10", page.Find("[data-testid=tile-hotspots-value]").TextContent));
+        Assert.Equal("critical", page.Find("[data-testid=district-thanh-ha]").GetAttribute("data-health"));
+    }
+
+    [Fact]
+    public async Task Overview_WithAlertEngine_ShowsOpenBySeverityAndMtta()
+    {
+        // Arrange
+        var alert = _ctx.Alerts.Add(EventSeverity.Critical, "Core down", "dc-tinh");
+        _ctx.Alerts.Add(EventSeverity.Critical, "UPS", "dc-tinh");
+        _ctx.Time.Advance(TimeSpan.FromMinutes(4));
+        await _ctx.Alerts.AcknowledgeAsync(alert.Id, "op1", CancellationToken.None);
+
+        // Act
+        var page = _ctx.Render<Overview>();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal("2", page.Find("[data-testid=tile-open-critical-value]").TextContent));
+        Assert.Equal("4 min 00 s", page.Find("[data-testid=tile-mtta-value]").TextContent);
+    }
+
+    [Fact]
+    public void Overview_Kiosk_ShowsOnePanelAndRotates()
+    {
+        // Arrange
+        _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("overview?kiosk=1");
+
+        // Act
+        var page = _ctx.Render<Overview>();
+        var first = page.FindAll("section").Select(s => s.GetAttribute("data-testid")).ToList();
+        _ctx.Time.Advance(TimeSpan.FromSeconds(15));
+
+        // Assert
+        Assert.Equal(["panel-network"], first);
+        page.WaitForAssertion(() => Assert.Equal("panel-security", page.Find("section").GetAttribute("data-testid")));
+    }
+
+    [Fact]
+    public void DistrictMap_Health_ColoursTilesAndNamesInVietnamese()
+    {
+        // Arrange
+        var health = new Dictionary<string, GroupHealth>
+        {
+            ["gia-loc"] = new("gia-loc", 99, 1, 100),
+            ["tu-ky"] = new("tu-ky", 93, 7, 100),
+        };
+
+        // Act
+        var map = _ctx.Render<DistrictMap>(p => p.Add(m => m.Health, health));
+
+        // Assert
+        Assert.Equal("healthy", map.Find("[data-testid=district-gia-loc]").GetAttribute("data-health"));
+        Assert.Equal("degraded", map.Find("[data-testid=district-tu-ky]").GetAttribute("data-health"));
+        Assert.Equal("unknown", map.Find("[data-testid=district-ninh-giang]").GetAttribute("data-health"));
+        Assert.Contains("Gia Lộc", map.Find("[data-testid=district-gia-loc]").TextContent, StringComparison.Ordinal);
+        Assert.Equal(12, map.FindAll(".ioc-map-tile").Count);
+    }
+
+    [Fact]
+    public void LineChart_Buckets_DrawsPathAndThresholdLabel()
+    {
+        // Arrange
+        var from = _ctx.Time.GetUtcNow().AddHours(-1);
+        SeriesBucket[] buckets = [new(from, 20, 21, 22, 10), new(from.AddMinutes(30), 24, 26, 29, 10)];
+
+        // Act
+        var chart = _ctx.Render<LineChart>(p => p
+            .Add(c => c.Buckets, buckets)
+            .Add(c => c.From, from)
+            .Add(c => c.To, from.AddHours(1))
+            .Add(c => c.Thresholds, [new ChartThreshold(27, "27 °C")]));
+
+        // Assert
+        Assert.StartsWith("M", chart.Find("path.ioc-line").GetAttribute("d"), StringComparison.Ordinal);
+        Assert.Contains("27 °C", chart.Find(".ioc-threshold-label").TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeadLetters_StoredLetters_ListedWithReasonCounts()
+    {
+        // Arrange
+        _ctx.SignInAs("eng", Roles.Engineer);
+        var store = _ctx.Services.GetRequiredService<Ioc.Core.Storage.IDeadLetterStore>();
+        await store.AddAsync(
+            [
+                Ioc.Core.Storage.DeadLetter.Create(_ctx.Time.GetUtcNow(), "ioc/v1/x/ups/U1/telemetry", "bad_json", "invalid JSON", Encoding.UTF8.GetBytes("{oops")),
+                Ioc.Core.Storage.DeadLetter.Create(_ctx.Time.GetUtcNow(), "ioc/v1/Bad/ups/U1/status", "bad_topic", "site must match", Encoding.UTF8.GetBytes("{}")),
+            ],
+            CancellationToken.None);
+
+        // Act
+        var page = _ctx.Render<DeadLetters>();
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("[data-testid=dead-letter-row]").Count));
+        Assert.Equal(2, page.FindAll("[data-testid=reason-chip]").Count);
+        Assert.Contains("{oops", page.Markup, StringComparison.Ordinal);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public Task DisposeAsync() => _ctx.DisposeAsync().AsTask();
+}

@@ -1,0 +1,28 @@
+using Ioc.Core.Storage;
+using Ioc.Core.Storage.Sqlite;
+using Ioc.Dashboard.Security;
+
+namespace Ioc.Dashboard.Tests.Shared;
+
+/// <summary>A real SQLite file in a temp folder, with the dashboard's tables, deleted on dispose.</summary>
+public sealed class TestDatabase : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("ioc-dash-test-").FullName;
+
+    public TestDatabase()
+    {
+        Options = new SqliteOptions { Path = System.IO.Path.Combine(_directory, "ioc.db") };
+        Database = new SqliteDatabase(Options);
+        DashboardSchema.EnsureAsync(Database, CancellationToken.None).GetAwaiter().GetResult();
+    }
+
+    public SqliteOptions Options { get; }
+
+    public SqliteDatabase Database { get; }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+}
