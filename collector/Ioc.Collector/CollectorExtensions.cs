@@ -65,7 +65,7 @@ public static class CollectorExtensions
         {
             var snapshot = status.Snapshot();
             return Results.Json(snapshot, HealthJson, statusCode: snapshot.Status == "Unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
-        });
+        }).AllowAnonymous();
         return endpoints;
     }
 }

@@ -1,8 +1,11 @@
+using Ioc.Alerting.Hosting;
 using Ioc.Dashboard;
 
 // Serves the dashboard alone, against the SQLite file / InfluxDB and the MQTT broker named in configuration.
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddIocDashboard(builder.Configuration);
+// The alert engine runs in the collector; the dashboard reads and acts on the same SQLite store.
+builder.Services.AddAlertingQueries(builder.Configuration).BindAlertEngine();
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())

@@ -28,8 +28,18 @@ public static class DashboardExtensions
     /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in SQLite, the live MQTT
     /// feed and stores, history queries, MudBlazor and localization. Stores already registered by the host (the collector's
     /// <see cref="ITelemetryStore"/>, <see cref="IDeadLetterStore"/>, <see cref="SqliteDatabase"/>) are reused.
-    /// Bind the alert engine with <c>services.AddSingleton&lt;IAlertSource, YourAdapter&gt;()</c>.
+    /// Bind the alert engine with <see cref="BindAlertEngine"/>.
     /// </summary>
+    /// <summary>
+    /// Binds the alert pages to the alert engine's <see cref="Ioc.Alerting.Service.IAlertService"/>, which the host
+    /// registers with <c>AddAlerting</c> (engine in this process) or <c>AddAlertingQueries</c> (engine in the collector).
+    /// </summary>
+    public static IServiceCollection BindAlertEngine(this IServiceCollection services)
+    {
+        services.TryAddSingleton<IAlertSource, AlertServiceSource>();
+        return services;
+    }
+
     public static IServiceCollection AddIocDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();

@@ -1,6 +1,7 @@
 using Ioc.Alerting.Hosting;
 using Ioc.AllInOne.Broker;
 using Ioc.Collector;
+using Ioc.Dashboard;
 using Ioc.ServiceDefaults;
 
 namespace Ioc.AllInOne;
@@ -33,11 +34,13 @@ public static class AllInOneExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         builder.AddCollector();
         builder.Services.AddAlerting(builder.Configuration);
+        builder.Services.AddIocDashboard(builder.Configuration).BindAlertEngine();
         return builder;
     }
 
     public static WebApplication MapAllInOne(this WebApplication app)
     {
+        app.MapIocDashboard();
         app.MapCollectorEndpoints();
         app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app));
         return app;
