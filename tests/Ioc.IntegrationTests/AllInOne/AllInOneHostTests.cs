@@ -19,7 +19,7 @@ public sealed class AllInOneHostTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(AllInOneExtensions).Assembly.GetName().Name, Args = [
             $"--Urls=http://127.0.0.1:{_httpPort}",
             $"--Ioc:Broker:Port={_mqttPort}",
             $"--Ioc:Mqtt:Port={_mqttPort}",
