@@ -24,7 +24,7 @@ public partial class DockerComposeTests
         var (code, output) = await ComposeConfigAsync(Secrets);
 
         Assert.True(code == 0, output);
-        foreach (var service in new[] { "mosquitto:", "influxdb:", "collector:" })
+        foreach (var service in new[] { "mosquitto:", "influxdb:", "collector:", "dashboard:", "simulators:" })
         {
             Assert.Contains(service, output, StringComparison.Ordinal);
         }
