@@ -71,7 +71,7 @@ public sealed class ServerModel : DeviceModel
             .Field("usage_user", user).Field("usage_system", system).Field("usage_iowait", iowait).Field("usage_idle", 100 - cpuBusy).EndLine(at);
         w.Line("mem", ("host", host), ("rack", _rack), ("row", _row))
             .Field("total", _memTotal).Field("used", memUsed).Field("available", _memTotal - memUsed).Field("used_percent", memUsedPct).EndLine(at);
-        w.Line("disk", ("device", "sda1"), ("fstype", "ext4"), ("host", host), ("mode", "rw"), ("path", "/"), ("rack", _rack), ("row", _row))
+        w.Line("disk", ("fstype", "ext4"), ("host", host), ("mode", "rw"), ("path", "/"), ("rack", _rack), ("row", _row))
             .Field("total", _diskTotal).Field("used", diskUsed).Field("free", _diskTotal - diskUsed).Field("used_percent", _diskUsed).EndLine(at);
         w.Line("net", ("host", host), ("interface", "eth0"), ("rack", _rack), ("row", _row))
             .Field("bytes_recv", (long)_bytesRecv).Field("bytes_sent", (long)_bytesSent).EndLine(at);
