@@ -97,6 +97,9 @@ public sealed class PayloadWriter
     public static byte[] Status(DateTimeOffset at, bool online) =>
         Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{{\"state\":\"{(online ? "online" : "offline")}\",\"ts\":{UnixMs(at)}}}"));
 
+    /// <summary>The last will registered at connect time: no <c>ts</c>, so the collector stamps it when the broker sends it.</summary>
+    public static byte[] Will() => "{\"state\":\"offline\"}"u8.ToArray();
+
     /// <summary>Starts a line protocol payload (Telegraf <c>data_format = "influx"</c>).</summary>
     public PayloadWriter BeginLines()
     {

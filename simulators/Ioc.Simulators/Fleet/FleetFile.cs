@@ -72,6 +72,10 @@ public static class FleetFile
 
     public static FleetDefinition Load(string path, int defaultSeed) => Parse(File.ReadAllText(path), defaultSeed);
 
+    /// <summary>The fleet file at <paramref name="path"/>, or the default Hải Dương fleet generated from <paramref name="seed"/>.</summary>
+    public static FleetDefinition LoadOrDefault(string? path, int seed) =>
+        string.IsNullOrWhiteSpace(path) ? FleetGenerator.Generate(FleetSpec.HaiDuong, seed) : Load(path, seed);
+
     private sealed class FleetDocument
     {
         public int Version { get; set; } = FormatVersion;
