@@ -27,7 +27,7 @@ public sealed class FirewallModel : DeviceModel
     {
         var c = context.Conditions;
         var curve = _office ? DailyCurve.Office(context.At) : DailyCurve.Backbone(context.At);
-        var mbps = _peakMbps * curve * (1 + (0.08 * Gaussian(1, context.Minute))) * c.TrafficFactor;
+        var mbps = _peakMbps * curve * (1 + (0.08 * Gaussian(1, context.Minute)) + (0.02 * Gaussian(6, context.Second))) * c.TrafficFactor;
         var pps = mbps * 1e6 / 8 / 700 * c.PacketFactor;
         var sessions = (mbps * 42 * (1 + (0.05 * Gaussian(2, context.Minute)))) * (c.PacketFactor > 1 ? 6 : 1);
         var load = (mbps / (_peakMbps * 1.5)) + (pps / (_peakMbps * 1e6 / 8 / 700 * 8));
