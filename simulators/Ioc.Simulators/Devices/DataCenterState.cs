@@ -61,7 +61,7 @@ public sealed class DataCenterState
 
 /// <summary>
 /// Air temperatures of one row. With cooling the inlet settles near 21–24 °C; when the row's CRAC fails it climbs
-/// toward 34–42 °C (time constant 10 minutes), and falls back (5 minutes) once cooling returns.
+/// toward 33–45 °C (time constant 8 minutes), and falls back (5 minutes) once cooling returns.
 /// </summary>
 public sealed class RowThermal
 {
@@ -76,14 +76,14 @@ public sealed class RowThermal
 
     public void Advance(DateTimeOffset at, bool coolingFailed, double utilization)
     {
-        var target = coolingFailed ? 26 + (16 * utilization) : 21 + (3 * utilization);
+        var target = coolingFailed ? 33 + (12 * utilization) : 21 + (3 * utilization);
         if (double.IsNaN(_inlet))
         {
             _inlet = target;
         }
         else if (_last is { } last && at > last)
         {
-            var tau = coolingFailed ? 600.0 : 300.0;
+            var tau = coolingFailed ? 480.0 : 300.0;
             _inlet = target + ((_inlet - target) * Math.Exp(-(at - last).TotalSeconds / tau));
         }
 

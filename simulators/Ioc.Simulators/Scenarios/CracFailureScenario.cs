@@ -5,7 +5,7 @@ namespace Ioc.Simulators.Scenarios;
 
 /// <summary>
 /// The CRAC unit(s) of one data-center row fail: <c>compressor_ok</c> false, a <c>compressor_fault</c> event, and the
-/// row's inlet temperatures (env-sensor <c>temp_c</c>, server <c>temp</c>) climb toward 34–42 °C; they fall back after.
+/// row's inlet temperatures (env-sensor <c>temp_c</c>, server <c>temp</c>) climb toward 33–45 °C; they fall back after.
 /// </summary>
 public sealed class CracFailureScenario(string row, DateTimeOffset start, TimeSpan duration) : Scenario(ScenarioName, start, duration)
 {

@@ -48,7 +48,7 @@ public static class ScenarioCatalog
                 a.Start,
                 a.Duration(TimeSpan.FromMinutes(10)))),
         new(LinkFlapScenario.ScenarioName, "A switch uplink goes down and up repeatedly.",
-            "device=NS-AGG-SW01, period=30s, down=8s, duration=10m",
+            "device=NS-AGG-SW01, period=40s, down=12s, duration=10m",
             a => LinkFlap(a)),
         new(DiskFillScenario.ScenarioName, "A server's root disk fills up.",
             "device=DC-A01-SRV01, rate=2 (points per minute), duration=40m",
@@ -98,8 +98,8 @@ public static class ScenarioCatalog
         var device = a.Fleet.FindDevice(a.Text("device", "NS-AGG-SW01")) is { Type: DeviceTypes.Switch or DeviceTypes.Router } named
             ? named
             : a.Device("device", DeviceTypes.Switch, [], d => d.Tag("role") == "aggregation");
-        var period = a.Period("period", TimeSpan.FromSeconds(30));
-        var down = a.Period("down", TimeSpan.FromSeconds(8));
+        var period = a.Period("period", TimeSpan.FromSeconds(40));
+        var down = a.Period("down", TimeSpan.FromSeconds(12));
         if (down >= period)
         {
             throw a.Fail("down must be shorter than period");
