@@ -12,9 +12,12 @@ internal sealed class MqttConnection : IAsyncDisposable
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _options;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private readonly HashSet<Task> _pending = [];
+    private readonly bool _trackPending;
 
     public MqttConnection(MqttClientFactory factory, BrokerSettings broker, string clientId, string? willTopic, byte[]? willPayload)
     {
+        _trackPending = willTopic is not null;
         _client = factory.CreateMqttClient();
         var builder = factory.CreateClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port)
@@ -60,7 +63,35 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    public async Task PublishAsync(SimMessage message, CancellationToken cancellationToken)
+    /// <summary>Publishes; the returned task is tracked so a will-disconnect waits for the device's earlier messages.</summary>
+    public Task PublishAsync(SimMessage message, CancellationToken cancellationToken)
+    {
+        var task = PublishCoreAsync(message, cancellationToken);
+        if (!_trackPending)
+        {
+            return task;
+        }
+
+        lock (_pending)
+        {
+            _pending.Add(task);
+        }
+
+        _ = task.ContinueWith(
+            t =>
+            {
+                lock (_pending)
+                {
+                    _pending.Remove(t);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+        return task;
+    }
+
+    private async Task PublishCoreAsync(SimMessage message, CancellationToken cancellationToken)
     {
         await EnsureConnectedAsync(cancellationToken);
         var application = new MqttApplicationMessage
@@ -80,6 +111,14 @@ internal sealed class MqttConnection : IAsyncDisposable
     /// <summary>Ends the session so that the broker publishes the will (MQTT 5 reason "disconnect with will message").</summary>
     public async Task DropWithWillAsync(CancellationToken cancellationToken)
     {
+        Task[] earlier;
+        lock (_pending)
+        {
+            earlier = [.. _pending];
+        }
+
+        // A backlog sends a device's last messages and its will within milliseconds: let those be acknowledged first.
+        await Task.WhenAll(earlier).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         await _connectLock.WaitAsync(cancellationToken);
         try
         {
@@ -87,6 +126,10 @@ internal sealed class MqttConnection : IAsyncDisposable
             {
                 await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.DisconnectWithWillMessage }, cancellationToken);
             }
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or MQTTnet.Exceptions.MqttClientDisconnectedException && !_client.IsConnected)
+        {
+            // The broker closed the socket as soon as it read DISCONNECT, before the client finished: the session is over either way.
         }
         finally
         {

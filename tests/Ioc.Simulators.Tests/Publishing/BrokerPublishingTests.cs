@@ -51,7 +51,8 @@ public sealed class BrokerPublishingTests
         await using var sink = new PerDeviceSink(fleet, new BrokerSettings { Port = broker.Port, ClientIdPrefix = "will" });
         await sink.StartAsync(CancellationToken.None);
         var connected = sink.Connections;
-        var runner = new SimulationRunner(generator, sink, stats, TimeProvider.System, 0, NullLogger.Instance);
+        var log = new TestLogger();
+        var runner = new SimulationRunner(generator, sink, stats, TimeProvider.System, 0, log);
 
         // Act
         await runner.RunAsync(new RunLimits(Duration: TimeSpan.FromSeconds(2)), CancellationToken.None);
@@ -66,7 +67,7 @@ public sealed class BrokerPublishingTests
         Assert.All(retained.Where(r => !victims.Contains(r.Key)), r => Assert.Contains("\"online\"", r.Value, StringComparison.Ordinal));
         Assert.Equal(fleet.Devices.Count - victims.Count, sink.Connections);
         var snapshot = stats.Snapshot();
-        Assert.Equal(0, snapshot.Failed);
+        Assert.True(snapshot.Failed == 0, log.ToString());
         Assert.Equal(fleet.Devices.Count - victims.Count, snapshot.DevicesOnline);
         await observer.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptions(), CancellationToken.None);
         observer.Dispose();
