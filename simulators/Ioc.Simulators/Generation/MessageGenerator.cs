@@ -147,6 +147,7 @@ public sealed class MessageGenerator
             }
         }
 
+        var fromScenarios = output.Count;
         var scenarioOutput = new ScenarioOutput(IndexOf, _writer, output);
         foreach (var scenario in _timeline.Scenarios)
         {
@@ -154,6 +155,16 @@ public sealed class MessageGenerator
             {
                 scenarioOutput.CurrentScenario = scenario.Name;
                 scenario.Emit(stepStart, stepEnd, scenarioOutput);
+            }
+        }
+
+        // A device cut off by another scenario cannot send its events or bad payloads either (wills and recovery statuses stay).
+        for (var i = output.Count - 1; i >= fromScenarios; i--)
+        {
+            var message = output[i];
+            if (message.Kind is SimMessageKind.Event or SimMessageKind.Malformed && Conditions(message.DeviceIndex, message.At).Unreachable)
+            {
+                output.RemoveAt(i);
             }
         }
 

@@ -224,5 +224,20 @@ public sealed class ScenarioSignalTests
         Assert.Single(Signals.Events(messages, "compressor_fault"));
     }
 
+    [Fact]
+    public void Scenarios_EventsOfACutOffDevice_NotSent()
+    {
+        // Arrange: the flapping switch is in Nam Sách, whose fibre is cut from minute 3 to 6.
+        var generator = TestFleets.Generator("link-flap@1m,device=NS-AGG-SW01,duration=8m", "district-fibre-cut@3m,district=nam-sach,duration=3m");
+
+        // Act
+        var downs = Signals.Events(generator.Until(T0.AddMinutes(10)), "link_down");
+
+        // Assert
+        Assert.NotEmpty(downs);
+        Assert.DoesNotContain(downs, e => e.Timestamp >= T0.AddMinutes(3) && e.Timestamp < T0.AddMinutes(6));
+        Assert.Contains(downs, e => e.Timestamp >= T0.AddMinutes(6));
+    }
+
     private static string Id(SimMessage m) => m.Topic.Split('/')[4];
 }
