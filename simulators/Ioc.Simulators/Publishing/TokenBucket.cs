@@ -2,7 +2,7 @@ namespace Ioc.Simulators.Publishing;
 
 /// <summary>
 /// Bounds the publish rate: tokens refill at <see cref="RatePerSecond"/> up to a burst of <see cref="Burst"/>
-/// (50 ms worth by default, so a second's count stays within a few percent of the rate). Uses the injected
+/// (200 ms worth by default: a scheduling stall shorter than that is caught up, so the average holds). Uses the injected
 /// <see cref="TimeProvider"/> for both the clock and the waits.
 /// </summary>
 public sealed class TokenBucket
@@ -20,7 +20,7 @@ public sealed class TokenBucket
         }
 
         RatePerSecond = ratePerSecond;
-        Burst = Math.Max(1, burst ?? ratePerSecond / 20);
+        Burst = Math.Max(1, burst ?? ratePerSecond / 5);
         _time = time;
         _tokens = 1;
         _last = time.GetTimestamp();

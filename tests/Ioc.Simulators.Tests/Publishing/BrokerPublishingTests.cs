@@ -26,15 +26,15 @@ public sealed class BrokerPublishingTests
         var runner = new SimulationRunner(generator, sink, new SimulatorStats(), TimeProvider.System, rate, NullLogger.Instance);
 
         // Act
-        await runner.RunAsync(new RunLimits(Duration: TimeSpan.FromSeconds(4)), CancellationToken.None);
+        await runner.RunAsync(new RunLimits(Duration: TimeSpan.FromSeconds(6)), CancellationToken.None);
 
-        // Assert: arrivals in the steady window [1 s, 3.5 s] after the first.
+        // Assert: arrivals in the steady window [2 s, 5 s] after the first (past JIT and connection warm-up).
         var stamps = broker.Received.Select(r => r.Timestamp).Order().ToList();
         var first = stamps[0];
-        var from = first + Stopwatch.Frequency;
-        var to = first + (long)(3.5 * Stopwatch.Frequency);
-        var measured = stamps.Count(t => t >= from && t < to) / 2.5;
-        Assert.True(measured >= rate * 0.95 && measured <= rate * 1.05, $"asked {rate}/s, measured {measured:0.0}/s over 2.5 s ({stamps.Count} received)");
+        var from = first + (2 * Stopwatch.Frequency);
+        var to = first + (5 * Stopwatch.Frequency);
+        var measured = stamps.Count(t => t >= from && t < to) / 3.0;
+        Assert.True(measured >= rate * 0.95 && measured <= rate * 1.05, $"asked {rate}/s, measured {measured:0.0}/s over 3 s ({stamps.Count} received); per 250 ms: {string.Join(" ", stamps.GroupBy(t => (t - first) * 4 / Stopwatch.Frequency).Select(g => g.Count()))}");
     }
 
     [Fact]
