@@ -1,4 +1,5 @@
 using Ioc.Core.Contract;
+using Ioc.Simulators.Fleet;
 using Ioc.Simulators.Scenarios;
 using Microsoft.Extensions.Options;
 
@@ -72,6 +73,12 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
             yield return $"{S}:MaxInFlight must be between 1 and 65535 (was {o.MaxInFlight}).";
         }
 
+        var fleet = LoadFleet(o, out var fleetError);
+        if (fleetError is not null)
+        {
+            yield return fleetError;
+        }
+
         for (var i = 0; i < o.Scenarios.Count; i++)
         {
             string? problem = null;
@@ -81,6 +88,10 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
                 if (ScenarioCatalog.Find(spec.Name) is null)
                 {
                     problem = $"unknown scenario '{spec.Name}' (known: {string.Join(", ", ScenarioCatalog.All.Select(d => d.Name))})";
+                }
+                else if (fleet is not null)
+                {
+                    ScenarioCatalog.Create(spec, fleet, DateTimeOffset.UnixEpoch, o.Seed);
                 }
             }
             catch (Exception ex) when (ex is FormatException or ArgumentException)
@@ -92,6 +103,31 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
             {
                 yield return $"{S}:Scenarios:{i}: {problem}";
             }
+        }
+    }
+
+    /// <summary>Loads the fleet so that scenario targets can be checked against it; a broken fleet file is reported by key.</summary>
+    private static FleetDefinition? LoadFleet(SimulatorOptions o, out string? error)
+    {
+        error = null;
+        if (o.Scenarios.Count == 0 && string.IsNullOrWhiteSpace(o.FleetFile))
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.FleetFile) && !File.Exists(o.FleetFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            return FleetFile.LoadOrDefault(o.FleetFile, o.Seed);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or System.Text.Json.JsonException or ArgumentException or IOException)
+        {
+            error = $"{S}:FleetFile '{o.FleetFile}' cannot be used: {ex.Message}";
+            return null;
         }
     }
 }

@@ -49,6 +49,21 @@ public sealed class ContractConformanceTests
     }
 
     [Fact]
+    public void Until_SmallFleetForAWholeDay_EveryMessageAccepted()
+    {
+        // Arrange: a full day (night, backup window, office hours, evening peak) with recurring incidents.
+        var fleet = SmallFleet.Create();
+        var generator = TestFleets.Generator(fleet, 42, TestFleets.Start, "crac-failure@2h,row=A", "mains-power-loss@6h,duration=40m", "ddos@10h", "disk-fill@14h,rate=10,duration=20m");
+
+        // Act
+        var refused = generator.Until(TestFleets.Start.AddDays(1)).Select(m => (m, r: TestFleets.Decode(m))).Where(x => !x.r.IsAccepted)
+            .Select(x => $"{x.m.Topic}: {x.r.Rejection}").Take(5).ToList();
+
+        // Assert
+        Assert.Empty(refused);
+    }
+
+    [Fact]
     public void Cases_EveryMalformedCase_RefusedForItsDocumentedReason()
     {
         // Arrange

@@ -35,6 +35,36 @@ public sealed class SimulatorHostingTests
     }
 
     [Fact]
+    public void Validate_ScenarioTargetNotInFleet_NamesTheScenarioKey()
+    {
+        // Arrange
+        var options = new SimulatorOptions { Scenarios = ["crac-failure,row=B", "district-fibre-cut,district=ha-noi"] };
+
+        // Act
+        var errors = SimulatorOptionsValidator.Errors(options).ToList();
+
+        // Assert
+        var error = Assert.Single(errors);
+        Assert.StartsWith("Ioc:Simulators:Scenarios:1: ", error, StringComparison.Ordinal);
+        Assert.Contains("district 'ha-noi'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddSimulators_BrokenFleetFile_StartFailsNamingFleetFile()
+    {
+        // Arrange
+        var path = Path.Combine(Directory.CreateTempSubdirectory("ioc-sim-").FullName, "fleet.json");
+        await File.WriteAllTextAsync(path, """{"version":1}""");
+        using var host = BuildHost(new Dictionary<string, string?> { ["Ioc:Simulators:FleetFile"] = path });
+
+        // Act
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        // Assert
+        Assert.Contains(ex.Failures, f => f.StartsWith("Ioc:Simulators:FleetFile", StringComparison.Ordinal) && f.Contains("either 'spec' or 'sites'", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AddSimulators_RunningHost_PublishesFleetAndStartsScenariosFromCode()
     {
         // Arrange
