@@ -23,6 +23,7 @@ public sealed partial class SimulationRunner
     private readonly TokenBucket? _bucket;
     private readonly int _maxInFlight;
     private readonly ILogger _logger;
+    private int _failureReported;
 
     public SimulationRunner(MessageGenerator generator, IMessageSink sink, SimulatorStats stats, TimeProvider time, double ratePerSecond, ILogger logger, int maxInFlight = 1024)
     {
@@ -96,7 +97,14 @@ public sealed partial class SimulationRunner
             _stats.RecordFailed();
             if (!cancellationToken.IsCancellationRequested)
             {
-                LogPublishFailed(_logger, message.Topic, ex.Message);
+                if (Interlocked.Exchange(ref _failureReported, 1) == 0)
+                {
+                    LogFirstPublishFailure(_logger, message.Topic, ex.Message);
+                }
+                else
+                {
+                    LogPublishFailed(_logger, message.Topic, ex.Message);
+                }
             }
         }
         finally
@@ -120,6 +128,9 @@ public sealed partial class SimulationRunner
             LogDrainTimedOut(_logger, _maxInFlight - inFlight.CurrentCount);
         }
     }
+
+    [LoggerMessage(EventId = 3100, Level = LogLevel.Warning, Message = "Publishing {Topic} failed: {Reason} (further failures are counted and logged at Debug)")]
+    private static partial void LogFirstPublishFailure(ILogger logger, string topic, string reason);
 
     [LoggerMessage(EventId = 3101, Level = LogLevel.Debug, Message = "Publishing {Topic} failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
