@@ -13,6 +13,7 @@ internal sealed class MqttConnection : IAsyncDisposable
     private readonly MqttClientOptions _options;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly HashSet<Task> _pending = [];
+    private Task _dropping = Task.CompletedTask;
     private readonly bool _trackPending;
 
     public MqttConnection(MqttClientFactory factory, BrokerSettings broker, string clientId, string? willTopic, byte[]? willPayload)
@@ -93,6 +94,13 @@ internal sealed class MqttConnection : IAsyncDisposable
 
     private async Task PublishCoreAsync(SimMessage message, CancellationToken cancellationToken)
     {
+        // Messages issued after a will-drop (a device back from a cut) go out only once the drop is done.
+        var dropping = _dropping;
+        if (!dropping.IsCompleted)
+        {
+            await dropping;
+        }
+
         await EnsureConnectedAsync(cancellationToken);
         var application = new MqttApplicationMessage
         {
@@ -109,7 +117,14 @@ internal sealed class MqttConnection : IAsyncDisposable
     }
 
     /// <summary>Ends the session so that the broker publishes the will (MQTT 5 reason "disconnect with will message").</summary>
-    public async Task DropWithWillAsync(CancellationToken cancellationToken)
+    public Task DropWithWillAsync(CancellationToken cancellationToken)
+    {
+        var drop = DropCoreAsync(cancellationToken);
+        _dropping = drop.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return drop;
+    }
+
+    private async Task DropCoreAsync(CancellationToken cancellationToken)
     {
         Task[] earlier;
         lock (_pending)
