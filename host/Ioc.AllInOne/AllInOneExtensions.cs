@@ -2,6 +2,7 @@ using Ioc.Alerting.Hosting;
 using Ioc.AllInOne.Broker;
 using Ioc.Collector;
 using Ioc.Dashboard;
+using Ioc.Simulators.Hosting;
 using Ioc.ServiceDefaults;
 
 namespace Ioc.AllInOne;
@@ -10,7 +11,8 @@ public static class AllInOneExtensions
 {
     /// <summary>
     /// Embedded broker first (starts first, stops last), then the collector with the alert engine on the embedded
-    /// SQLite store. Every MQTT client in the process talks to the embedded broker's port.
+    /// SQLite store, the dashboard, and the simulated province. Every MQTT client in the process talks to the
+    /// embedded broker's port.
     /// </summary>
     public static WebApplicationBuilder AddAllInOne(this WebApplicationBuilder builder)
     {
@@ -25,9 +27,14 @@ public static class AllInOneExtensions
                 ["Ioc:Alerting:Announcements:Enabled"] = "true",
                 ["Ioc:Alerting:Announcements:Host"] = broker.BindAddress,
                 ["Ioc:Alerting:Announcements:Port"] = port,
+                ["Ioc:Simulators:BrokerHost"] = broker.BindAddress,
+                ["Ioc:Simulators:BrokerPort"] = port,
             });
         }
 
+        // Serve the dashboard's and its packages' static files from the build output in every environment (dotnet run
+        // is Production by default); after dotnet publish they are in wwwroot and this finds no manifest.
+        builder.WebHost.UseStaticWebAssets();
         builder.AddIocServiceDefaults();
         builder.Services.AddValidatedOptions<EmbeddedBrokerOptions>(builder.Configuration, EmbeddedBrokerOptions.SectionName, o => o.Validate());
         builder.Services.AddSingleton<EmbeddedBrokerService>();
@@ -35,6 +42,7 @@ public static class AllInOneExtensions
         builder.AddCollector();
         builder.Services.AddAlerting(builder.Configuration);
         builder.Services.AddIocDashboard(builder.Configuration).BindAlertEngine();
+        builder.Services.AddSimulators(builder.Configuration);
         return builder;
     }
 

@@ -30,7 +30,17 @@ public sealed partial class EmbeddedBrokerService(IOptions<EmbeddedBrokerOptions
             .WithMaxPendingMessagesPerClient(settings.MaxPendingMessagesPerClient)
             .Build();
         _server = new MqttServerFactory().CreateMqttServer(serverOptions);
-        await _server.StartAsync();
+        try
+        {
+            await _server.StartAsync();
+        }
+        catch (System.Net.Sockets.SocketException ex) when (ex.SocketErrorCode == System.Net.Sockets.SocketError.AddressAlreadyInUse)
+        {
+            throw new InvalidOperationException(
+                $"The embedded MQTT broker cannot listen on {settings.BindAddress}:{settings.Port}: another program (a local Mosquitto?) uses that port. " +
+                $"Stop it, or choose another port with --Ioc:Broker:Port=PORT.", ex);
+        }
+
         Log.Started(logger, settings.BindAddress, settings.Port);
     }
 

@@ -26,6 +26,8 @@ public sealed class AllInOneHostTests : IAsyncLifetime
             $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
             $"--Ioc:Collector:SpoolPath={_folder}/spool",
             "--Ioc:Collector:BatchInterval=00:00:00.050",
+            "--Ioc:Simulators:Enabled=false",
+            "--Ioc:Dashboard:AdminPassword=all-in-one-test-password",
         ] });
         builder.AddAllInOne();
         _app = builder.Build();
