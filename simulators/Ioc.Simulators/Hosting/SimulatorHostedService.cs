@@ -1,0 +1,73 @@
+using Ioc.Simulators.Publishing;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Simulators.Hosting;
+
+/// <summary>Runs the simulated province inside a host until it stops; waits for the broker if it is not up yet.</summary>
+public sealed partial class SimulatorHostedService(SimulationSession session, TimeProvider time, ILogger<SimulatorHostedService> logger) : BackgroundService
+{
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var options = session.Options;
+        if (!options.Enabled)
+        {
+            LogDisabled(logger);
+            return;
+        }
+
+        var generator = session.CreateGenerator(time.GetUtcNow() - options.Backfill);
+        LogStarting(logger, session.Fleet.Devices.Count, options.Mode, options.BrokerHost, options.BrokerPort, generator.NominalRate);
+        await using IMessageSink sink = options.Mode == ConnectionMode.PerDevice
+            ? new PerDeviceSink(session.Fleet, options.Broker)
+            : new MultiplexedSink(options.Broker, options.Connections);
+        try
+        {
+            await ConnectAsync(sink, stoppingToken);
+            session.Stats.Connections = sink.Connections;
+            var runner = new SimulationRunner(generator, sink, session.Stats, time, options.RatePerSecond, logger, options.MaxInFlight);
+            await runner.RunAsync(RunLimits.None, stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Host shutting down.
+        }
+
+        LogStopped(logger, session.Stats.Snapshot().Sent);
+    }
+
+    private async Task ConnectAsync(IMessageSink sink, CancellationToken stoppingToken)
+    {
+        while (true)
+        {
+            try
+            {
+                await sink.StartAsync(stoppingToken);
+                LogConnected(logger, sink.Connections);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogBrokerUnreachable(logger, session.Options.BrokerHost, session.Options.BrokerPort, ex.Message, RetryDelay.TotalSeconds);
+                await Task.Delay(RetryDelay, time, stoppingToken);
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Simulators disabled (Ioc:Simulators:Enabled = false)")]
+    private static partial void LogDisabled(ILogger logger);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Simulating {Devices} devices ({Mode}) against {Host}:{Port}, about {Rate:0} msg/s")]
+    private static partial void LogStarting(ILogger logger, int devices, ConnectionMode mode, string host, int port, double rate);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Simulator connected with {Connections} MQTT connections")]
+    private static partial void LogConnected(ILogger logger, int connections);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Broker {Host}:{Port} not reachable ({Reason}); retrying in {Seconds} s")]
+    private static partial void LogBrokerUnreachable(ILogger logger, string host, int port, string reason, double seconds);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Simulator stopped after {Sent} messages")]
+    private static partial void LogStopped(ILogger logger, long sent);
+}

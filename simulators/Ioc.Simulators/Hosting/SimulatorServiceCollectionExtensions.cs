@@ -1,0 +1,28 @@
+using Ioc.Simulators.Fleet;
+using Ioc.Simulators.Publishing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Ioc.Simulators.Hosting;
+
+public static class SimulatorServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the simulated province (section <c>Ioc:Simulators</c>, validated at start-up): the hosted simulator,
+    /// <see cref="IScenarioRunner"/>, the <see cref="FleetDefinition"/> it simulates and its <see cref="SimulatorStats"/>.
+    /// </summary>
+    public static IServiceCollection AddSimulators(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<SimulationSession>();
+        services.TryAddSingleton(sp => sp.GetRequiredService<SimulationSession>().Fleet);
+        services.TryAddSingleton(sp => sp.GetRequiredService<SimulationSession>().Stats);
+        services.TryAddSingleton<IScenarioRunner, ScenarioRunner>();
+        services.AddHostedService<SimulatorHostedService>();
+        return services;
+    }
+}
