@@ -13,7 +13,7 @@ public enum SimMessageKind
 
     /// <summary>
     /// The retained <c>offline</c> status the broker publishes from the device's last will when the device vanishes.
-    /// In per-device mode the publisher makes the broker send it (disconnect with will); multiplexed, it is published.
+    /// In per-device mode the publisher makes the broker send it (the connection drops); multiplexed, it is published.
     /// </summary>
     Will,
 

@@ -9,15 +9,18 @@ namespace Ioc.Simulators.Publishing;
 /// <summary>One MQTT v5 client that (re)connects on demand. Thread-safe.</summary>
 internal sealed class MqttConnection : IAsyncDisposable
 {
-    private readonly IMqttClient _client;
+    private readonly MqttClientFactory _factory;
+    private IMqttClient _client;
     private readonly MqttClientOptions _options;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private readonly HashSet<Task> _pending = [];
+    private Task _dropping = Task.CompletedTask;
     private readonly bool _trackPending;
 
     public MqttConnection(MqttClientFactory factory, BrokerSettings broker, string clientId, string? willTopic, byte[]? willPayload)
     {
         _trackPending = willTopic is not null;
+        _factory = factory;
         _client = factory.CreateMqttClient();
         var builder = factory.CreateClientOptionsBuilder()
             .WithTcpServer(broker.Host, broker.Port)
@@ -93,6 +96,13 @@ internal sealed class MqttConnection : IAsyncDisposable
 
     private async Task PublishCoreAsync(SimMessage message, CancellationToken cancellationToken)
     {
+        // Messages issued after a will-drop (a device back from a cut) go out only once the drop is done.
+        var dropping = _dropping;
+        if (!dropping.IsCompleted)
+        {
+            await dropping;
+        }
+
         await EnsureConnectedAsync(cancellationToken);
         var application = new MqttApplicationMessage
         {
@@ -108,8 +118,15 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Ends the session so that the broker publishes the will (MQTT 5 reason "disconnect with will message").</summary>
-    public async Task DropWithWillAsync(CancellationToken cancellationToken)
+    /// <summary>Ends the connection without DISCONNECT so that the broker publishes the will; later publishes wait for it.</summary>
+    public Task DropWithWillAsync(CancellationToken cancellationToken)
+    {
+        var drop = DropCoreAsync(cancellationToken);
+        _dropping = drop.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return drop;
+    }
+
+    private async Task DropCoreAsync(CancellationToken cancellationToken)
     {
         Task[] earlier;
         lock (_pending)
@@ -122,14 +139,11 @@ internal sealed class MqttConnection : IAsyncDisposable
         await _connectLock.WaitAsync(cancellationToken);
         try
         {
-            if (_client.IsConnected)
-            {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptions { Reason = MqttClientDisconnectOptionsReason.DisconnectWithWillMessage }, cancellationToken);
-            }
-        }
-        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or MQTTnet.Exceptions.MqttClientNotConnectedException or MQTTnet.Exceptions.MqttClientDisconnectedException && !_client.IsConnected)
-        {
-            // The broker closed the socket as soon as it read DISCONNECT, before the client finished: the session is over either way.
+            // No DISCONNECT: the connection just ends, as a failing device's does, and every broker publishes the will
+            // (MQTTnet's server ignores MQTT 5's "disconnect with will message"). The next publish connects a fresh client.
+            var dropped = _client;
+            _client = _factory.CreateMqttClient();
+            dropped.Dispose();
         }
         finally
         {

@@ -8,8 +8,8 @@ namespace Ioc.Simulators.Publishing;
 
 /// <summary>
 /// One MQTT connection per device, each registering the device's retained <c>offline</c> status as its last will.
-/// A <see cref="SimMessageKind.Will"/> message makes this sink end the device's session with "disconnect with will",
-/// so it is the broker itself that announces the device offline; the device's next message reconnects it.
+/// A <see cref="SimMessageKind.Will"/> message makes this sink drop the device's connection without DISCONNECT, so it
+/// is the broker itself that announces the device offline; the device's next message reconnects it.
 /// </summary>
 public sealed class PerDeviceSink : IMessageSink
 {

@@ -72,4 +72,59 @@ public sealed class BrokerPublishingTests
         await observer.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptions(), CancellationToken.None);
         observer.Dispose();
     }
+
+    [Fact]
+    public async Task RunAsync_PerDeviceFibreCutEnded_WillThenOnlineAgainOnMosquitto()
+    {
+        // Arrange: the cut is over 100 s into a 110 s backlog, so the will and the recovery both happen in the run.
+        await using var broker = await TestMosquitto.StartAsync();
+        var (observer, received) = await broker.SubscribeAsync("ioc/v1/+/+/+/status");
+        var fleet = SmallFleet.Create();
+        var start = DateTimeOffset.UtcNow.AddSeconds(-110);
+        var cut = (DistrictFibreCutScenario)ScenarioCatalog.Create(ScenarioSpec.Parse("district-fibre-cut,district=tu-ky,duration=100s"), fleet, start, 42);
+        var generator = new MessageGenerator(fleet, new SimulationSettings { Seed = 42, Start = start }, new ScenarioTimeline([cut]));
+        var victim = cut.AffectedDevices[0].Address.Topic(MessageChannel.Status);
+        await using var sink = new PerDeviceSink(fleet, new BrokerSettings { Port = broker.Port, ClientIdPrefix = "will2" });
+        await sink.StartAsync(CancellationToken.None);
+        var log = new TestLogger();
+        var runner = new SimulationRunner(generator, sink, new SimulatorStats(), TimeProvider.System, 0, log);
+
+        // Act
+        await runner.RunAsync(new RunLimits(Duration: TimeSpan.FromSeconds(2)), CancellationToken.None);
+        await TestBroker.WaitUntilAsync(() => Task.FromResult(received.Count(r => r.Topic == victim) >= 2), TimeSpan.FromSeconds(5), "will, then online");
+
+        // Assert: the broker itself published the will, then the device came back.
+        var victimMessages = received.Where(r => r.Topic == victim).Select(r => r.Payload).ToList();
+        var will = victimMessages.IndexOf("""{"state":"offline"}""");
+        Assert.True(will >= 0 && will < victimMessages.Count - 1 && victimMessages[^1].Contains("\"online\"", StringComparison.Ordinal), string.Join(" , ", victimMessages));
+        Assert.Equal(fleet.Devices.Count, sink.Connections);
+        Assert.True(log.Lines.Count == 0, log.ToString());
+        await observer.DisconnectAsync(new MQTTnet.MqttClientDisconnectOptions(), CancellationToken.None);
+        observer.Dispose();
+    }
+
+    [Fact]
+    public async Task RunAsync_PerDeviceFibreCutEnded_WillThenOnlineAgainOnEmbeddedBroker()
+    {
+        // Arrange
+        await using var broker = await TestBroker.StartAsync();
+        var fleet = SmallFleet.Create();
+        var start = DateTimeOffset.UtcNow.AddSeconds(-110);
+        var cut = (DistrictFibreCutScenario)ScenarioCatalog.Create(ScenarioSpec.Parse("district-fibre-cut,district=tu-ky,duration=100s"), fleet, start, 42);
+        var generator = new MessageGenerator(fleet, new SimulationSettings { Seed = 42, Start = start }, new ScenarioTimeline([cut]));
+        var victim = cut.AffectedDevices[0].Address.Topic(MessageChannel.Status);
+        await using var sink = new PerDeviceSink(fleet, new BrokerSettings { Port = broker.Port, ClientIdPrefix = "will3" });
+        await sink.StartAsync(CancellationToken.None);
+        var runner = new SimulationRunner(generator, sink, new SimulatorStats(), TimeProvider.System, 0, NullLogger.Instance);
+
+        // Act
+        await runner.RunAsync(new RunLimits(Duration: TimeSpan.FromSeconds(2)), CancellationToken.None);
+        await TestBroker.WaitUntilAsync(() => Task.FromResult(broker.Received.Count(r => r.Topic == victim) >= 2), TimeSpan.FromSeconds(5), "will, then online");
+
+        // Assert
+        var victimMessages = broker.Received.Where(r => r.Topic == victim).Select(r => r.Payload).ToList();
+        var will = victimMessages.IndexOf("""{"state":"offline"}""");
+        Assert.True(will >= 0 && will < victimMessages.Count - 1 && victimMessages[^1].Contains("\"online\"", StringComparison.Ordinal), string.Join(" , ", victimMessages));
+        Assert.Contains("\"online\"", await broker.RetainedPayloadAsync(victim), StringComparison.Ordinal);
+    }
 }

@@ -9,8 +9,8 @@ using MQTTnet.Protocol;
 namespace Ioc.Simulators.Tests.Shared;
 
 /// <summary>
-/// A real Mosquitto on a free 127.0.0.1 port in a temp directory: used where the embedded broker differs from
-/// production brokers (MQTTnet's server does not honour MQTT 5 "disconnect with will message").
+/// A real Mosquitto on a free 127.0.0.1 port in a temp directory: the production broker, so that behaviour such as
+/// last wills is checked on it as well as on MQTTnet's embedded server.
 /// </summary>
 internal sealed class TestMosquitto : IAsyncDisposable
 {
