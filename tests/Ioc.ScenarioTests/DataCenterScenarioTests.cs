@@ -31,6 +31,7 @@ public sealed class DataCenterScenarioTests
             .Concat(rowB.Select(id => $"dc-temp-rising {id}"));
         AlertAssert.Exactly(expected, all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
         var warm = all.Where(a => a.RuleId == "dc-inlet-warm").Min(a => a.FiredAt);
         var overheat = all.Where(a => a.RuleId == "dc-overheat").Min(a => a.FiredAt);
         var rising = all.Where(a => a.RuleId == "dc-temp-rising").Min(a => a.FiredAt);
@@ -56,6 +57,7 @@ public sealed class DataCenterScenarioTests
         var all = await session.AllAlertsAsync();
         AlertAssert.Exactly(["ups-on-battery DC-UPS01", "ups-on-battery DC-UPS02", $"site-mains-lost {site.Subject}"], all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 
     [Fact]
@@ -76,5 +78,6 @@ public sealed class DataCenterScenarioTests
         AlertAssert.Exactly(["disk-almost-full DC-A01-SRV01", "disk-full DC-A01-SRV01"], all);
         Assert.All(all, a => Assert.Equal("/", a.Labels["path"]));
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 }

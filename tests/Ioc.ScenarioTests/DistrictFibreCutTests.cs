@@ -39,5 +39,6 @@ public sealed class DistrictFibreCutTests
         var all = await session.AllAlertsAsync();
         AlertAssert.Exactly(cut.Select(id => $"device-offline {id}").Append($"district-down {district.Subject}"), all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 }

@@ -26,6 +26,7 @@ public sealed class NetworkScenarioTests
         var all = await session.AllAlertsAsync();
         AlertAssert.Exactly(["interface-errors TH-AGG-SW01", "link-flapping TH-AGG-SW01"], all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 
     /// <summary>

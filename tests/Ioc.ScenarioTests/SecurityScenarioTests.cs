@@ -26,6 +26,7 @@ public sealed class SecurityScenarioTests
         var all = await session.AllAlertsAsync();
         AlertAssert.Exactly([$"brute-force {alert.DeviceId ?? alert.Subject}"], all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 
     [Fact]
@@ -48,6 +49,7 @@ public sealed class SecurityScenarioTests
         var all = await session.AllAlertsAsync();
         AlertAssert.Exactly(["rogue-ap TK-C01-AP1"], all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 
     [Fact]
@@ -68,5 +70,6 @@ public sealed class SecurityScenarioTests
         var all = await session.AllAlertsAsync();
         AlertAssert.Exactly(["ddos-suspected CORE-FW-EDGE", "firewall-cpu-high CORE-FW-EDGE"], all);
         AlertAssert.AllResolvedByEngine(all);
+        await session.AnnouncedAsync(all);
     }
 }

@@ -23,4 +23,12 @@ internal static class AlertAssert
             Assert.Equal(AlertState.Resolved, a.State);
             Assert.Equal("engine", a.ResolvedBy);
         });
+
+    /// <summary>Every alert's firing and its resolution were announced on <see cref="Ioc.Alerting.Announce.AlertFeed"/>.</summary>
+    public static void Announced(IReadOnlyList<AlertChange> changes, IReadOnlyList<Alert> alerts) =>
+        Assert.All(alerts, a =>
+        {
+            Assert.Single(changes, c => c.Kind == AlertChangeKind.Fired && c.Alert.Id == a.Id);
+            Assert.Single(changes, c => c.Kind == AlertChangeKind.Resolved && c.Alert.Id == a.Id);
+        });
 }

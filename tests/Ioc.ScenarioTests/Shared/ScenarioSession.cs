@@ -89,6 +89,19 @@ public sealed class ScenarioSession : IAsyncDisposable
         return open;
     }
 
+    /// <summary>
+    /// Awaits (the feed is told just after the store commits) until every alert's firing and resolution have been
+    /// announced on the feed, then checks each was announced exactly once.
+    /// </summary>
+    public async Task AnnouncedAsync(IReadOnlyList<Alert> alerts)
+    {
+        await Wait.UntilAsync(
+            () => alerts.All(a => Changes.Any(c => c.Kind == AlertChangeKind.Resolved && c.Alert.Id == a.Id)),
+            SettleDeadline,
+            "every resolution announced");
+        AlertAssert.Announced(Changes, alerts);
+    }
+
     /// <summary>Awaits, with a deadline, until no alert is open: what the scenario raised has been cleared.</summary>
     public Task AllClearedAsync() => OpenAlertsWhenAsync(open => open.Count == 0, "every alert resolved");
 
