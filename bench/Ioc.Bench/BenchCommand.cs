@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Ioc.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|memory|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
+/// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|alert-latency|memory|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
 /// </summary>
 internal static class BenchCommand
@@ -33,6 +33,11 @@ internal static class BenchCommand
                 {
                     await LatencyBench.RunAsync(name, connections);
                 }
+            }
+
+            if (mode is "alert-latency" or "all")
+            {
+                await AlertLatencyBench.RunAsync(connections);
             }
 
             if (mode is "memory" or "all")
