@@ -134,9 +134,10 @@ internal static class AlertLatencyBench
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddIocServiceDefaults();
-        builder.AddCollector();
+        // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
-        var host = builder.Build();
+        builder.AddCollector();
+                var host = builder.Build();
         await host.StartAsync();
         var status = host.Services.GetRequiredService<CollectorStatus>();
         await Wait.UntilAsync(() => status.Snapshot() is { MqttConnected: > 0 } s && s.MqttConnected == s.MqttConnections, TimeSpan.FromSeconds(15), "collector connected");

@@ -4,8 +4,9 @@ using Ioc.ServiceDefaults;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddIocServiceDefaults();
-builder.AddCollector();
+// Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
 builder.Services.AddAlerting(builder.Configuration);
+builder.AddCollector();
 
 var app = builder.Build();
 app.MapCollectorEndpoints();

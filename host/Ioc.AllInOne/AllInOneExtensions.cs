@@ -39,8 +39,9 @@ public static class AllInOneExtensions
         builder.Services.AddValidatedOptions<EmbeddedBrokerOptions>(builder.Configuration, EmbeddedBrokerOptions.SectionName, o => o.Validate());
         builder.Services.AddSingleton<EmbeddedBrokerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
-        builder.AddCollector();
+        // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
+        builder.AddCollector();
         builder.Services.AddIocDashboard(builder.Configuration).BindAlertEngine();
         builder.Services.AddSimulators(builder.Configuration);
         return builder;

@@ -76,6 +76,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
             max_queued_messages 2000000
             max_inflight_messages 0
             max_keepalive 120
+            set_tcp_nodelay true
             user root
             """);
         var broker = new MosquittoBroker(folder, port);

@@ -85,9 +85,10 @@ public sealed class AlertingCollectorHost : IAsyncDisposable
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(Time);
         builder.AddIocServiceDefaults();
-        builder.AddCollector();
+        // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
-        _host = builder.Build();
+        builder.AddCollector();
+                _host = builder.Build();
         await _host.StartAsync();
         await Wait.UntilAsync(() => Snapshot.MqttConnected == Snapshot.MqttConnections, TimeSpan.FromSeconds(15), "collector connected to the broker");
     }
