@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Dashboard.Live;
@@ -80,6 +81,10 @@ public sealed class ThrottledSignal : IDisposable
 
     private async Task InvokeAsync(Subscription target)
     {
+        // The timer fires on a pool thread with the process culture; the subscriber's component renders in its
+        // circuit's culture (vi-VN or en-US), and InvokeAsync carries the culture of this flow into the render.
+        CultureInfo.CurrentCulture = target.Culture;
+        CultureInfo.CurrentUICulture = target.UICulture;
         try
         {
             await target.OnChange();
@@ -102,6 +107,10 @@ public sealed class ThrottledSignal : IDisposable
     private sealed class Subscription(ThrottledSignal owner, Func<Task> onChange) : IDisposable
     {
         public Func<Task> OnChange { get; } = onChange;
+
+        public CultureInfo Culture { get; } = CultureInfo.CurrentCulture;
+
+        public CultureInfo UICulture { get; } = CultureInfo.CurrentUICulture;
 
         public void Dispose() => owner.Remove(this);
     }

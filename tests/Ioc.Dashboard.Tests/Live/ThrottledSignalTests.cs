@@ -8,6 +8,34 @@ namespace Ioc.Dashboard.Tests.Live;
 public sealed class ThrottledSignalTests
 {
     [Fact]
+    public async Task Notify_FromAThreadWithAnotherCulture_CallsSubscriberInTheCultureItSubscribedWith()
+    {
+        // Arrange: a component subscribes on its circuit, in Vietnamese.
+        var time = new FakeTimeProvider();
+        using var signal = new ThrottledSignal(time, NullLogger.Instance);
+        string? seen = null;
+        var original = (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture);
+        System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("vi-VN");
+        using var subscription = signal.Subscribe(() =>
+        {
+            seen = $"{System.Globalization.CultureInfo.CurrentCulture.Name}|{System.Globalization.CultureInfo.CurrentUICulture.Name}|{1234.5.ToString("N1", System.Globalization.CultureInfo.CurrentCulture)}";
+            return Task.CompletedTask;
+        });
+        (System.Globalization.CultureInfo.CurrentCulture, System.Globalization.CultureInfo.CurrentUICulture) = original;
+
+        // Act: the live feed notifies from a pool thread running the process culture.
+        await Task.Run(() =>
+        {
+            System.Globalization.CultureInfo.CurrentCulture = System.Globalization.CultureInfo.CurrentUICulture = System.Globalization.CultureInfo.InvariantCulture;
+            signal.Notify();
+            time.Advance(ThrottledSignal.Interval);
+        });
+
+        // Assert
+        Assert.Equal("vi-VN|vi-VN|1.234,5", seen);
+    }
+
+    [Fact]
     public void Notify_BurstOfHundred_CallsSubscriberOnceAfterInterval()
     {
         // Arrange
