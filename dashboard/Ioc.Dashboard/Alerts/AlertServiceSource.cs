@@ -125,6 +125,7 @@ public sealed class AlertServiceSource(IAlertService alerts, TimeProvider time) 
         DeviceType = alert.DeviceType,
         Metric = metric,
         Threshold = threshold,
+        Summary = alert.Summary,
     };
 
     private static SilenceView ToView(Engine.Silence silence)

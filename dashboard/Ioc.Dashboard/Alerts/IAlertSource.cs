@@ -68,6 +68,9 @@ public sealed record AlertView(
     public string? DeviceType { get; init; }
 
     public double? Threshold { get; init; }
+
+    /// <summary>What happened, in the rule's words (e.g. "DC-B02-ENV: inlet 31.2 °C over 30 °C for 2 min").</summary>
+    public string? Summary { get; init; }
 }
 
 public sealed record AlertFilter

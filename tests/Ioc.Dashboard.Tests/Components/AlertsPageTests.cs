@@ -40,6 +40,21 @@ public sealed class AlertsPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public void Render_AlertWithSummary_ShowsWhatHappenedUnderTheSubject()
+    {
+        // Arrange: two alerts on one sensor from different rules must be told apart.
+        _ctx.Alerts.Add(EventSeverity.Warning, "dc-tinh/env-sensor/DC-B02-ENV", "dc-tinh", rule: "dc-inlet-warm", summary: "DC-B02-ENV: inlet 31.2 °C > 30");
+        _ctx.Alerts.Add(EventSeverity.Warning, "dc-tinh/env-sensor/DC-B02-ENV", "dc-tinh", rule: "dc-temp-rising", summary: "DC-B02-ENV: inlet rising 0.02 °C/s");
+
+        // Act
+        var page = _ctx.Render<AlertsPage>();
+
+        // Assert
+        var summaries = page.FindAll("[data-testid=alert-summary]").Select(e => e.TextContent).Order().ToList();
+        Assert.Equal(["DC-B02-ENV: inlet 31.2 °C > 30", "DC-B02-ENV: inlet rising 0.02 °C/s"], summaries);
+    }
+
+    [Fact]
     public async Task Acknowledge_AsOperator_CallsEngineAndAudits()
     {
         // Arrange

@@ -14,12 +14,12 @@ public sealed class TestAlertSource(TimeProvider time) : IAlertSource
 
     public List<string> Calls { get; } = [];
 
-    public AlertView Add(EventSeverity severity, string subject, string site, string rule = "device_offline", string type = "status", string? deviceId = null, long? parentId = null)
+    public AlertView Add(EventSeverity severity, string subject, string site, string rule = "device_offline", string type = "status", string? deviceId = null, long? parentId = null, string? summary = null)
     {
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            var alert = new AlertView(_nextId++, severity, AlertState.Open, rule, type, subject, site, deviceId, now, now, 1, null, null, null) { ParentId = parentId };
+            var alert = new AlertView(_nextId++, severity, AlertState.Open, rule, type, subject, site, deviceId, now, now, 1, null, null, null) { ParentId = parentId, Summary = summary };
             _alerts.Add(alert);
             _history[alert.Id] = [new AlertHistoryEntry(now, "fired", null, subject)];
             return alert;
