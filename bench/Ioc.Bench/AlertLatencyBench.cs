@@ -34,24 +34,9 @@ internal static class AlertLatencyBench
 
     public static async Task RunAsync(int connections)
     {
-        foreach (var noDelay in new[] { false, true })
-        {
-            await RunOnceAsync(connections, noDelay);
-        }
-    }
-
-    private static async Task RunOnceAsync(int connections, bool noDelay)
-    {
         Console.WriteLine();
-        Console.WriteLine($"== publish → alert stored and announced (sqlite, default rules): {Probes} probes under {BackgroundRate:N0} msg/s of background load; Mosquitto set_tcp_nodelay {(noDelay ? "true" : "false (its default)")}");
+        Console.WriteLine($"== publish → alert stored and announced (sqlite, default rules): {Probes} probes under {BackgroundRate:N0} msg/s of background load; Mosquitto as configured for production (set_tcp_nodelay true)");
         await using var broker = await MosquittoBroker.StartAsync();
-        if (noDelay)
-        {
-            await broker.StopAsync();
-            await File.AppendAllTextAsync(Path.Combine(broker.Folder, "mosquitto.conf"), "\nset_tcp_nodelay true\n");
-            await broker.RestartAsync();
-        }
-
         var folder = Directory.CreateTempSubdirectory("ioc-alert-bench-").FullName;
         try
         {

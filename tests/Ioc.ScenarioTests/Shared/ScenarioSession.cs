@@ -40,7 +40,6 @@ public sealed class ScenarioSession : IAsyncDisposable
     public static async Task<ScenarioSession> StartAsync(params string[] scenarios)
     {
         var broker = await MosquittoBroker.StartAsync();
-        await DisableNagleAsync(broker);
         var host = new AlertingCollectorHost(broker.Port, new FakeTimeProvider(ScenarioFleet.Start));
         var session = new ScenarioSession(broker, host);
         try
@@ -61,18 +60,6 @@ public sealed class ScenarioSession : IAsyncDisposable
             await session.DisposeAsync();
             throw;
         }
-    }
-
-    /// <summary>
-    /// Mosquitto leaves Nagle's algorithm on by default: each of its small sends then waits for the receiver's delayed
-    /// ACK, about 20 ms a simulated second in lock-step. <c>set_tcp_nodelay</c> sends at once, as a broker under real
-    /// load effectively does; the infrastructure's config is extended, then the broker restarted on the same port.
-    /// </summary>
-    private static async Task DisableNagleAsync(MosquittoBroker broker)
-    {
-        await broker.StopAsync();
-        await File.AppendAllTextAsync(Path.Combine(broker.Folder, "mosquitto.conf"), "\nset_tcp_nodelay true\n");
-        await broker.RestartAsync();
     }
 
     /// <summary>Every alert the run raised, open or resolved, oldest first.</summary>
