@@ -51,7 +51,7 @@ internal static class AlertLatencyBench
             });
             using var subscriber = await SubscribeAsync(broker.Port, pending);
             using var stop = new CancellationTokenSource();
-            var background = BackgroundAsync(broker.Port, stop.Token);
+            var background = BackgroundLoad.RunAsync(broker.Port, BackgroundRate, (i, nowMs) => Background(i, nowMs.ToString(CultureInfo.InvariantCulture)), stop.Token);
             await using var prober = await Publisher.ConnectAsync(broker.Port);
 
             // Two seconds of load before the first probe, so the figures describe the steady state, not start-up.
@@ -153,31 +153,7 @@ internal static class AlertLatencyBench
         return client;
     }
 
-    /// <summary>Env-sensor telemetry from 1,000 devices at 21–23 °C (no rule fires), paced to <see cref="BackgroundRate"/>.</summary>
-    private static async Task<(long Sent, double Seconds)> BackgroundAsync(int port, CancellationToken stop)
-    {
-        await using var publisher = await Publisher.ConnectAsync(port);
-        var sent = 0L;
-        var started = Stopwatch.GetTimestamp();
-        while (!stop.IsCancellationRequested)
-        {
-            var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * BackgroundRate);
-            if (sent >= due)
-            {
-                await Task.Delay(5, CancellationToken.None);
-                continue;
-            }
-
-            var burst = (int)Math.Min(due - sent, 1000);
-            var offset = sent;
-            var ts = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
-            await publisher.PublishManyAsync(burst, i => Background(offset + i, ts), window: 1000);
-            sent += burst;
-        }
-
-        return (sent, Stopwatch.GetElapsedTime(started).TotalSeconds);
-    }
-
+    /// <summary>Env-sensor telemetry from 1,000 devices at 21–23 °C: no rule fires on it.</summary>
     private static (string Topic, string Payload) Background(long i, string ts) =>
         ($"ioc/v1/dc-tinh/env-sensor/BG-ENV-{i % 1000:D3}/telemetry",
          "{\"ts\":" + ts + ",\"metrics\":{\"temp_c\":" + (21 + (i % 20 / 10.0)).ToString("F1", CultureInfo.InvariantCulture) + ",\"seq\":" + i.ToString(CultureInfo.InvariantCulture) + "}}");

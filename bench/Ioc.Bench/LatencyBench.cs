@@ -21,7 +21,7 @@ internal static class LatencyBench
             : CollectorHost.ForInflux(broker.Port, influx, "bench", IngestBench.Settings(connections));
         await host.StartAsync();
         using var stop = new CancellationTokenSource();
-        var background = BackgroundAsync(broker.Port, stop.Token);
+        var background = BackgroundLoad.RunAsync(broker.Port, BackgroundRate, (i, _) => Telemetry.EnvSensor((int)i, devices: 1000), stop.Token);
         await using var prober = await Publisher.ConnectAsync(broker.Port);
         var latencies = new List<double>();
         for (var i = 0; i < Probes; i++)
@@ -40,30 +40,7 @@ internal static class LatencyBench
         }
 
         await stop.CancelAsync();
-        var sent = await background;
+        var (sent, _) = await background;
         Console.WriteLine($"   p50 {BenchCommand.Percentile(latencies, 0.5):F0} ms, p99 {BenchCommand.Percentile(latencies, 0.99):F0} ms, max {latencies.Max():F0} ms (background published {sent:N0})");
-    }
-
-    private static async Task<long> BackgroundAsync(int port, CancellationToken stop)
-    {
-        await using var publisher = await Publisher.ConnectAsync(port);
-        var sent = 0L;
-        var started = Stopwatch.GetTimestamp();
-        while (!stop.IsCancellationRequested)
-        {
-            var due = (long)(Stopwatch.GetElapsedTime(started).TotalSeconds * BackgroundRate);
-            if (sent >= due)
-            {
-                await Task.Delay(5, CancellationToken.None);
-                continue;
-            }
-
-            var burst = (int)Math.Min(due - sent, 1000);
-            var offset = sent;
-            await publisher.PublishManyAsync(burst, i => Telemetry.EnvSensor((int)(offset + i), devices: 1000), window: 1000);
-            sent += burst;
-        }
-
-        return sent;
     }
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.IntegrationTests.Deployment;
 
 /// <summary>docker-compose.yml stays valid (checked by Debian's docker-compose, which needs no engine) and buildable.</summary>
 public partial class DockerComposeTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     private static readonly Dictionary<string, string> Secrets = new()
     {
@@ -78,17 +79,6 @@ public partial class DockerComposeTests
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout + await stderr);
-    }
-
-    private static string FindRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Ioc.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 
     [GeneratedRegex(@"dockerfile:\s*(\S+)")]

@@ -1,7 +1,6 @@
-using System.Net;
-using System.Net.Sockets;
 using Ioc.AllInOne;
 using Ioc.Dashboard.Security;
+using Ioc.IntegrationTests.Infrastructure;
 using Ioc.Simulators.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,8 +24,8 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var httpPort = FreePort();
-        var mqttPort = FreePort();
+        var httpPort = FreePort.Next();
+        var mqttPort = FreePort.Next();
         _baseUrl = $"http://127.0.0.1:{httpPort}/";
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -38,7 +37,7 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
                 $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
                 $"--Ioc:Collector:SpoolPath={_folder}/spool",
                 "--Ioc:Collector:BatchInterval=00:00:00.100",
-                $"--Ioc:Simulators:FleetFile={Path.Combine(RepositoryRoot(), "simulators", "fleets", "small.json")}",
+                $"--Ioc:Simulators:FleetFile={Path.Combine(RepositoryRoot.Path, "simulators", "fleets", "small.json")}",
                 "--Ioc:Simulators:Backfill=00:00:00",
                 $"--Ioc:Dashboard:AdminPassword={Password}",
                 "--Logging:LogLevel:Default=Warning",
@@ -90,7 +89,7 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         Assert.True(await operatorPage.Locator("[data-testid=alert-row]").CountAsync() > rowsBefore);
 
         // The wall screen counts it, live.
-        await WaitUntilAsync(async () => await TileNumberAsync(wallScreen, "tile-open-major") == majorBefore + 1, "wall screen shows one more major alert");
+        await Wait.UntilAsync(async () => await TileNumberAsync(wallScreen, "tile-open-major") == majorBefore + 1, TimeSpan.FromSeconds(30), "wall screen shows one more major alert");
 
         // A viewer sees it but cannot acknowledge it.
         var viewerRow = viewerPage.Locator("[data-testid=alert-row]", new() { HasText = "198.51.100.23" });
@@ -106,7 +105,7 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         Assert.Equal(Ioc.Alerting.Model.AlertState.Acknowledged, acknowledged.State);
         Assert.Equal("op1", acknowledged.AcknowledgedBy);
 
-        var artifacts = Environment.GetEnvironmentVariable("IOC_E2E_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot(), "artifacts", "e2e");
+        var artifacts = Environment.GetEnvironmentVariable("IOC_E2E_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, "artifacts", "e2e");
         Directory.CreateDirectory(artifacts);
         await operatorPage.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "all-in-one-alerts-1920x1080.png") });
         await wallScreen.ScreenshotAsync(new() { Path = Path.Combine(artifacts, "all-in-one-kiosk-1920x1080.png") });
@@ -129,37 +128,5 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         var text = await page.Locator($"[data-testid={testId}] .ioc-tile-value").InnerTextAsync();
         var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
         return digits.Length == 0 ? 0 : int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"timed out waiting for: {what}");
-            }
-
-            await Task.Delay(100);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static string RepositoryRoot()
-    {
-        var folder = new DirectoryInfo(AppContext.BaseDirectory);
-        while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "Ioc.sln")))
-        {
-            folder = folder.Parent;
-        }
-
-        return folder?.FullName ?? throw new InvalidOperationException("repository root not found");
     }
 }
