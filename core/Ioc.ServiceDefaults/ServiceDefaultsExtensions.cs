@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
@@ -34,7 +35,9 @@ public static class ServiceDefaultsExtensions
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate)
         where T : class
     {
-        services.AddSingleton<IValidateOptions<T>>(new DelegateValidator<T>(validate));
+        // TryAddEnumerable: several Add…() calls may bind the same section (collector and dashboard in one host);
+        // each problem is still reported once.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new DelegateValidator<T>(validate)));
         return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 

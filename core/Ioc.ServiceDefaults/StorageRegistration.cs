@@ -5,6 +5,7 @@ using Ioc.Core.Storage.InfluxDb;
 using Ioc.Core.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -14,17 +15,18 @@ public static class StorageRegistration
 {
     /// <summary>
     /// Registers the telemetry store chosen by <c>Ioc:Storage:Provider</c>, the operational SQLite database and the
-    /// dead-letter store, and the contract decoder, all validated at start-up.
+    /// dead-letter store, and the contract decoder, all validated at start-up. Safe to call from every Add…() of a
+    /// host: what is registered already is kept.
     /// </summary>
     public static IServiceCollection AddIocStorage(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<StorageOptions>(configuration, StorageOptions.SectionName, o => o.Validate());
         services.AddValidatedOptions<ContractOptions>(configuration, ContractOptions.SectionName, o => o.Validate());
-        services.AddSingleton(sp => new MessageDecoder(sp.GetRequiredService<IOptions<ContractOptions>>().Value));
-        services.AddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite));
-        services.AddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
-        services.AddSingleton<SqliteTelemetryStore>();
-        services.AddSingleton<ITelemetryStore>(sp =>
+        services.TryAddSingleton(sp => new MessageDecoder(sp.GetRequiredService<IOptions<ContractOptions>>().Value));
+        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite));
+        services.TryAddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
+        services.TryAddSingleton<SqliteTelemetryStore>();
+        services.TryAddSingleton<ITelemetryStore>(sp =>
         {
             var options = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
             if (options.Provider == StorageProvider.Sqlite)

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Ioc.Core.Storage;
-using Ioc.Core.Storage.InfluxDb;
 using Ioc.Core.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Components;
@@ -8,6 +7,7 @@ using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;
+using Ioc.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Localization;
@@ -15,7 +15,6 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -42,25 +41,12 @@ public static class DashboardExtensions
 
     public static IServiceCollection AddIocDashboard(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DashboardOptions>().Bind(configuration.GetSection(DashboardOptions.SectionName)).ValidateOnStart();
+        services.AddValidatedOptions<DashboardOptions>(configuration, DashboardOptions.SectionName, o => o.Validate());
         services.AddOptions<DataCenterOptions>().Bind(configuration.GetSection(DataCenterOptions.SectionName));
-        services.AddOptions<DashboardMqttOptions>().Bind(configuration.GetSection(DashboardMqttOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardOptions>, DashboardOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DashboardMqttOptions>, DashboardMqttOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>());
-
+        services.AddValidatedOptions<DashboardMqttOptions>(configuration, DashboardMqttOptions.SectionName, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite));
-        services.TryAddSingleton<IDeadLetterStore>(sp => new SqliteDeadLetterStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.TryAddSingleton<ITelemetryStore>(sp =>
-        {
-            var storage = sp.GetRequiredService<IOptions<StorageOptions>>().Value;
-            return storage.Provider == StorageProvider.InfluxDB
-                ? new InfluxDbStore(sp.GetRequiredService<IHttpClientFactory>().CreateClient("ioc-dashboard-influx"), storage.InfluxDB, sp.GetRequiredService<ILogger<InfluxDbStore>>())
-                : new SqliteTelemetryStore(sp.GetRequiredService<SqliteDatabase>());
-        });
-        services.AddHttpClient("ioc-dashboard-influx");
+        // The same stores as the collector's (kept if the host registered them already).
+        services.AddIocStorage(configuration);
 
         services.AddSingleton<DashboardClock>();
         services.AddSingleton<UserStore>();
