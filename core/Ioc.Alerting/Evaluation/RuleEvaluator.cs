@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Ioc.Alerting.Model;
 using Ioc.Alerting.Rules;
 using Ioc.Core.Contract;
@@ -35,6 +36,25 @@ public abstract class RuleEvaluator(AlertRule rule)
 
     /// <summary>Number of subjects held in memory (for diagnostics).</summary>
     public abstract int TrackedSubjects { get; }
+
+    /// <summary>
+    /// Whether <paramref name="point"/> is one the rule watches: its measurement, a value for <paramref name="metric"/>
+    /// (a number or boolean when <paramref name="numeric"/>), tags in scope, and a subject under <c>groupBy</c>.
+    /// </summary>
+    protected bool TryMatch(in MessageContext context, Point point, string metric, bool numeric, out FieldValue field, [NotNullWhen(true)] out Subject? subject)
+    {
+        subject = null;
+        if ((Rule.Measurement is not null && point.Measurement != Rule.Measurement) || point.GetField(metric) is not { } value
+            || (numeric && !value.IsNumeric) || !Rule.Scope.MatchesTags(point))
+        {
+            field = default;
+            return false;
+        }
+
+        field = value;
+        subject = SubjectFor(context, point);
+        return subject is not null;
+    }
 
     /// <summary>The subject a point is about under the rule's <c>groupBy</c> (the cached device subject in the common case).</summary>
     protected Subject? SubjectFor(in MessageContext context, Point point) =>

@@ -27,14 +27,7 @@ public sealed class ThresholdEvaluator : RuleEvaluator
     {
         foreach (var point in context.Message.Points)
         {
-            if ((Rule.Measurement is not null && point.Measurement != Rule.Measurement) || point.GetField(_metric) is not { IsNumeric: true } field
-                || !Rule.Scope.MatchesTags(point))
-            {
-                continue;
-            }
-
-            var subject = SubjectFor(context, point);
-            if (subject is null)
+            if (!TryMatch(context, point, _metric, numeric: true, out var field, out var subject))
             {
                 continue;
             }
