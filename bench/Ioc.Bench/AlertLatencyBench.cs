@@ -4,7 +4,7 @@ using System.Text;
 using Ioc.Alerting.Announce;
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Hosting;
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Collector;
 using Ioc.Collector.Diagnostics;
 using Ioc.IntegrationTests.Infrastructure;

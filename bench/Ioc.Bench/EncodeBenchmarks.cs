@@ -1,8 +1,8 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage.LineProtocol;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage.LineProtocol;
 
 namespace Ioc.Bench;
 

@@ -55,7 +55,7 @@ internal static class IngestBench
                 collector.Add(messages / seconds);
             }
 
-            var stored = await restarted.Store.CountAsync(new Ioc.Core.Storage.PointQuery("env-sensor", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)), CancellationToken.None);
+            var stored = await restarted.Store.CountAsync(new Ioc.Storage.PointQuery("env-sensor", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)), CancellationToken.None);
             Console.WriteLine($"   {(run == 0 ? "warm-up" : $"run {run}")}: broker drain to bare MQTTnet group {rawRate,9:N0} msg/s | collector into {storeName} {messages / seconds,9:N0} msg/s ({seconds:F2} s; {stored:N0} points queryable; write p99 {restarted.Snapshot.WriteLatencyP99Ms} ms)");
             if (stored != messages)
             {

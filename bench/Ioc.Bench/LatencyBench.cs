@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.Bench;

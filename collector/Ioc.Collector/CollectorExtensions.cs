@@ -4,7 +4,7 @@ using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Ioc.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Components;
 using Ioc.Dashboard.Configuration;

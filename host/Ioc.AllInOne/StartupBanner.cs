@@ -1,6 +1,6 @@
 using Ioc.AllInOne.Broker;
 using Ioc.Collector.Configuration;
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;

@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Dashboard.E2E.Shared;
 using Microsoft.Playwright;
 using Xunit;

@@ -1,5 +1,5 @@
-using Ioc.Alerting.Model;
-using Ioc.Core.Contract;
+using Ioc.Contract.Alerts;
+using Ioc.Contract;
 using Ioc.ScenarioTests.Shared;
 
 namespace Ioc.ScenarioTests;

@@ -20,7 +20,7 @@ public sealed class DistrictFibreCutTests
 
         // Assert: one district alert, its children exactly the cut devices.
         var district = Assert.Single(during, a => a.RuleId == "district-down");
-        Assert.Equal(Ioc.Alerting.Model.AlertSeverity.Critical, district.Severity);
+        Assert.Equal(Ioc.Contract.Alerts.AlertSeverity.Critical, district.Severity);
         Assert.Equal("thanh-ha", district.District);
         Assert.Null(district.ParentId);
         var devices = during.Where(a => a.RuleId == "device-offline").ToList();

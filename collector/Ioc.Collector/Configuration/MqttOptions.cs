@@ -39,7 +39,7 @@ public sealed class MqttOptions
 
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(15);
 
-    public string TopicFilter { get; set; } = Ioc.Core.Contract.Topics.AllDevices;
+    public string TopicFilter { get; set; } = Ioc.Contract.Topics.AllDevices;
 
     public string EffectiveSharedGroup => !string.IsNullOrWhiteSpace(SharedGroup) ? SharedGroup : Connections > 1 ? "ioc-collector" : string.Empty;
 

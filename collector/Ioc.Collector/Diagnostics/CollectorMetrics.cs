@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 
 namespace Ioc.Collector.Diagnostics;
 

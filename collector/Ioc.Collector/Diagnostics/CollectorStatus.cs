@@ -1,7 +1,7 @@
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
-using Ioc.Core.Storage;
+using Ioc.Storage;
 
 namespace Ioc.Collector.Diagnostics;
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Pipeline;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

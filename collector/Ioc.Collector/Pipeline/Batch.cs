@@ -1,5 +1,5 @@
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
+using Ioc.Contract.Model;
+using Ioc.Storage;
 
 namespace Ioc.Collector.Pipeline;
 

@@ -1,8 +1,7 @@
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
-using Ioc.Core.Contract;
-using Ioc.Core.Pipeline;
-using Ioc.Core.Storage;
+using Ioc.Contract;
+using Ioc.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

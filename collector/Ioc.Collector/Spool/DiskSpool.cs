@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text;
 using Ioc.Collector.Configuration;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage.LineProtocol;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage.LineProtocol;
 using Microsoft.Extensions.Options;
 
 namespace Ioc.Collector.Spool;

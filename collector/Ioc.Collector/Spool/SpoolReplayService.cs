@@ -1,8 +1,8 @@
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Pipeline;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
+using Ioc.Contract.Model;
+using Ioc.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,6 +1,6 @@
 using Ioc.Alerting.Service;
-using Ioc.Core.Model;
-using Engine = Ioc.Alerting.Model;
+using Ioc.Contract.Model;
+using Engine = Ioc.Contract.Alerts;
 
 namespace Ioc.Dashboard.Alerts;
 

@@ -1,9 +1,9 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 
 namespace Ioc.Dashboard.Alerts;
 
 /// <summary>
-/// What the alert pages need from the alert engine. The engine (core/Ioc.Alerting, <c>IAlertService</c>) is bound to
+/// What the alert pages need from the alert engine. The engine (alerting/Ioc.Alerting, <c>IAlertService</c>) is bound to
 /// this by a thin adapter in the host; every mutating call has already been authorized and audited by the page.
 /// Changes are announced on MQTT <c>ioc/v1/_system/alerts/...</c>; pages re-read on <see cref="Live.AlertAnnouncements"/>.
 /// </summary>

@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Dashboard.Live;
 
 namespace Ioc.Dashboard.Data;

@@ -1,6 +1,6 @@
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage;
 using Ioc.Dashboard.Configuration;
 using Microsoft.Extensions.Options;
 

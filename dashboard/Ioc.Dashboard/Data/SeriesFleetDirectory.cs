@@ -1,6 +1,6 @@
-using Ioc.Core.Contract;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Contract;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Live;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;

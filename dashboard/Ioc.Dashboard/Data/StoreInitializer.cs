@@ -1,4 +1,4 @@
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Microsoft.Extensions.Hosting;
 
 namespace Ioc.Dashboard.Data;

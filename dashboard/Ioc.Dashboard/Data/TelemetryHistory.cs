@@ -1,8 +1,8 @@
 using System.Text.Json;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Ioc.Dashboard.Data;

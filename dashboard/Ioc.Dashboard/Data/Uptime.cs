@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 
 namespace Ioc.Dashboard.Data;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Dashboard.Live;

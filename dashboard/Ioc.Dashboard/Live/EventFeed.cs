@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Dashboard.Live;

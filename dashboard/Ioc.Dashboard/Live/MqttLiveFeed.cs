@@ -1,5 +1,5 @@
 using System.Buffers;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Dashboard.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,4 @@
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;

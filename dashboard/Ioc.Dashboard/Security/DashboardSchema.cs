@@ -1,4 +1,4 @@
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Storage.Sqlite;
 
 namespace Ioc.Dashboard.Security;
 

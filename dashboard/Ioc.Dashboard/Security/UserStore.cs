@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Configuration;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Data.Sqlite;

@@ -1,4 +1,4 @@
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Determinism;
 using Ioc.Simulators.Fleet;
 

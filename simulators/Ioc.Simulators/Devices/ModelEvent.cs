@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 
 namespace Ioc.Simulators.Devices;
 

@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Simulators.Fleet;
 
 namespace Ioc.Simulators.Devices;

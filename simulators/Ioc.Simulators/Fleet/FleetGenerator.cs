@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Determinism;
 
 namespace Ioc.Simulators.Fleet;

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 
 namespace Ioc.Simulators.Fleet;
 

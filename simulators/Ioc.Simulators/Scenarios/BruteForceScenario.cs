@@ -1,5 +1,5 @@
 using System.Globalization;
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Simulators.Determinism;
 using Ioc.Simulators.Fleet;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 using Ioc.Simulators.Devices;
 using Ioc.Simulators.Fleet;
 

@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Simulators.Devices;
 using Ioc.Simulators.Fleet;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Devices;
 using Ioc.Simulators.Fleet;
 

@@ -1,5 +1,5 @@
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 using Ioc.Simulators.Devices;
 using Ioc.Simulators.Fleet;
 using Ioc.Simulators.Generation;

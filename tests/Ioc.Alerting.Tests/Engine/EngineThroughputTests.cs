@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Ioc.Alerting.Tests.Shared;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 using Xunit.Abstractions;
 
 namespace Ioc.Alerting.Tests.Engine;
@@ -57,7 +57,7 @@ public sealed class EngineThroughputTests(ITestOutputHelper output)
 
         var total = rounds * messages.Count;
         var perSecond = total / stopwatch.Elapsed.TotalSeconds;
-        var raised = await h.Service.ListAsync(new Ioc.Alerting.Model.AlertFilter { Limit = 10_000 }, CancellationToken.None);
+        var raised = await h.Service.ListAsync(new Ioc.Contract.Alerts.AlertFilter { Limit = 10_000 }, CancellationToken.None);
         var alerts = raised.Count;
         output.WriteLine(string.Join(", ", raised.GroupBy(a => a.RuleId).Select(g => $"{g.Key}: {g.Count()}")));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine ({violating:P0} violating): {total:N0} messages + {ticks} ticks in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {perSecond:N0} msg/s ({stopwatch.Elapsed.TotalMicroseconds / total:N2} µs/message), {h.Engine.Devices.Count} devices, {h.Engine.Rules.Rules.Count} rules, {alerts} alerts raised"));

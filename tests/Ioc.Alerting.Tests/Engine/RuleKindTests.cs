@@ -1,6 +1,6 @@
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Alerting.Tests.Shared;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 
 namespace Ioc.Alerting.Tests.Engine;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Alerting.Tests.Shared;
 
 namespace Ioc.Alerting.Tests.Notifications;

@@ -1,6 +1,6 @@
 using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Engine;
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;

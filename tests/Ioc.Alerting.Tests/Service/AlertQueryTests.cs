@@ -1,8 +1,8 @@
 using Ioc.Alerting.Hosting;
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Tests.Shared;
-using Ioc.Core.Pipeline;
+using Ioc.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,4 +1,4 @@
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Tests.Shared;
 

@@ -1,12 +1,12 @@
 using Ioc.Alerting.Announce;
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Hosting;
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Storage;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -80,7 +80,7 @@ public sealed class AlertingHarness : IAsyncDisposable
     /// <summary>Wraps rule objects into a rules file.</summary>
     public static string Rules(params string[] rules) => $$"""{"version": 1, "districts": ["thanh-ha", "tu-ky"], "sites": {"dc-tinh": "tp-hai-duong"}, "rules": [{{string.Join(",", rules)}}]}""";
 
-    public Task SendAsync(Ioc.Core.Model.DecodedMessage message) => Engine.ProcessAsync(message, CancellationToken.None);
+    public Task SendAsync(Ioc.Contract.Model.DecodedMessage message) => Engine.ProcessAsync(message, CancellationToken.None);
 
     public Task TelemetryAsync(DeviceAddress device, string metricsJson) => SendAsync(TestMessages.Telemetry(device, metricsJson, Now));
 

@@ -1,4 +1,4 @@
-using Ioc.Core.Contract;
+using Ioc.Contract;
 
 namespace Ioc.Alerting.Tests.Shared;
 

@@ -1,6 +1,6 @@
 using System.Text;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 
 namespace Ioc.Alerting.Tests.Shared;
 

@@ -1,6 +1,6 @@
 using Ioc.Collector.Configuration;
-using Ioc.Core.Contract;
-using Ioc.Core.Storage;
+using Ioc.Contract;
+using Ioc.Storage;
 
 namespace Ioc.Collector.Tests.Configuration;
 

@@ -1,7 +1,7 @@
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Tests.Shared;
-using Ioc.Core.Model;
-using Ioc.Core.Pipeline;
+using Ioc.Contract.Model;
+using Ioc.Contract;
 
 namespace Ioc.Collector.Tests.Pipeline;
 
@@ -118,7 +118,7 @@ public class PipelineTests
         await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", "broken");
 
         await Wait.UntilAsync(() => pipeline.Acks.Count == 3, "three acknowledgements");
-        Assert.Equal([Ioc.Core.Contract.MessageChannel.Telemetry, Ioc.Core.Contract.MessageChannel.Status], observer.Seen.Select(m => m.Channel));
+        Assert.Equal([Ioc.Contract.MessageChannel.Telemetry, Ioc.Contract.MessageChannel.Status], observer.Seen.Select(m => m.Channel));
         Assert.Equal(DeviceState.Offline, observer.Seen[1].Status!.State);
     }
 

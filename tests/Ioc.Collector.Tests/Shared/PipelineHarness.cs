@@ -4,10 +4,9 @@ using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
-using Ioc.Core.Contract;
-using Ioc.Core.Pipeline;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Contract;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

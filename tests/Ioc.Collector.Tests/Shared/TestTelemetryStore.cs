@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
+using Ioc.Contract.Model;
+using Ioc.Storage;
 
 namespace Ioc.Collector.Tests.Shared;
 

@@ -1,6 +1,6 @@
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Spool;
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Microsoft.Extensions.Options;
 
 namespace Ioc.Collector.Tests.Spool;

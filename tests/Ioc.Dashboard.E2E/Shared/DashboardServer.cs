@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Sockets;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;

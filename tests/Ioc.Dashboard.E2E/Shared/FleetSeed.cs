@@ -1,7 +1,7 @@
 using System.Globalization;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage;
 using Ioc.Dashboard.Data;
 
 namespace Ioc.Dashboard.E2E.Shared;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bunit;
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text;
 using Bunit;
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 using Ioc.Dashboard.Components.Controls;
 using Ioc.Dashboard.Components.Pages;
 using Ioc.Dashboard.Data;
@@ -145,11 +145,11 @@ public sealed class LiveComponentsTests : IAsyncLifetime
     {
         // Arrange
         _ctx.SignInAs("eng", Roles.Engineer);
-        var store = _ctx.Services.GetRequiredService<Ioc.Core.Storage.IDeadLetterStore>();
+        var store = _ctx.Services.GetRequiredService<Ioc.Storage.IDeadLetterStore>();
         await store.AddAsync(
             [
-                Ioc.Core.Storage.DeadLetter.Create(_ctx.Time.GetUtcNow(), "ioc/v1/x/ups/U1/telemetry", "bad_json", "invalid JSON", Encoding.UTF8.GetBytes("{oops")),
-                Ioc.Core.Storage.DeadLetter.Create(_ctx.Time.GetUtcNow(), "ioc/v1/Bad/ups/U1/status", "bad_topic", "site must match", Encoding.UTF8.GetBytes("{}")),
+                Ioc.Storage.DeadLetter.Create(_ctx.Time.GetUtcNow(), "ioc/v1/x/ups/U1/telemetry", "bad_json", "invalid JSON", Encoding.UTF8.GetBytes("{oops")),
+                Ioc.Storage.DeadLetter.Create(_ctx.Time.GetUtcNow(), "ioc/v1/Bad/ups/U1/status", "bad_topic", "site must match", Encoding.UTF8.GetBytes("{}")),
             ],
             CancellationToken.None);
 

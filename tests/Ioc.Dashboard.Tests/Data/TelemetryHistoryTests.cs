@@ -1,7 +1,7 @@
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Tests.Shared;
 using Xunit;

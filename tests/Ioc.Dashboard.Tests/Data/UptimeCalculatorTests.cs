@@ -1,5 +1,5 @@
-using Ioc.Core.Contract;
-using Ioc.Core.Model;
+using Ioc.Contract;
+using Ioc.Contract.Model;
 using Ioc.Dashboard.Data;
 using Xunit;
 

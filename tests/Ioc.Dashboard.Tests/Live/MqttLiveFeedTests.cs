@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text;
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Live;
 using Microsoft.Extensions.Logging.Abstractions;

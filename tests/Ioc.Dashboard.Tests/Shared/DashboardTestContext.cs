@@ -1,7 +1,7 @@
 using Bunit;
 using Bunit.TestDoubles;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Data;

@@ -1,4 +1,4 @@
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
 

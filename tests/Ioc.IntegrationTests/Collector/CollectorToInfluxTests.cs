@@ -1,4 +1,4 @@
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.IntegrationTests.Collector;

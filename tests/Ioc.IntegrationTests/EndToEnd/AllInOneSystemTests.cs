@@ -100,9 +100,9 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         await row.Locator("[data-testid=ack]").ClickAsync();
         await Assertions.Expect(row).ToHaveAttributeAsync("data-state", "acknowledged", new() { Timeout = 15_000 });
         var alerts = _app.Services.GetRequiredService<Ioc.Alerting.Service.IAlertService>();
-        var open = await alerts.ListOpenAsync(new Ioc.Alerting.Model.AlertFilter { RuleId = "brute-force" }, CancellationToken.None);
+        var open = await alerts.ListOpenAsync(new Ioc.Contract.Alerts.AlertFilter { RuleId = "brute-force" }, CancellationToken.None);
         var acknowledged = Assert.Single(open, a => a.Subject.Contains("198.51.100.23", StringComparison.Ordinal));
-        Assert.Equal(Ioc.Alerting.Model.AlertState.Acknowledged, acknowledged.State);
+        Assert.Equal(Ioc.Contract.Alerts.AlertState.Acknowledged, acknowledged.State);
         Assert.Equal("op1", acknowledged.AcknowledgedBy);
 
         var artifacts = Environment.GetEnvironmentVariable("IOC_E2E_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, "artifacts", "e2e");

@@ -1,6 +1,6 @@
 using Ioc.Collector;
 using Ioc.Collector.Diagnostics;
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Ioc.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;

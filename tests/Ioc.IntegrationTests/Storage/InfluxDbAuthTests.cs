@@ -1,6 +1,6 @@
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.InfluxDb;
+using Ioc.Contract.Model;
+using Ioc.Storage;
+using Ioc.Storage.InfluxDb;
 using Ioc.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -29,7 +29,7 @@ public sealed class InfluxDbAuthTests : IAsyncLifetime
         await store.InitializeAsync(CancellationToken.None);
         var now = DateTimeOffset.UtcNow;
 
-        await store.WriteAsync([new Point("ups", [new("device", "U1")], [new("load_pct", FieldValue.Float(41))], Ioc.Core.Contract.MessageDecoder.ToNs(now))], CancellationToken.None);
+        await store.WriteAsync([new Point("ups", [new("device", "U1")], [new("load_pct", FieldValue.Float(41))], Ioc.Contract.MessageDecoder.ToNs(now))], CancellationToken.None);
 
         Assert.Equal(1, await store.CountAsync(new PointQuery("ups", now.AddMinutes(-1), now.AddMinutes(1)), CancellationToken.None));
     }

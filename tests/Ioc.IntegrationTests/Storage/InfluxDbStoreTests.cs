@@ -1,6 +1,6 @@
-using Ioc.Core.Model;
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.InfluxDb;
+using Ioc.Contract.Model;
+using Ioc.Storage;
+using Ioc.Storage.InfluxDb;
 using Ioc.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -26,7 +26,7 @@ public sealed class InfluxDbStoreTests(InfluxFixture influx) : TelemetryStoreCon
     [Fact]
     public async Task Write_FieldTypeConflict_ThrowsStoreRejected()
     {
-        var now = Ioc.Core.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow);
+        var now = Ioc.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow);
         await _store!.WriteAsync([new Point("ups", [new("device", "U1")], [new("load_pct", FieldValue.Float(40))], now)], CancellationToken.None);
 
         var ex = await Assert.ThrowsAsync<StoreRejectedException>(() =>
@@ -47,7 +47,7 @@ public sealed class InfluxDbStoreTests(InfluxFixture influx) : TelemetryStoreCon
     [Fact]
     public async Task Write_IsStoredWithGzipAndReadableByPlainInfluxQl()
     {
-        var now = Ioc.Core.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow);
+        var now = Ioc.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow);
         await _store!.WriteAsync([new Point("pdu", [new("site", "dc-tinh"), new("device", "PDU-1")], [new("power_kw", FieldValue.Float(3.25))], now)], CancellationToken.None);
 
         var result = await influx.Server.QueryAsync(_database, "SELECT power_kw, site, device FROM pdu");

@@ -1,5 +1,5 @@
-using Ioc.Core.Storage;
-using Ioc.Core.Storage.Sqlite;
+using Ioc.Storage;
+using Ioc.Storage.Sqlite;
 
 namespace Ioc.IntegrationTests.Storage;
 
@@ -26,8 +26,8 @@ public sealed class SqliteTelemetryStoreTests : TelemetryStoreContractTests, IAs
     [Fact]
     public async Task DeleteOlderThan_RemovesOnlyOldPoints()
     {
-        var old = new Ioc.Core.Model.Point("ups", [new("device", "U1")], [new("load_pct", Ioc.Core.Model.FieldValue.Float(1))], 1_000_000_000);
-        var recent = new Ioc.Core.Model.Point("ups", [new("device", "U1")], [new("load_pct", Ioc.Core.Model.FieldValue.Float(2))], Ioc.Core.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow));
+        var old = new Ioc.Contract.Model.Point("ups", [new("device", "U1")], [new("load_pct", Ioc.Contract.Model.FieldValue.Float(1))], 1_000_000_000);
+        var recent = new Ioc.Contract.Model.Point("ups", [new("device", "U1")], [new("load_pct", Ioc.Contract.Model.FieldValue.Float(2))], Ioc.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow));
         await _store!.WriteAsync([old, recent], CancellationToken.None);
 
         var deleted = await _store.DeleteOlderThanAsync(DateTimeOffset.UtcNow.AddDays(-1), CancellationToken.None);

@@ -1,4 +1,4 @@
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 
 namespace Ioc.ScenarioTests.Shared;
 

@@ -4,7 +4,7 @@ using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Service;
 using Ioc.Collector;
 using Ioc.Collector.Diagnostics;
-using Ioc.Core.Storage;
+using Ioc.Storage;
 using Ioc.IntegrationTests.Infrastructure;
 using Ioc.ServiceDefaults;
 using Microsoft.Extensions.Configuration;

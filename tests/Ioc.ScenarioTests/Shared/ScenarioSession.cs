@@ -1,4 +1,4 @@
-using Ioc.Alerting.Model;
+using Ioc.Contract.Alerts;
 using Ioc.IntegrationTests.Infrastructure;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,4 +1,4 @@
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Generation;
 using Ioc.Simulators.Scenarios;
 using Ioc.Simulators.Tests.Shared;

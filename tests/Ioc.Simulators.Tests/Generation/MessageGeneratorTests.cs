@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Generation;
 using Ioc.Simulators.Tests.Shared;
 

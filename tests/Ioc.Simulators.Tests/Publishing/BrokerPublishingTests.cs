@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Generation;
 using Ioc.Simulators.Publishing;
 using Ioc.Simulators.Scenarios;

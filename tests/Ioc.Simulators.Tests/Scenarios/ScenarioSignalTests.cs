@@ -1,4 +1,4 @@
-using Ioc.Core.Model;
+using Ioc.Contract.Model;
 using Ioc.Simulators.Generation;
 using Ioc.Simulators.Scenarios;
 using Ioc.Simulators.Tests.Shared;

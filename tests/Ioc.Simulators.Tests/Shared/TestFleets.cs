@@ -1,4 +1,4 @@
-using Ioc.Core.Contract;
+using Ioc.Contract;
 using Ioc.Simulators.Fleet;
 using Ioc.Simulators.Generation;
 using Ioc.Simulators.Scenarios;

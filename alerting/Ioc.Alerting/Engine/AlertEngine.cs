@@ -1,0 +1,261 @@
+using Ioc.Alerting.Devices;
+using Ioc.Alerting.Evaluation;
+using Ioc.Alerting.Hosting;
+using Ioc.Contract.Alerts;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Storage;
+using Ioc.Contract;
+using Ioc.Contract.Model;
+using Microsoft.Extensions.Logging;
+
+namespace Ioc.Alerting.Engine;
+
+/// <summary>
+/// The rules on the stream. Single-threaded by design: <see cref="ProcessAsync"/> and <see cref="TickAsync"/> are called
+/// from one loop (<see cref="AlertEngineService"/>, or a test), so evaluators keep plain dictionaries and no locks.
+/// Time is the injected clock's: windows and for-durations run on arrival time, not on device timestamps.
+/// </summary>
+public sealed class AlertEngine
+{
+    private readonly RuleSet _rules;
+    private readonly AlertStore _store;
+    private readonly DeviceStore _devices;
+    private readonly AlertLifecycle _lifecycle;
+    private readonly AlertChangePublisher _publisher;
+    private readonly DeviceRegistry _registry;
+    private readonly TimeProvider _time;
+    private readonly ILogger<AlertEngine> _logger;
+    private readonly RuleEvaluator[] _evaluators;
+    private readonly RuleEvaluator[][] _byChannel;
+    private readonly CompositeEvaluator[] _composites;
+    private readonly Dictionary<string, CompositeEvaluator[]> _compositesByChild;
+    private readonly List<AlertSignal> _signals = new(16);
+    private readonly List<DeviceHealth> _healthChanges = new(4);
+    private readonly List<AlertSignal> _retry = [];
+    private static readonly TimeSpan PurgeEvery = TimeSpan.FromHours(1);
+    private readonly TimeSpan _retention;
+    private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
+    private bool _initialized;
+    /// <summary>Device rows written per tick: a fleet-wide update is spread over ticks instead of stalling one.</summary>
+    private const int DevicesPerTick = 250;
+
+    /// <summary>Signals kept for a retry while the store refuses writes; beyond this the oldest condition changes are lost (and logged).</summary>
+    private const int MaxRetainedSignals = 100_000;
+
+    public AlertEngine(
+        RuleSet rules,
+        AlertStore store,
+        DeviceStore devices,
+        AlertLifecycle lifecycle,
+        AlertChangePublisher publisher,
+        DeviceRegistry registry,
+        TimeProvider time,
+        AlertingOptions options,
+        ILogger<AlertEngine> logger)
+    {
+        _retention = TimeSpan.FromDays(options.RetentionDays);
+        _rules = rules;
+        _store = store;
+        _devices = devices;
+        _lifecycle = lifecycle;
+        _publisher = publisher;
+        _registry = registry;
+        _time = time;
+        _logger = logger;
+        _evaluators = rules.Rules.Select(r => EvaluatorFactory.Create(r, registry)).ToArray();
+        _byChannel = Enum.GetValues<MessageChannel>().Select(c => _evaluators.Where(e => e.Wants(c)).ToArray()).ToArray();
+        _composites = _evaluators.OfType<CompositeEvaluator>().ToArray();
+        _compositesByChild = _composites.GroupBy(c => c.ChildRuleId).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+    }
+
+    public RuleSet Rules => _rules;
+
+    public DeviceRegistry Devices => _registry;
+
+    /// <summary>Messages evaluated since start.</summary>
+    public long Processed { get; private set; }
+
+    /// <summary>
+    /// Migrates the store, reloads the known devices and resumes every open alert as firing in its evaluator, so that a
+    /// restart neither raises an open alert twice nor forgets one.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_initialized)
+        {
+            return;
+        }
+
+        await _store.MigrateAsync(cancellationToken);
+        var now = _time.GetUtcNow();
+        _registry.Load(await _devices.LoadAsync(cancellationToken), now);
+        foreach (var offline in _evaluators.OfType<OfflineEvaluator>())
+        {
+            foreach (var (device, district, lastSeen) in _registry.Devices)
+            {
+                offline.Seed(device, district, lastSeen);
+            }
+        }
+
+        var open = await _store.ListOpenAsync(cancellationToken);
+        foreach (var alert in open)
+        {
+            // A held (flapping) alert's condition is clear: its evaluator starts normal and fires again if it returns.
+            if (alert.ConditionActive && _evaluators.FirstOrDefault(e => e.Rule.Id == alert.RuleId) is { } evaluator)
+            {
+                evaluator.Restore(alert);
+            }
+        }
+
+        foreach (var composite in _composites)
+        {
+            composite.SyncChildren(open);
+        }
+
+        _initialized = true;
+        Log.EngineStarted(_logger, _rules.Rules.Count, _rules.Source, _registry.Count, open.Count);
+    }
+
+    public async Task ProcessAsync(DecodedMessage message, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        Processed++;
+        var subject = _registry.Observe(message, now, _healthChanges);
+        PublishHealth();
+        var context = new MessageContext(message, subject, now);
+        foreach (var evaluator in _byChannel[(int)message.Channel])
+        {
+            if (evaluator.Rule.Scope.MatchesDevice(message.Device, subject.District))
+            {
+                evaluator.OnMessage(context, _signals);
+            }
+        }
+
+        if (_signals.Count > 0)
+        {
+            await ApplySignalsAsync(now, cancellationToken);
+        }
+    }
+
+    /// <summary>Lets time pass: for-durations, no-data, sliding windows, composites, flapping, silences, escalation.</summary>
+    public async Task TickAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        _registry.Tick(now, _healthChanges);
+        PublishHealth();
+        foreach (var evaluator in _evaluators)
+        {
+            if (evaluator is not CompositeEvaluator)
+            {
+                evaluator.OnTick(now, _signals);
+            }
+        }
+
+        await ApplySignalsAsync(now, cancellationToken);
+        var open = await _lifecycle.MaintainAsync(now, cancellationToken);
+        foreach (var composite in _composites)
+        {
+            composite.SyncChildren(open);
+            composite.OnTick(now, _signals);
+        }
+
+        await ApplySignalsAsync(now, cancellationToken);
+        await PersistDevicesAsync(now, cancellationToken);
+        if (now >= _nextPurge)
+        {
+            _nextPurge = now + PurgeEvery;
+            await _store.PurgeResolvedAsync(now - _retention, cancellationToken);
+        }
+    }
+
+    /// <summary>Writes every pending device change to the store (tests, shutdown).</summary>
+    public async Task FlushAsync()
+    {
+        var now = _time.GetUtcNow();
+        while (_registry.DirtyCount > 0)
+        {
+            await _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), CancellationToken.None);
+        }
+    }
+
+    /// <summary>
+    /// Writes changed devices on the evaluation loop, a bounded number per tick: a second writer thread would contend
+    /// with alert writes for SQLite's write lock, and its busy-wait backoff costs tens of milliseconds.
+    /// </summary>
+    private Task PersistDevicesAsync(DateTimeOffset now, CancellationToken cancellationToken) =>
+        _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), cancellationToken);
+
+    private async Task ApplySignalsAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (_retry.Count > 0)
+        {
+            _signals.InsertRange(0, _retry);
+            _retry.Clear();
+        }
+
+        // Composite signals produced while applying are appended and applied in the same pass.
+        for (var round = 0; round < 4 && _signals.Count > 0; round++)
+        {
+            var batch = _signals.ToArray();
+            _signals.Clear();
+            var touched = false;
+            for (var i = 0; i < batch.Length; i++)
+            {
+                var signal = batch[i];
+                Alert? alert;
+                try
+                {
+                    alert = await _lifecycle.ApplyAsync(signal, cancellationToken);
+                }
+                catch
+                {
+                    // The evaluators have already moved on: keep what was not stored and apply it on the next tick
+                    // (applying a signal twice is harmless: it finds the open alert).
+                    if (_retry.Count < MaxRetainedSignals)
+                    {
+                        _retry.AddRange(batch.Skip(i));
+                        _retry.AddRange(_signals);
+                    }
+
+                    _signals.Clear();
+                    throw;
+                }
+
+                if (alert is not null && _compositesByChild.TryGetValue(signal.Rule.Id, out var composites))
+                {
+                    foreach (var composite in composites)
+                    {
+                        composite.ChildChanged(alert);
+                    }
+
+                    touched = true;
+                }
+            }
+
+            if (touched)
+            {
+                foreach (var composite in _composites)
+                {
+                    composite.EvaluateTouched(now, _signals);
+                }
+            }
+        }
+
+        _signals.Clear();
+    }
+
+    private void PublishHealth()
+    {
+        if (_healthChanges.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var health in _healthChanges)
+        {
+            _publisher.PublishHealth(health);
+        }
+
+        _healthChanges.Clear();
+    }
+}

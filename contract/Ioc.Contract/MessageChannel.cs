@@ -1,0 +1,8 @@
+namespace Ioc.Contract;
+
+public enum MessageChannel
+{
+    Telemetry,
+    Event,
+    Status,
+}

@@ -1,0 +1,580 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Ioc.Contract.Model;
+
+namespace Ioc.Contract;
+
+/// <summary>
+/// Turns one MQTT message (topic and payload) into points, or refuses it with a named reason.
+/// Thread-safe and allocation-lean: the collector calls it for every message it receives.
+/// </summary>
+public sealed class MessageDecoder
+{
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+    private readonly ContractOptions _options;
+    private readonly HashSet<string> _deviceTypes;
+
+    public MessageDecoder(ContractOptions options)
+    {
+        _options = options;
+        _deviceTypes = new HashSet<string>(DeviceTypes.All.Concat(options.ExtraDeviceTypes), StringComparer.Ordinal);
+    }
+
+    public ContractOptions Options => _options;
+
+    public DecodeResult Decode(string topic, ReadOnlySpan<byte> payload, DateTimeOffset receivedAt)
+    {
+        if (!Topics.TryParse(topic, out var device, out var channel, out var topicRejection))
+        {
+            return DecodeResult.Reject(topicRejection!);
+        }
+
+        if (!_deviceTypes.Contains(device.DeviceType))
+        {
+            return DecodeResult.Reject(RejectReason.UnknownDeviceType, $"device type '{device.DeviceType}' is not one of: {string.Join(", ", _deviceTypes.Order())}");
+        }
+
+        if (payload.Length > _options.MaxPayloadBytes)
+        {
+            return DecodeResult.Reject(RejectReason.PayloadTooLarge, $"payload is {payload.Length} bytes; the limit is {_options.MaxPayloadBytes}");
+        }
+
+        var trimmed = TrimWhitespace(payload);
+        if (trimmed.IsEmpty)
+        {
+            return DecodeResult.Reject(RejectReason.EmptyPayload, "payload is empty");
+        }
+
+        try
+        {
+            var message = channel switch
+            {
+                MessageChannel.Telemetry when trimmed[0] == (byte)'{' => DecodeJsonTelemetry(device, trimmed, receivedAt),
+                MessageChannel.Telemetry => DecodeLineProtocol(device, trimmed, receivedAt),
+                MessageChannel.Event => DecodeEvent(device, trimmed, receivedAt),
+                _ => DecodeStatus(device, trimmed, receivedAt),
+            };
+            return DecodeResult.Accept(message);
+        }
+        catch (RejectException ex)
+        {
+            return DecodeResult.Reject(ex.Reason, ex.Message);
+        }
+        catch (JsonException ex)
+        {
+            return DecodeResult.Reject(RejectReason.BadJson, $"invalid JSON at byte {ex.BytePositionInLine}: {FirstSentence(ex.Message)}");
+        }
+        catch (DecoderFallbackException)
+        {
+            return DecodeResult.Reject(RejectReason.BadEncoding, "payload is not valid UTF-8");
+        }
+    }
+
+    private DecodedMessage DecodeJsonTelemetry(DeviceAddress device, ReadOnlySpan<byte> json, DateTimeOffset now)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+        ExpectStartObject(ref reader);
+        long? timestamp = null;
+        List<Field>? fields = null;
+        List<Tag> tags = new(4) { new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId) };
+        var sawMetrics = false;
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("ts"u8))
+            {
+                reader.Read();
+                timestamp = ReadTimestamp(ref reader, now);
+            }
+            else if (reader.ValueTextEquals("metrics"u8))
+            {
+                reader.Read();
+                sawMetrics = true;
+                fields = ReadMetrics(ref reader);
+            }
+            else if (reader.ValueTextEquals("tags"u8))
+            {
+                reader.Read();
+                ReadTags(ref reader, tags);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        EnsureEnd(ref reader);
+        if (!sawMetrics || fields is null || fields.Count == 0)
+        {
+            throw new RejectException(RejectReason.NoMetrics, "telemetry needs a 'metrics' object with at least one metric");
+        }
+
+        var point = new Point(device.DeviceType, [.. tags], [.. fields], timestamp ?? ToNs(now));
+        return new DecodedMessage(device, MessageChannel.Telemetry, [point]);
+    }
+
+    private List<Field> ReadMetrics(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new RejectException(RejectReason.NoMetrics, "'metrics' must be an object of name: value");
+        }
+
+        var fields = new List<Field>(8);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.GetString()!;
+            CheckFieldKey(name, "metric");
+            if (fields.Count >= _options.MaxMetrics)
+            {
+                throw new RejectException(RejectReason.TooManyMetrics, $"more than {_options.MaxMetrics} metrics");
+            }
+
+            foreach (var existing in fields)
+            {
+                if (existing.Key == name)
+                {
+                    throw new RejectException(RejectReason.BadMetricName, $"metric '{name}' appears twice");
+                }
+            }
+
+            reader.Read();
+            var value = reader.TokenType switch
+            {
+                JsonTokenType.Number => FieldValue.Float(ReadFiniteDouble(ref reader, name)),
+                JsonTokenType.True => FieldValue.Boolean(true),
+                JsonTokenType.False => FieldValue.Boolean(false),
+                JsonTokenType.String => FieldValue.String(CheckString(reader.GetString()!, name)),
+                _ => throw new RejectException(RejectReason.BadMetricValue, $"metric '{name}' must be a number, boolean or string"),
+            };
+            if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray)
+            {
+                reader.Skip();
+            }
+
+            fields.Add(new Field(name, value));
+        }
+
+        return fields;
+    }
+
+    private void ReadTags(ref Utf8JsonReader reader, List<Tag> tags)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new RejectException(RejectReason.BadTag, "'tags' must be an object of name: string");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new RejectException(RejectReason.BadTag, $"tag '{key}' must be a string");
+            }
+
+            AddTag(tags, key, reader.GetString()!);
+        }
+    }
+
+    private void AddTag(List<Tag> tags, string key, string value)
+    {
+        if (!Names.IsKey(key))
+        {
+            throw new RejectException(RejectReason.BadTag, $"tag name '{Printable(key)}' must match [A-Za-z_][A-Za-z0-9_.:/-]{{0,127}}");
+        }
+
+        if (TagNames.IsReserved(key))
+        {
+            throw new RejectException(RejectReason.ReservedName, $"tag '{key}' is set from the topic and may not be sent");
+        }
+
+        if (!Names.IsTagValue(value, _options.MaxStringLength))
+        {
+            throw new RejectException(RejectReason.BadTag, $"tag '{key}' must be 1 to {_options.MaxStringLength} characters without control characters or backslashes");
+        }
+
+        foreach (var tag in tags)
+        {
+            if (tag.Key == key)
+            {
+                throw new RejectException(RejectReason.BadTag, $"tag '{key}' appears twice");
+            }
+        }
+
+        var payloadTags = 0;
+        foreach (var tag in tags)
+        {
+            payloadTags += TagNames.IsReserved(tag.Key) ? 0 : 1;
+        }
+
+        if (payloadTags >= _options.MaxTags)
+        {
+            throw new RejectException(RejectReason.TooManyTags, $"more than {_options.MaxTags} tags");
+        }
+
+        tags.Add(new Tag(key, value));
+    }
+
+    private DecodedMessage DecodeEvent(DeviceAddress device, ReadOnlySpan<byte> json, DateTimeOffset now)
+    {
+        if (json[0] != (byte)'{')
+        {
+            throw new RejectException(RejectReason.BadJson, "event payload must be a JSON object");
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+        ExpectStartObject(ref reader);
+        long? timestamp = null;
+        string? type = null;
+        var severity = EventSeverity.Info;
+        var message = string.Empty;
+        var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("ts"u8))
+            {
+                reader.Read();
+                timestamp = ReadTimestamp(ref reader, now);
+            }
+            else if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (type is null || !Names.IsKey(type) || type.Length > Names.MaxSegmentLength)
+                {
+                    throw new RejectException(RejectReason.BadEvent, "event 'type' must be a name like auth_failure ([A-Za-z_][A-Za-z0-9_.:/-]{0,63})");
+                }
+            }
+            else if (reader.ValueTextEquals("severity"u8))
+            {
+                reader.Read();
+                var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                if (text is null || !Enum.TryParse(text, ignoreCase: true, out severity) || !Enum.IsDefined(severity) || char.IsDigit(text[0]))
+                {
+                    throw new RejectException(RejectReason.BadEvent, "event 'severity' must be one of info, warning, minor, major, critical");
+                }
+            }
+            else if (reader.ValueTextEquals("message"u8))
+            {
+                reader.Read();
+                if (reader.TokenType != JsonTokenType.String)
+                {
+                    throw new RejectException(RejectReason.BadEvent, "event 'message' must be a string");
+                }
+
+                message = reader.GetString()!;
+                if (message.Length > _options.MaxStringLength * 4)
+                {
+                    throw new RejectException(RejectReason.StringTooLong, $"event 'message' is longer than {_options.MaxStringLength * 4} characters");
+                }
+            }
+            else if (reader.ValueTextEquals("attrs"u8))
+            {
+                reader.Read();
+                ReadAttributes(ref reader, attributes);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        EnsureEnd(ref reader);
+        if (type is null)
+        {
+            throw new RejectException(RejectReason.BadEvent, "event needs a 'type'");
+        }
+
+        var ts = timestamp ?? ToNs(now);
+        var severityName = severity.ToString().ToLowerInvariant();
+        Tag[] tags =
+        [
+            new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId), new(TagNames.DeviceType, device.DeviceType),
+            new(TagNames.EventType, type), new(TagNames.Severity, severityName),
+        ];
+        var fields = new Field[attributes.Count + 1];
+        fields[0] = new Field("message", FieldValue.String(message));
+        var i = 1;
+        foreach (var (key, value) in attributes)
+        {
+            fields[i++] = new Field(key, FieldValue.String(value));
+        }
+
+        var deviceEvent = new DeviceEvent(device, FromNs(ts), type, severity, message, attributes);
+        return new DecodedMessage(device, MessageChannel.Event, [new Point(Measurements.Event, tags, fields, ts)], Event: deviceEvent);
+    }
+
+    private void ReadAttributes(ref Utf8JsonReader reader, Dictionary<string, string> attributes)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new RejectException(RejectReason.BadEvent, "event 'attrs' must be an object");
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var key = reader.GetString()!;
+            CheckFieldKey(key, "attribute");
+            if (key == "message")
+            {
+                throw new RejectException(RejectReason.ReservedName, "attribute 'message' clashes with the event message");
+            }
+
+            if (attributes.Count >= _options.MaxMetrics)
+            {
+                throw new RejectException(RejectReason.TooManyMetrics, $"more than {_options.MaxMetrics} attributes");
+            }
+
+            reader.Read();
+            var value = reader.TokenType switch
+            {
+                JsonTokenType.String => reader.GetString()!,
+                JsonTokenType.Number => ReadFiniteDouble(ref reader, key).ToString("R", CultureInfo.InvariantCulture),
+                JsonTokenType.True => "true",
+                JsonTokenType.False => "false",
+                _ => throw new RejectException(RejectReason.BadMetricValue, $"attribute '{key}' must be a string, number or boolean"),
+            };
+            attributes[key] = CheckString(value, key);
+        }
+    }
+
+    private DecodedMessage DecodeStatus(DeviceAddress device, ReadOnlySpan<byte> json, DateTimeOffset now)
+    {
+        if (json[0] != (byte)'{')
+        {
+            throw new RejectException(RejectReason.BadJson, "status payload must be a JSON object");
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+        ExpectStartObject(ref reader);
+        DeviceState? state = null;
+        long? timestamp = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("state"u8))
+            {
+                reader.Read();
+                state = reader.TokenType != JsonTokenType.String ? null
+                    : reader.ValueTextEquals("online"u8) ? DeviceState.Online
+                    : reader.ValueTextEquals("offline"u8) ? DeviceState.Offline
+                    : null;
+                if (state is null)
+                {
+                    throw new RejectException(RejectReason.BadStatus, "status 'state' must be \"online\" or \"offline\"");
+                }
+            }
+            else if (reader.ValueTextEquals("ts"u8))
+            {
+                reader.Read();
+                // A retained status or last will may be old: keep its time but do not refuse it for age.
+                timestamp = ReadTimestamp(ref reader, now, checkRange: false);
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        EnsureEnd(ref reader);
+        if (state is null)
+        {
+            throw new RejectException(RejectReason.BadStatus, "status needs 'state'");
+        }
+
+        var ts = timestamp ?? ToNs(now);
+        var online = state == DeviceState.Online;
+        Tag[] tags = [new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId), new(TagNames.DeviceType, device.DeviceType)];
+        Field[] fields = [new("state", FieldValue.String(online ? "online" : "offline")), new("online", FieldValue.Integer(online ? 1 : 0))];
+        var status = new DeviceStatus(device, FromNs(ts), state.Value);
+        return new DecodedMessage(device, MessageChannel.Status, [new Point(Measurements.Status, tags, fields, ts)], Status: status);
+    }
+
+    private DecodedMessage DecodeLineProtocol(DeviceAddress device, ReadOnlySpan<byte> payload, DateTimeOffset now)
+    {
+        var text = StrictUtf8.GetString(payload);
+        var lines = LineProtocolParser.Parse(text);
+        var points = new List<Point>(lines.Count);
+        var min = ToNs(now - _options.MaxPastAge);
+        var max = ToNs(now + _options.MaxFutureSkew);
+        foreach (var line in lines)
+        {
+            if (!Names.IsKey(line.Measurement) || Measurements.IsReserved(line.Measurement))
+            {
+                throw new RejectException(
+                    Measurements.IsReserved(line.Measurement) ? RejectReason.ReservedName : RejectReason.BadMetricName,
+                    $"line {line.LineNumber}: measurement '{Printable(line.Measurement)}' is not allowed");
+            }
+
+            var tags = new List<Tag>(line.Tags.Count + 3)
+            {
+                new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId), new(TagNames.DeviceType, device.DeviceType),
+            };
+            foreach (var tag in line.Tags)
+            {
+                AddTag(tags, tag.Key, tag.Value);
+            }
+
+            if (line.Fields.Count > _options.MaxMetrics)
+            {
+                throw new RejectException(RejectReason.TooManyMetrics, $"line {line.LineNumber}: more than {_options.MaxMetrics} fields");
+            }
+
+            foreach (var field in line.Fields)
+            {
+                CheckFieldKey(field.Key, "field");
+                if (field.Value.Kind == FieldKind.Float && !double.IsFinite(field.Value.AsDouble()))
+                {
+                    throw new RejectException(RejectReason.NonFiniteNumber, $"line {line.LineNumber}: field '{field.Key}' is not a finite number");
+                }
+
+                if (field.Value.Kind == FieldKind.String)
+                {
+                    CheckString(field.Value.AsString(), field.Key);
+                }
+            }
+
+            var ts = line.TimestampNs ?? ToNs(now);
+            if (ts < min || ts > max)
+            {
+                throw new RejectException(RejectReason.TimestampOutOfRange, $"line {line.LineNumber}: timestamp {ts} ns is outside the accepted window ({_options.MaxPastAge} back, {_options.MaxFutureSkew} ahead); line protocol timestamps are nanoseconds");
+            }
+
+            points.Add(new Point(line.Measurement, [.. tags], [.. line.Fields], ts));
+        }
+
+        return new DecodedMessage(device, MessageChannel.Telemetry, points);
+    }
+
+    private long ReadTimestamp(ref Utf8JsonReader reader, DateTimeOffset now, bool checkRange = true)
+    {
+        DateTimeOffset ts;
+        if (reader.TokenType == JsonTokenType.Number)
+        {
+            if (!reader.TryGetDouble(out var ms) || !double.IsFinite(ms) || Math.Abs(ms) > 253_402_300_799_000d)
+            {
+                throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds or an RFC 3339 string");
+            }
+
+            ts = DateTimeOffset.UnixEpoch.AddTicks((long)(ms * TimeSpan.TicksPerMillisecond));
+        }
+        else if (reader.TokenType == JsonTokenType.String)
+        {
+            if (!DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out ts))
+            {
+                throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds or an RFC 3339 string");
+            }
+        }
+        else
+        {
+            throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds or an RFC 3339 string");
+        }
+
+        if (checkRange && (ts < now - _options.MaxPastAge || ts > now + _options.MaxFutureSkew))
+        {
+            throw new RejectException(RejectReason.TimestampOutOfRange, $"'ts' {ts:O} is outside the accepted window ({_options.MaxPastAge} back, {_options.MaxFutureSkew} ahead); 'ts' is Unix milliseconds, not seconds");
+        }
+
+        return ToNs(ts);
+    }
+
+    private static double ReadFiniteDouble(ref Utf8JsonReader reader, string name)
+    {
+        // System.Text.Json refuses NaN/Infinity literals as bad JSON; a number too large for a double reads as infinity.
+        if (!reader.TryGetDouble(out var value) || !double.IsFinite(value))
+        {
+            throw new RejectException(RejectReason.NonFiniteNumber, $"metric '{name}' is not a finite number");
+        }
+
+        return value;
+    }
+
+    private void CheckFieldKey(string name, string what)
+    {
+        if (!Names.IsKey(name))
+        {
+            throw new RejectException(RejectReason.BadMetricName, $"{what} name '{Printable(name)}' must match [A-Za-z_][A-Za-z0-9_.:/-]{{0,127}} and not be 'time'");
+        }
+
+        if (TagNames.IsReserved(name))
+        {
+            throw new RejectException(RejectReason.ReservedName, $"{what} name '{name}' is reserved for a tag");
+        }
+    }
+
+    private string CheckString(string value, string name)
+    {
+        if (value.Length > _options.MaxStringLength)
+        {
+            throw new RejectException(RejectReason.StringTooLong, $"'{name}' is {value.Length} characters; the limit is {_options.MaxStringLength}");
+        }
+
+        return value;
+    }
+
+    private static void ExpectStartObject(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new RejectException(RejectReason.BadJson, "payload must be a JSON object");
+        }
+    }
+
+    private static void EnsureEnd(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.EndObject || reader.CurrentDepth != 0)
+        {
+            throw new RejectException(RejectReason.BadJson, "payload must be a single JSON object");
+        }
+
+        if (reader.Read())
+        {
+            throw new RejectException(RejectReason.BadJson, "unexpected content after the JSON object");
+        }
+    }
+
+    private static ReadOnlySpan<byte> TrimWhitespace(ReadOnlySpan<byte> payload)
+    {
+        var start = 0;
+        var end = payload.Length;
+        while (start < end && payload[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            start++;
+        }
+
+        while (end > start && payload[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            end--;
+        }
+
+        return payload[start..end];
+    }
+
+    private static string FirstSentence(string message)
+    {
+        var dot = message.IndexOf(". ", StringComparison.Ordinal);
+        return dot > 0 ? message[..dot] : message;
+    }
+
+    /// <summary>Shows a name in an error without letting control characters into logs.</summary>
+    internal static string Printable(string value)
+    {
+        var clipped = value.Length > 64 ? value[..64] + "…" : value;
+        return string.Create(clipped.Length, clipped, static (span, s) =>
+        {
+            for (var i = 0; i < s.Length; i++)
+            {
+                span[i] = char.IsControl(s[i]) ? '?' : s[i];
+            }
+        });
+    }
+
+    public static long ToNs(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+
+    public static DateTimeOffset FromNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
+}

@@ -1,0 +1,60 @@
+namespace Ioc.Contract;
+
+/// <summary>Why a message was refused. Every rejection has exactly one reason; its wire name is <see cref="RejectReasons.Name"/>.</summary>
+public enum RejectReason
+{
+    BadTopic,
+    UnknownDeviceType,
+    PayloadTooLarge,
+    EmptyPayload,
+    BadEncoding,
+    BadJson,
+    BadLineProtocol,
+    NoMetrics,
+    TooManyMetrics,
+    BadMetricName,
+    BadMetricValue,
+    NonFiniteNumber,
+    StringTooLong,
+    BadTimestamp,
+    TimestampOutOfRange,
+    BadTag,
+    ReservedName,
+    TooManyTags,
+    BadEvent,
+    BadStatus,
+    StoreRejected,
+}
+
+public static class RejectReasons
+{
+    private static readonly string[] Names = Enum.GetValues<RejectReason>().Select(ToSnakeCase).ToArray();
+
+    /// <summary>The snake_case name used in logs, counters and the dead-letter store.</summary>
+    public static string Name(this RejectReason reason) => Names[(int)reason];
+
+    public static IReadOnlyList<RejectReason> All { get; } = Enum.GetValues<RejectReason>();
+
+    private static string ToSnakeCase(RejectReason reason)
+    {
+        var text = reason.ToString();
+        var builder = new System.Text.StringBuilder(text.Length + 4);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (char.IsUpper(text[i]) && i > 0)
+            {
+                builder.Append('_');
+            }
+
+            builder.Append(char.ToLowerInvariant(text[i]));
+        }
+
+        return builder.ToString();
+    }
+}
+
+/// <summary>A refusal with its reason and a human-readable detail (which field, which limit).</summary>
+public sealed record Rejection(RejectReason Reason, string Detail)
+{
+    public override string ToString() => $"{Reason.Name()}: {Detail}";
+}

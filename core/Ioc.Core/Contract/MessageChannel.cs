@@ -1,8 +1,0 @@
-namespace Ioc.Core.Contract;
-
-public enum MessageChannel
-{
-    Telemetry,
-    Event,
-    Status,
-}

@@ -1,0 +1,42 @@
+using Ioc.Contract.Model;
+
+namespace Ioc.Storage;
+
+/// <summary>
+/// Where points are kept. Writes are idempotent: a point with the same series (measurement and tags)
+/// and timestamp replaces the earlier one, so a replayed batch never duplicates data.
+/// </summary>
+public interface ITelemetryStore
+{
+    /// <summary>A short name for logs and figures ("sqlite", "influxdb").</summary>
+    string Name { get; }
+
+    /// <summary>Creates the database or schema if needed. Throws <see cref="StoreUnavailableException"/> when the store cannot be reached.</summary>
+    Task InitializeAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores a batch. Throws <see cref="StoreUnavailableException"/> when the store cannot take it now (try later)
+    /// and <see cref="StoreRejectedException"/> when it refuses some points for good.
+    /// </summary>
+    Task WriteAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken);
+
+    /// <summary>Reads points of one measurement in a time range, newest last, bounded by <see cref="PointQuery.Limit"/>.</summary>
+    Task<IReadOnlyList<Point>> QueryAsync(PointQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Counts points of one measurement in a time range matching the tag filter.</summary>
+    Task<long> CountAsync(PointQuery query, CancellationToken cancellationToken);
+}
+
+/// <summary>A bounded read: one measurement, a time range [From, To), optional exact tag matches.</summary>
+public sealed record PointQuery(string Measurement, DateTimeOffset From, DateTimeOffset To)
+{
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+
+    public int Limit { get; init; } = 10_000;
+}
+
+/// <summary>The store cannot be reached or answered with a server error; the batch should be kept and retried.</summary>
+public sealed class StoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>The store refused points for good (type conflict, bad point); retrying the same points will not help.</summary>
+public sealed class StoreRejectedException(string message) : Exception(message);
