@@ -7,7 +7,7 @@ namespace Ioc.Alerting.Announce;
 /// wait for an alert. Handlers run on the announcing thread: keep them short (a Blazor store should throttle and hop
 /// to its own context).
 /// </summary>
-public sealed class AlertFeed : IAlertAnnouncer
+public sealed class AlertFeed : IAlertAnnouncer, IAlertChanges
 {
     private readonly Lock _lock = new();
     private ImmutableSubscribers _subscribers = new([], []);
