@@ -16,6 +16,24 @@ internal static partial class Log
     [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Alert engine tick failed")]
     public static partial void TickFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(EventId = 4005, Level = LogLevel.Warning, Message = "Could not acknowledge an evaluated message of {Device}; the broker will redeliver it")]
+    public static partial void AcknowledgeFailed(ILogger logger, Exception exception, string device);
+
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Information, Message = "Standby: waiting for the evaluator lease '{Lease}' (held by {Holder}, until {ExpiresAt})")]
+    public static partial void LeaseStandby(ILogger logger, string lease, string holder, DateTimeOffset expiresAt);
+
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Warning, Message = "Active evaluator: this process ({Holder}) took the lease '{Lease}' after {WaitedMs} ms of standby")]
+    public static partial void LeaseAcquired(ILogger logger, string holder, string lease, long waitedMs);
+
+    [LoggerMessage(EventId = 4032, Level = LogLevel.Critical, Message = "Evaluator lease '{Lease}' lost by {Holder}: stopping this process so that only one engine writes alert state (it restarts as a standby)")]
+    public static partial void LeaseLost(ILogger logger, string lease, string holder);
+
+    [LoggerMessage(EventId = 4033, Level = LogLevel.Warning, Message = "Evaluator lease '{Lease}' could not be renewed: {Error}")]
+    public static partial void LeaseRenewFailed(ILogger logger, string lease, string error);
+
+    [LoggerMessage(EventId = 4034, Level = LogLevel.Warning, Message = "Evaluator lease '{Lease}' could not be tried: {Error}")]
+    public static partial void LeaseTryFailed(ILogger logger, string lease, string error);
+
     [LoggerMessage(EventId = 4004, Level = LogLevel.Information, Message = "Alert #{AlertId} {Change}: {RuleId} on {Subject}")]
     public static partial void AlertChanged(ILogger logger, long alertId, string change, string ruleId, string subject);
 

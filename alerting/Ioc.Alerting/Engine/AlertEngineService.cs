@@ -1,3 +1,4 @@
+using Ioc.Alerting.Election;
 using Ioc.Alerting.Hosting;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,14 +7,21 @@ namespace Ioc.Alerting.Engine;
 
 /// <summary>
 /// Runs the engine: drains the intake channel message by message and ticks at <see cref="AlertingOptions.TickInterval"/>,
-/// both on one loop. On shutdown it stops intake and evaluates what is already queued.
+/// both on one loop. It starts only once this process is the active evaluator (<see cref="IEvaluatorGate"/>): a
+/// standby loads no state and writes nothing. On shutdown it stops intake and evaluates what is already queued.
 /// </summary>
-public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, AlertingOptions options, TimeProvider time, ILogger<AlertEngineService> logger)
+public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, IEvaluatorGate gate, AlertingOptions options, TimeProvider time, ILogger<AlertEngineService> logger)
     : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
-        await engine.InitializeAsync(cancellationToken);
+        // A single evaluator loads its state before the host starts (a bad store stops the start); a standby does so
+        // when it takes over.
+        if (gate.IsActive)
+        {
+            await engine.InitializeAsync(cancellationToken);
+        }
+
         await base.StartAsync(cancellationToken);
     }
 
@@ -25,6 +33,16 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, A
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        try
+        {
+            await gate.WaitUntilActiveAsync(stoppingToken);
+            await engine.InitializeAsync(stoppingToken);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+
         var reader = intake.Reader;
         using var timer = new PeriodicTimer(options.TickInterval, time);
         var tickTask = timer.WaitForNextTickAsync(stoppingToken).AsTask();
@@ -54,31 +72,17 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, A
                 readTask = null;
 
                 // A bounded burst, so ticks are not starved under load.
-                for (var i = 0; i < 4096 && reader.TryRead(out var message); i++)
+                for (var i = 0; i < 4096 && reader.TryRead(out var item); i++)
                 {
-                    try
-                    {
-                        await engine.ProcessAsync(message, stoppingToken);
-                    }
-                    catch (Exception ex) when (ex is not OperationCanceledException)
-                    {
-                        Log.EvaluationFailed(logger, ex, message.Device.ToString());
-                    }
+                    await EvaluateAsync(item, stoppingToken);
                 }
             }
         }
 
         // Drain what was accepted before shutdown, then let the last device write finish.
-        while (reader.TryRead(out var message))
+        while (reader.TryRead(out var item))
         {
-            try
-            {
-                await engine.ProcessAsync(message, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                Log.EvaluationFailed(logger, ex, message.Device.ToString());
-            }
+            await EvaluateAsync(item, CancellationToken.None);
         }
 
         try
@@ -88,6 +92,28 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, A
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.TickFailed(logger, ex);
+        }
+    }
+
+    private async Task EvaluateAsync(IntakeItem item, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await engine.ProcessAsync(item.Message, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.EvaluationFailed(logger, ex, item.Message.Device.ToString());
+        }
+
+        try
+        {
+            await item.AcknowledgeAsync();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The broker redelivers an unacknowledged message on the next connection; its alert is deduplicated then.
+            Log.AcknowledgeFailed(logger, ex, item.Message.Device.ToString());
         }
     }
 

@@ -1,5 +1,6 @@
 using Ioc.Alerting.Announce;
 using Ioc.Alerting.Devices;
+using Ioc.Alerting.Election;
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Rules;
@@ -37,6 +38,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
         services.TryAddSingleton<AlertIntake>();
+        services.TryAddSingleton<IEvaluatorGate, AlwaysActiveGate>();
         services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<AlertIntake>());
         services.AddHostedService<AlertEngineService>();
 
