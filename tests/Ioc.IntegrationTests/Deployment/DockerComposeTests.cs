@@ -55,6 +55,76 @@ public partial class DockerComposeTests
         }
     }
 
+    /// <summary>
+    /// Every <c>Ioc__…</c> key the compose file sets names a real setting: an options class with that section, and a
+    /// property (or nested property, or dictionary entry) for the rest of the path. A typo would be ignored at run time.
+    /// </summary>
+    [Fact]
+    public void EveryIocKey_InTheComposeFile_ExistsInTheCode()
+    {
+        var compose = File.ReadAllText(Path.Combine(Root, "docker-compose.yml"));
+        var keys = IocKeyPattern().Matches(compose).Select(m => m.Groups[1].Value.Replace("__", ":", StringComparison.Ordinal)).Distinct().ToList();
+        var sections = OptionSections();
+
+        Assert.True(keys.Count >= 10, $"expected the compose file to configure the services through Ioc__ keys, found {keys.Count}");
+        var unknown = keys.Where(key => !Resolves(key, sections)).ToList();
+        Assert.True(unknown.Count == 0, "keys in docker-compose.yml that no options class has: " + string.Join(", ", unknown));
+    }
+
+    private static Dictionary<string, List<Type>> OptionSections()
+    {
+        // Every Ioc assembly the hosts load (the all-in-one references them all, the collector host is built beside it).
+        var assemblies = new[]
+        {
+            typeof(Ioc.AllInOne.AllInOneExtensions).Assembly,
+            typeof(Ioc.Collector.CollectorExtensions).Assembly,
+            typeof(Ioc.Alerting.Hosting.AlertingOptions).Assembly,
+            typeof(Ioc.Dashboard.DashboardExtensions).Assembly,
+            typeof(Ioc.Simulators.Hosting.SimulatorOptions).Assembly,
+            typeof(Ioc.Storage.StorageOptions).Assembly,
+            typeof(Ioc.Contract.ContractOptions).Assembly,
+        }.Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name?.StartsWith("Ioc.", StringComparison.Ordinal) == true)).Distinct();
+        var sections = new Dictionary<string, List<Type>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
+        {
+            if (type.GetField("SectionName", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static) is { IsLiteral: true } field
+                && field.GetRawConstantValue() is string name)
+            {
+                (sections.TryGetValue(name, out var types) ? types : sections[name] = []).Add(type);
+            }
+        }
+
+        return sections;
+    }
+
+    private static bool Resolves(string key, Dictionary<string, List<Type>> sections)
+    {
+        var section = sections.Keys.Where(s => key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)).OrderByDescending(s => s.Length).FirstOrDefault();
+        return section is not null && sections[section].Any(type => Resolves(type, key[(section.Length + 1)..]));
+    }
+
+    private static bool Resolves(Type type, string path)
+    {
+        foreach (var segment in path.Split(':'))
+        {
+            if (type.IsGenericType && type.GetGenericArguments() is [var keyType, var valueType] && keyType == typeof(string))
+            {
+                type = valueType; // a dictionary entry: any name
+                continue;
+            }
+
+            var property = type.GetProperty(segment, System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.IgnoreCase);
+            if (property is null || !property.CanWrite)
+            {
+                return false;
+            }
+
+            type = property.PropertyType;
+        }
+
+        return true;
+    }
+
     private static async Task<(int Code, string Output)> ComposeConfigAsync(Dictionary<string, string> environment)
     {
         var info = new ProcessStartInfo("docker-compose", "-f docker-compose.yml config")
@@ -83,6 +153,9 @@ public partial class DockerComposeTests
 
     [GeneratedRegex(@"dockerfile:\s*(\S+)")]
     private static partial Regex DockerfilePattern();
+
+    [GeneratedRegex(@"\b(Ioc__[A-Za-z0-9_]+)\s*:")]
+    private static partial Regex IocKeyPattern();
 
     [GeneratedRegex(@"dotnet publish (\S+)")]
     private static partial Regex PublishPattern();
