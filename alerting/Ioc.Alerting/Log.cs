@@ -51,4 +51,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4022, Level = LogLevel.Warning, Message = "MQTT announcement queue full: {Dropped} announcements dropped so far")]
     public static partial void AnnouncementsDropped(ILogger logger, long dropped);
+
+    [LoggerMessage(EventId = 4030, Level = LogLevel.Warning, Message = "Alert command refused on {Path} from {Remote}: missing or wrong command token")]
+    public static partial void CommandTokenRefused(ILogger logger, string path, string remote);
+
+    [LoggerMessage(EventId = 4031, Level = LogLevel.Warning, Message = "Reading alert changes from the store failed; trying again in a second")]
+    public static partial void ChangePollFailed(ILogger logger, Exception exception);
 }

@@ -10,4 +10,6 @@ builder.AddCollector();
 
 var app = builder.Build();
 app.MapCollectorEndpoints();
+// Commands from a dashboard in another process (needs Ioc:Alerting:CommandToken).
+app.MapAlertCommandEndpoints();
 app.Run();

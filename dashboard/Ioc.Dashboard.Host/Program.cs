@@ -6,8 +6,11 @@ var builder = WebApplication.CreateBuilder(args);
 // Static files of the dashboard library and its packages from the build output, in every environment.
 builder.WebHost.UseStaticWebAssets();
 builder.Services.AddIocDashboard(builder.Configuration);
-// The alert engine runs in the collector; the dashboard reads and acts on the same SQLite store.
-builder.Services.AddAlertingQueries(builder.Configuration).BindAlertEngine();
+// The alert engine runs in the collector and is the only writer of alert state. This process reads the store, sends
+// commands to the engine over HTTP (Ioc:Alerting:EngineUrl, Ioc:Alerting:CommandToken) and follows the store's changes.
+builder.Services.AddAlertingQueries(builder.Configuration);
+builder.Services.AddHttpAlertCommands(builder.Configuration);
+AddAlertChangeFeed(builder.Services);
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -18,6 +21,11 @@ if (!app.Environment.IsDevelopment())
 
 app.MapIocDashboard();
 app.Run();
+
+// Extension point: where live alert and device-health changes come from when the engine runs elsewhere. The operational
+// store's change feed belongs here (PostgreSQL LISTEN/NOTIFY, PostgresAlertChanges, once the store supports it); on SQLite,
+// which has none, the store is re-read every second.
+static void AddAlertChangeFeed(IServiceCollection services) => services.AddPollingAlertChanges();
 
 /// <summary>Entry point, visible to the end-to-end tests.</summary>
 public partial class Program;

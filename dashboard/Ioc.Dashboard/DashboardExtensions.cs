@@ -8,6 +8,7 @@ using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;
 using Ioc.ServiceDefaults;
+using Ioc.Contract.Alerts;
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Localization;
@@ -15,6 +16,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MudBlazor.Services;
 
@@ -27,18 +29,9 @@ public static class DashboardExtensions
     /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in SQLite, the live MQTT
     /// feed and stores, history queries, MudBlazor and localization. Stores already registered by the host (the collector's
     /// <see cref="ITelemetryStore"/>, <see cref="IDeadLetterStore"/>, <see cref="SqliteDatabase"/>) are reused.
-    /// Bind the alert engine with <see cref="BindAlertEngine"/>.
+    /// The alert pages use what the host registers from Ioc.Alerting: <c>IAlertQueries</c>, <c>IAlertCommands</c> and
+    /// <c>IAlertChanges</c> (all three from <c>AddAlerting</c> when the engine runs in this process).
     /// </summary>
-    /// <summary>
-    /// Binds the alert pages to the alert engine's <see cref="Ioc.Alerting.Service.IAlertService"/>, which the host
-    /// registers with <c>AddAlerting</c> (engine in this process) or <c>AddAlertingQueries</c> (engine in the collector).
-    /// </summary>
-    public static IServiceCollection BindAlertEngine(this IServiceCollection services)
-    {
-        services.TryAddSingleton<IAlertSource, AlertServiceSource>();
-        return services;
-    }
-
     public static IServiceCollection AddIocDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DashboardOptions>(configuration, DashboardOptions.SectionName, o => o.Validate());
@@ -55,10 +48,10 @@ public static class DashboardExtensions
         services.AddHostedService<AdminBootstrapper>();
         services.AddHostedService<StoreInitializer>();
 
-        services.AddSingleton<DeviceStateStore>();
+        services.AddSingleton(sp => new DeviceStateStore(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<DeviceStateStore>>(), sp.GetService<IAlertChanges>()));
         services.AddSingleton<EventFeed>();
         services.AddSingleton<FeedConnection>();
-        services.AddSingleton<AlertAnnouncements>();
+        services.AddSingleton(sp => new AlertAnnouncements(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AlertAnnouncements>>(), sp.GetService<IAlertChanges>()));
         services.AddHostedService<MqttLiveFeed>();
 
         services.TryAddSingleton<IFleetDirectory, SeriesFleetDirectory>();
@@ -66,7 +59,7 @@ public static class DashboardExtensions
         services.AddSingleton<TelemetryHistory>();
         services.AddSingleton<UptimeService>();
         services.AddSingleton<OverviewService>();
-        services.AddScoped<AlertSourceAccessor>();
+        services.AddScoped<AlertAccess>();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>

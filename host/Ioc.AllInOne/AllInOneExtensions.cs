@@ -42,7 +42,8 @@ public static class AllInOneExtensions
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
         builder.AddCollector();
-        builder.Services.AddIocDashboard(builder.Configuration).BindAlertEngine();
+        // The engine runs here: the dashboard uses its commands, store reads and in-process change feed (AlertFeed).
+        builder.Services.AddIocDashboard(builder.Configuration);
         builder.Services.AddSimulators(builder.Configuration);
         return builder;
     }

@@ -1,3 +1,4 @@
+using Ioc.Contract.Alerts;
 using Ioc.Contract.Model;
 using Ioc.Dashboard.E2E.Shared;
 using Microsoft.Playwright;
@@ -102,7 +103,7 @@ public sealed class DashboardFlowTests(DashboardServer server)
         var before = int.Parse(await criticalTile.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
         // Act: the alert engine fires and announces it on MQTT.
-        var alert = server.Alerts.Add(EventSeverity.Critical, "DC-UPS-02 chuyển sang chạy ắc quy", "dc-tinh", rule: "ups_on_battery", type: "threshold", deviceId: "DC-UPS-02");
+        var alert = server.Alerts.Add(AlertSeverity.Critical, "DC-UPS-02 chuyển sang chạy ắc quy", "dc-tinh", rule: "ups_on_battery", kind: "threshold", deviceId: "DC-UPS-02");
         await server.PublishAsync("ioc/v1/_system/alerts/events", $"{{\"change\":\"fired\",\"actor\":\"engine\",\"alert\":{{\"id\":{alert.Id},\"severity\":\"critical\",\"state\":\"firing\"}}}}");
 
         // Assert: it shows up without reload, with the cue, and the overview counts it.

@@ -32,6 +32,18 @@ public sealed class AlertingOptions
 
     public AnnouncementOptions Announcements { get; set; } = new();
 
+    /// <summary>
+    /// The secret a dashboard in another process presents (<c>Authorization: Bearer …</c>) to send commands to the engine's
+    /// host; required where <c>MapAlertCommandEndpoints</c> maps them and where <c>AddHttpAlertCommands</c> sends them.
+    /// </summary>
+    public string? CommandToken { get; set; }
+
+    /// <summary>Base URL of the engine's host (the collector) that takes commands, for a dashboard in another process.</summary>
+    public string? EngineUrl { get; set; }
+
+    /// <summary>How long a dashboard waits for the engine to answer one command (never retried).</summary>
+    public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public IEnumerable<string> Validate()
     {
         const string s = SectionName;
@@ -92,6 +104,21 @@ public sealed class AlertingOptions
         foreach (var message in Notifications.Validate($"{s}:Notifications"))
         {
             yield return message;
+        }
+
+        if (CommandToken is { } token && token.Trim().Length < 16)
+        {
+            yield return $"{s}:CommandToken must have at least 16 characters (a random secret shared by the engine's and the dashboard's hosts).";
+        }
+
+        if (EngineUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var engine) && (engine.Scheme == Uri.UriSchemeHttp || engine.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return $"{s}:EngineUrl must be an absolute http(s) URL of the collector (alert engine) host, e.g. http://collector:8080/ (was '{url}').";
+        }
+
+        if (CommandTimeout < TimeSpan.FromSeconds(1) || CommandTimeout > TimeSpan.FromMinutes(2))
+        {
+            yield return $"{s}:CommandTimeout must be between 00:00:01 and 00:02:00 (was {CommandTimeout}).";
         }
 
         if (Announcements.Enabled && (string.IsNullOrWhiteSpace(Announcements.Host) || Announcements.Port is < 1 or > 65535))

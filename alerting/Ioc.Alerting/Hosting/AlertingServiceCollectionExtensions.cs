@@ -3,10 +3,12 @@ using Ioc.Alerting.Devices;
 using Ioc.Alerting.Election;
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Notifications;
+using Ioc.Alerting.Remote;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Storage;
 using Ioc.Contract;
+using Ioc.Contract.Alerts;
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -20,14 +22,37 @@ namespace Ioc.Alerting.Hosting;
 public static class AlertingServiceCollectionExtensions
 {
     /// <summary>
-    /// The whole alerting stack for the collector's host: the engine as an <see cref="ITelemetryObserver"/>, its
-    /// evaluation loop, the notification dispatcher, MQTT announcements (when enabled) and <see cref="IAlertService"/>.
-    /// Rules are loaded and validated when the host starts; a bad rule stops the start with its id and the reason.
+    /// The whole alerting stack for the engine's host: the engine as an <see cref="ITelemetryObserver"/>, its evaluation
+    /// loop, the notification dispatcher, the engine's commands (<see cref="IAlertCommands"/>, <see cref="IAlertService"/>),
+    /// the in-process change feed (<see cref="IAlertChanges"/> = <see cref="AlertFeed"/>), MQTT announcements (when
+    /// enabled) and the reads of <see cref="AddAlertingQueries"/>. Rules are loaded and validated when the host starts;
+    /// a bad rule stops the start with its id and the reason. Map <see cref="AlertCommandEndpoints.MapAlertCommandEndpoints"/>
+    /// to take commands from a dashboard in another process.
     /// </summary>
     public static IServiceCollection AddAlerting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAlertingQueries(configuration);
+        services.TryAddSingleton<SilenceCache>();
+        services.TryAddSingleton<NotificationPlanner>();
+        services.TryAddSingleton<AlertChangePublisher>();
+        services.TryAddSingleton<AlertCommands>();
+        services.TryAddSingleton<IAlertCommands>(sp => sp.GetRequiredService<AlertCommands>());
+        services.TryAddSingleton<IAlertService, AlertService>();
+        if (!services.Any(d => d.ServiceType == typeof(AlertFeed)))
+        {
+            services.AddSingleton<AlertFeed>();
+            services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<AlertFeed>());
+            services.TryAddSingleton<IAlertChanges>(sp => sp.GetRequiredService<AlertFeed>());
+        }
+
         var settings = configuration.GetSection(AlertingOptions.SectionName).Get<AlertingOptions>() ?? new AlertingOptions();
+        if (settings.Announcements.Enabled && !services.Any(d => d.ServiceType == typeof(MqttAnnouncer)))
+        {
+            services.AddSingleton<MqttAnnouncer>();
+            services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<MqttAnnouncer>());
+            services.AddHostedService(sp => sp.GetRequiredService<MqttAnnouncer>());
+        }
+
         if (!settings.Enabled)
         {
             return services;
@@ -51,14 +76,14 @@ public static class AlertingServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Only what a dashboard needs to read and act on alerts (<see cref="IAlertService"/>, <see cref="AlertFeed"/>,
-    /// announcements), over the same SQLite store as the engine, without evaluating anything.
+    /// Reads only (<see cref="IAlertQueries"/>) over the operational store, for any process: no evaluation, no commands,
+    /// no announcements. A dashboard in its own process adds <see cref="AddHttpAlertCommands"/> for commands and an
+    /// <see cref="IAlertChanges"/> (<see cref="AddPollingAlertChanges"/> on SQLite) for live changes. The schema
+    /// migrations (idempotent; no alert state) run here too, so a dashboard started before the engine can read.
     /// </summary>
     public static IServiceCollection AddAlertingQueries(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AlertingOptions>>().Value);
+        AddAlertingOptions(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(_ =>
         {
@@ -69,23 +94,52 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<NotificationStore>();
         services.TryAddSingleton<DeviceStore>();
-        services.TryAddSingleton<SilenceCache>();
-        services.TryAddSingleton<NotificationPlanner>();
-        services.TryAddSingleton<AlertChangePublisher>();
-        services.TryAddSingleton<IAlertService, AlertService>();
-        services.TryAddSingleton<AlertFeed>();
-        services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<AlertFeed>());
-        services.AddHostedService<AlertingSchemaInitializer>();
-
-        var settings = configuration.GetSection(AlertingOptions.SectionName).Get<AlertingOptions>() ?? new AlertingOptions();
-        if (settings.Announcements.Enabled)
+        services.TryAddSingleton<IAlertQueries, AlertQueries>();
+        if (!services.Any(d => d.ImplementationType == typeof(AlertingSchemaInitializer)))
         {
-            services.TryAddSingleton<MqttAnnouncer>();
-            services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<MqttAnnouncer>());
-            services.AddHostedService(sp => sp.GetRequiredService<MqttAnnouncer>());
+            services.AddHostedService<AlertingSchemaInitializer>();
         }
 
         return services;
+    }
+
+    /// <summary>
+    /// <see cref="IAlertCommands"/> sent over HTTP to the engine's host (<see cref="HttpAlertCommands"/>), for a dashboard
+    /// in its own process. Needs <c>Ioc:Alerting:CommandToken</c> and, unless another <see cref="IAlertEngineLocator"/> is
+    /// registered first, <c>Ioc:Alerting:EngineUrl</c>; both are checked at start-up.
+    /// </summary>
+    public static IServiceCollection AddHttpAlertCommands(this IServiceCollection services, IConfiguration configuration)
+    {
+        AddAlertingOptions(services, configuration);
+        var locatorGiven = services.Any(d => d.ServiceType == typeof(IAlertEngineLocator));
+        services.TryAddSingleton<IAlertEngineLocator, ConfiguredAlertEngineLocator>();
+        services.AddSingleton<IValidateOptions<AlertingOptions>>(new AlertEngineClientValidator(requireEngineUrl: !locatorGiven));
+        services.AddHttpClient<IAlertCommands, HttpAlertCommands>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.CommandTimeout);
+        return services;
+    }
+
+    /// <summary>
+    /// Live alert and health changes for a process without the engine, by re-reading the store every second
+    /// (<see cref="PollingAlertChanges"/>): the SQLite fallback where the store has no change feed.
+    /// </summary>
+    public static IServiceCollection AddPollingAlertChanges(this IServiceCollection services)
+    {
+        services.TryAddSingleton<PollingAlertChanges>();
+        services.AddSingleton<IAlertChanges>(sp => sp.GetRequiredService<PollingAlertChanges>());
+        services.AddHostedService(sp => sp.GetRequiredService<PollingAlertChanges>());
+        return services;
+    }
+
+    private static void AddAlertingOptions(IServiceCollection services, IConfiguration configuration)
+    {
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<AlertingOptions>) && d.ImplementationType == typeof(AlertingOptionsValidator)))
+        {
+            return;
+        }
+
+        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AlertingOptions>>().Value);
     }
 
     /// <summary>Loads the rules file named by <see cref="AlertingOptions.RulesPath"/> (relative to the application directory).</summary>
@@ -102,6 +156,26 @@ internal sealed class AlertingSchemaInitializer(AlertStore store) : IHostedServi
     public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>What a dashboard needs to send commands to the engine: the shared token and where the engine is.</summary>
+internal sealed class AlertEngineClientValidator(bool requireEngineUrl) : IValidateOptions<AlertingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, AlertingOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.CommandToken))
+        {
+            errors.Add($"{AlertingOptions.SectionName}:CommandToken must be set to send alert commands to the engine: the same secret as on the engine's (collector's) host.");
+        }
+
+        if (requireEngineUrl && string.IsNullOrWhiteSpace(options.EngineUrl))
+        {
+            errors.Add($"{AlertingOptions.SectionName}:EngineUrl must name the engine's (collector's) host, e.g. http://collector:8080/.");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }
 
 internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>

@@ -1,194 +1,36 @@
-using Ioc.Alerting.Engine;
-using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
-using Ioc.Alerting.Storage;
+using Ioc.Contract.Alerts;
 
 namespace Ioc.Alerting.Service;
 
-public sealed class AlertService(
-    RuleSet rules,
-    AlertStore store,
-    NotificationStore notifications,
-    DeviceStore devices,
-    SilenceCache silences,
-    AlertChangePublisher publisher,
-    TimeProvider time) : IAlertService
+/// <summary>Reads and the engine's commands behind one interface, for code in the engine's process.</summary>
+public sealed class AlertService(IAlertQueries queries, AlertCommands commands) : IAlertService
 {
-    private const int MaxCommentLength = 4000;
+    public IReadOnlyList<AlertRule> Rules => queries.Rules;
 
-    public IReadOnlyList<AlertRule> Rules => rules.Rules;
+    public Task<IReadOnlyList<Alert>> ListOpenAsync(AlertFilter? filter, CancellationToken cancellationToken) => queries.ListOpenAsync(filter, cancellationToken);
 
-    public Task<IReadOnlyList<DeviceHealth>> ListDeviceHealthAsync(CancellationToken cancellationToken) => devices.LoadAsync(cancellationToken);
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertFilter filter, CancellationToken cancellationToken) => queries.ListAsync(filter, cancellationToken);
 
-    public Task<IReadOnlyList<Alert>> ListOpenAsync(AlertFilter? filter, CancellationToken cancellationToken) =>
-        store.ListAsync(filter ?? new AlertFilter(), openOnly: true, cancellationToken);
+    public Task<AlertDetails?> GetAsync(long id, CancellationToken cancellationToken) => queries.GetAsync(id, cancellationToken);
 
-    public Task<IReadOnlyList<Alert>> ListAsync(AlertFilter filter, CancellationToken cancellationToken) =>
-        store.ListAsync(filter, openOnly: false, cancellationToken);
+    public Task<IReadOnlyList<Silence>> ListSilencesAsync(bool includeExpired, CancellationToken cancellationToken) => queries.ListSilencesAsync(includeExpired, cancellationToken);
 
-    public async Task<AlertDetails?> GetAsync(long id, CancellationToken cancellationToken)
-    {
-        var alert = await store.GetAsync(id, cancellationToken);
-        if (alert is null)
-        {
-            return null;
-        }
+    public Task<IReadOnlyList<DeviceHealth>> ListDeviceHealthAsync(CancellationToken cancellationToken) => queries.ListDeviceHealthAsync(cancellationToken);
 
-        var sent = new List<NotificationDetails>();
-        foreach (var notification in await notifications.ForAlertAsync(id, cancellationToken))
-        {
-            sent.Add(new NotificationDetails(notification, await notifications.AttemptsAsync(notification.Id, cancellationToken)));
-        }
+    public Task<AlertStatistics> GetStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => queries.GetStatisticsAsync(from, to, cancellationToken);
 
-        return new AlertDetails(
-            alert,
-            await store.ChildrenAsync(id, cancellationToken),
-            await store.AuditAsync(id, cancellationToken),
-            await store.CommentsAsync(id, cancellationToken),
-            sent);
-    }
+    public Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken) => commands.AcknowledgeAsync(id, user, note, cancellationToken);
 
-    public Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, AlertChangeKind.Acknowledged, (a, now) => a.State switch
-        {
-            AlertState.Firing => new AlertMutation(a with { State = AlertState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = user }, [(user, "acknowledged", note)]),
-            _ => throw new AlertCommandException($"alert #{id} is {AlertStates.Name(a.State)}; only a firing alert can be acknowledged"),
-        }, cancellationToken);
+    public Task<Alert> UnacknowledgeAsync(long id, string user, CancellationToken cancellationToken) => commands.UnacknowledgeAsync(id, user, cancellationToken);
 
-    public Task<Alert> UnacknowledgeAsync(long id, string user, CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, AlertChangeKind.Unacknowledged, (a, _) => a.State switch
-        {
-            AlertState.Acknowledged => new AlertMutation(a with { State = AlertState.Firing, AcknowledgedAt = null, AcknowledgedBy = null }, [(user, "unacknowledged", $"was acknowledged by {a.AcknowledgedBy}")]),
-            _ => throw new AlertCommandException($"alert #{id} is {AlertStates.Name(a.State)}; only an acknowledged alert can be unacknowledged"),
-        }, cancellationToken);
+    public Task<Alert> AssignAsync(long id, string? assignee, string user, CancellationToken cancellationToken) => commands.AssignAsync(id, assignee, user, cancellationToken);
 
-    public Task<Alert> AssignAsync(long id, string? assignee, string user, CancellationToken cancellationToken)
-    {
-        var who = string.IsNullOrWhiteSpace(assignee) ? null : assignee.Trim();
-        return ChangeAsync(id, user, AlertChangeKind.Assigned, (a, now) => a.IsOpen
-            ? new AlertMutation(a with { Assignee = who, AssignedAt = now, AssignedBy = user }, [(user, who is null ? "unassigned" : "assigned", who is null ? $"was {a.Assignee}" : $"to {who}")])
-            : throw new AlertCommandException($"alert #{id} is resolved; it cannot be assigned"), cancellationToken);
-    }
+    public Task<AlertComment> CommentAsync(long id, string user, string text, CancellationToken cancellationToken) => commands.CommentAsync(id, user, text, cancellationToken);
 
-    public async Task<AlertComment> CommentAsync(long id, string user, string text, CancellationToken cancellationToken)
-    {
-        RequireUser(user);
-        if (string.IsNullOrWhiteSpace(text) || text.Length > MaxCommentLength)
-        {
-            throw new AlertCommandException($"a comment must have 1 to {MaxCommentLength} characters");
-        }
+    public Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken) => commands.ResolveAsync(id, user, note, cancellationToken);
 
-        var alert = await store.GetAsync(id, cancellationToken) ?? throw new AlertNotFoundException($"alert #{id} does not exist");
-        var now = time.GetUtcNow();
-        var comment = await store.AddCommentAsync(id, user, text.Trim(), now, cancellationToken);
-        await publisher.PublishAsync(new AlertChange(AlertChangeKind.Commented, alert, user, now), cancellationToken);
-        return comment;
-    }
+    public Task<Silence> CreateSilenceAsync(SilenceRequest request, string user, CancellationToken cancellationToken) => commands.CreateSilenceAsync(request, user, cancellationToken);
 
-    public Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, AlertChangeKind.Resolved, (a, now) => a.IsOpen
-            ? new AlertMutation(a with { State = AlertState.Resolved, ResolvedAt = now, ResolvedBy = user }, [(user, "resolved", note ?? "resolved by hand")])
-            : throw new AlertCommandException($"alert #{id} is already resolved"), cancellationToken);
-
-    public async Task<Silence> CreateSilenceAsync(SilenceRequest request, string user, CancellationToken cancellationToken)
-    {
-        RequireUser(user);
-        var now = time.GetUtcNow();
-        var silence = new Silence
-        {
-            Kind = request.Kind,
-            RuleId = Blank(request.RuleId),
-            Site = Blank(request.Site),
-            District = Blank(request.District),
-            DeviceType = Blank(request.DeviceType),
-            DeviceId = Blank(request.DeviceId),
-            StartsAt = request.StartsAt,
-            EndsAt = request.EndsAt,
-            Reason = request.Reason?.Trim() ?? string.Empty,
-            CreatedBy = user,
-            CreatedAt = now,
-        };
-        if (!silence.HasCriteria)
-        {
-            throw new AlertCommandException("a silence must name at least one of rule, site, district, device type or device");
-        }
-
-        if (silence.RuleId is { } ruleId && !rules.ById.ContainsKey(ruleId))
-        {
-            throw new AlertCommandException($"there is no rule '{ruleId}'");
-        }
-
-        if (silence.EndsAt <= silence.StartsAt || silence.EndsAt <= now)
-        {
-            throw new AlertCommandException("a silence must end after it starts, and in the future");
-        }
-
-        if (silence.Reason.Length == 0)
-        {
-            throw new AlertCommandException("a silence needs a reason");
-        }
-
-        silence = await store.InsertSilenceAsync(silence, cancellationToken);
-        silences.Invalidate();
-        await ApplySilencesAsync(now, cancellationToken);
-        return silence;
-    }
-
-    public Task<IReadOnlyList<Silence>> ListSilencesAsync(bool includeExpired, CancellationToken cancellationToken) =>
-        store.ListSilencesAsync(time.GetUtcNow(), includeExpired, cancellationToken);
-
-    public async Task<Silence> EndSilenceAsync(long id, string user, CancellationToken cancellationToken)
-    {
-        RequireUser(user);
-        var now = time.GetUtcNow();
-        var silence = await store.EndSilenceAsync(id, user, now, cancellationToken) ?? throw new AlertNotFoundException($"silence #{id} does not exist");
-        silences.Invalidate();
-        await ApplySilencesAsync(now, cancellationToken);
-        return silence;
-    }
-
-    public Task<AlertStatistics> GetStatisticsAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
-        to <= from ? throw new AlertCommandException("'to' must be after 'from'") : store.StatisticsAsync(from, to, cancellationToken);
-
-    /// <summary>Marks open alerts silenced or not at once, so the dashboard shows the effect without waiting for the engine.</summary>
-    private async Task ApplySilencesAsync(DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var active = await silences.CurrentAsync(now, cancellationToken);
-        foreach (var alert in await store.ListOpenAsync(cancellationToken))
-        {
-            var silence = SilenceCache.Matching(active, alert, now);
-            if ((silence is not null) == alert.Silenced)
-            {
-                continue;
-            }
-
-            var changed = await store.UpdateAsync(alert.Id, now, a => a.Silenced != (silence is not null)
-                ? new AlertMutation(a with { Silenced = silence is not null }, [(silence?.CreatedBy ?? "engine", silence is null ? "unsilenced" : "silenced", silence is null ? "silence ended" : $"#{silence.Id}: {silence.Reason}")])
-                : null, cancellationToken);
-            if (changed is not null)
-            {
-                await publisher.PublishAsync(new AlertChange(silence is null ? AlertChangeKind.Unsilenced : AlertChangeKind.Silenced, changed, silence?.CreatedBy ?? "engine", now), cancellationToken);
-            }
-        }
-    }
-
-    private async Task<Alert> ChangeAsync(long id, string user, AlertChangeKind kind, Func<Alert, DateTimeOffset, AlertMutation> change, CancellationToken cancellationToken)
-    {
-        RequireUser(user);
-        var now = time.GetUtcNow();
-        var updated = await store.UpdateAsync(id, now, a => change(a, now), cancellationToken)
-            ?? throw new AlertNotFoundException($"alert #{id} does not exist");
-        await publisher.PublishAsync(new AlertChange(kind, updated, user, now), cancellationToken);
-        return updated;
-    }
-
-    private static void RequireUser(string user)
-    {
-        if (string.IsNullOrWhiteSpace(user))
-        {
-            throw new AlertCommandException("the user making the change must be named");
-        }
-    }
-
-    private static string? Blank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    public Task<Silence> EndSilenceAsync(long id, string user, CancellationToken cancellationToken) => commands.EndSilenceAsync(id, user, cancellationToken);
 }

@@ -1,40 +1,60 @@
+using System.ComponentModel;
+using Ioc.Contract.Alerts;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Dashboard.Live;
 
 /// <summary>
-/// Raised when the alert engine announces a change on <c>ioc/v1/_system/alerts/...</c> (or when this console changes an
-/// alert itself): alert pages re-read their <see cref="Alerts.IAlertSource"/> on it, so they update without polling.
+/// Tells alert pages that the engine changed an alert or a silence took effect, from the engine's change feed
+/// (<see cref="IAlertChanges"/>: the engine's in-process feed, or the store's across processes). Throttled: a burst of
+/// changes (a district going down) collapses into one re-read. Remembers the last newly fired alert for the cue.
 /// </summary>
 public sealed class AlertAnnouncements : IDisposable
 {
+    /// <summary>Retired: alert changes no longer come from MQTT. Kept only until <c>MqttLiveFeed</c> stops subscribing to it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public const string TopicFilter = "ioc/v1/_system/alerts/#";
-    private readonly ThrottledSignal _signal;
 
-    public AlertAnnouncements(TimeProvider time, ILogger<AlertAnnouncements> logger)
+    private readonly ThrottledSignal _signal;
+    private readonly IDisposable? _subscription;
+    private long _version;
+    private AlertChange? _lastFired;
+
+    public AlertAnnouncements(TimeProvider time, ILogger<AlertAnnouncements> logger, IAlertChanges? changes = null)
     {
         _signal = new ThrottledSignal(time, logger);
+        _subscription = changes?.Subscribe(OnAlert);
     }
 
-    /// <summary>Severity of the last announced new alert, for the audible/visual cue; null when none.</summary>
-    public string? LastAnnouncedSeverity { get; private set; }
+    /// <summary>The last alert announced as newly fired (for the audible/visual cue); null when none yet.</summary>
+    public AlertChange? LastFired => Volatile.Read(ref _lastFired);
 
+    /// <summary>How many changes were heard; a page can tell whether anything happened since it last looked.</summary>
     public long Version => Interlocked.Read(ref _version);
-
-    private long _version;
 
     public IDisposable Subscribe(Func<Task> onChange) => _signal.Subscribe(onChange);
 
+    /// <summary>Retired MQTT input: ignored (changes come from <see cref="IAlertChanges"/>). Kept only until <c>MqttLiveFeed</c> stops calling it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     public void Announce(string? severity = null)
     {
-        if (severity is not null)
+        // Deliberately nothing: a second path for the same change is what this class no longer has.
+    }
+
+    public void Dispose()
+    {
+        _subscription?.Dispose();
+        _signal.Dispose();
+    }
+
+    private void OnAlert(AlertChange change)
+    {
+        if (change.Kind == AlertChangeKind.Fired)
         {
-            LastAnnouncedSeverity = severity;
+            Volatile.Write(ref _lastFired, change);
         }
 
         Interlocked.Increment(ref _version);
         _signal.Notify();
     }
-
-    public void Dispose() => _signal.Dispose();
 }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Ioc.Contract;
+using Ioc.Contract.Alerts;
 using Ioc.Contract.Model;
 using Microsoft.Extensions.Logging;
 
@@ -16,18 +17,26 @@ public sealed record DeviceLiveState(
     /// <summary>Payload tags of the latest telemetry (e.g. <c>rack</c>), without site/device.</summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The alert engine's view of the device (online / offline / silent and since when); null until the engine reports it.</summary>
+    public DeviceHealth? Health { get; init; }
+
     public string Key => Address.ToString();
 }
 
-/// <summary>The live state of every device heard on the broker; components subscribe for (throttled) changes.</summary>
+/// <summary>
+/// The live state of every device heard on the broker, with the alert engine's health verdict from its change feed
+/// (<see cref="IAlertChanges"/>); components subscribe for (throttled) changes.
+/// </summary>
 public sealed class DeviceStateStore : IDisposable
 {
     private readonly ConcurrentDictionary<string, DeviceLiveState> _devices = new(StringComparer.Ordinal);
     private readonly ThrottledSignal _signal;
+    private readonly IDisposable? _health;
 
-    public DeviceStateStore(TimeProvider time, ILogger<DeviceStateStore> logger)
+    public DeviceStateStore(TimeProvider time, ILogger<DeviceStateStore> logger, IAlertChanges? changes = null)
     {
         _signal = new ThrottledSignal(time, logger);
+        _health = changes?.Subscribe(onAlert: null, onHealth: ApplyHealth);
     }
 
     public int Count => _devices.Count;
@@ -47,6 +56,18 @@ public sealed class DeviceStateStore : IDisposable
                 ? existing
                 : existing with { State = s.State, StateSince = s.Timestamp },
             status);
+        _signal.Notify();
+    }
+
+    /// <summary>The engine's health verdict for a device (<c>silent</c> is something only the engine knows).</summary>
+    public void ApplyHealth(DeviceHealth health)
+    {
+        var address = new DeviceAddress(health.Site, health.DeviceType, health.DeviceId);
+        _devices.AddOrUpdate(
+            address.ToString(),
+            static (_, arg) => new DeviceLiveState(arg.address, null, null, null, new Dictionary<string, FieldValue>()) { Health = arg.health },
+            static (_, existing, arg) => existing with { Health = arg.health },
+            (address, health));
         _signal.Notify();
     }
 
@@ -74,7 +95,11 @@ public sealed class DeviceStateStore : IDisposable
         _signal.Notify();
     }
 
-    public void Dispose() => _signal.Dispose();
+    public void Dispose()
+    {
+        _health?.Dispose();
+        _signal.Dispose();
+    }
 
     private static IReadOnlyDictionary<string, string> MergeTags(IReadOnlyDictionary<string, string> existing, IReadOnlyList<Point> points)
     {

@@ -4,7 +4,8 @@ using Ioc.Contract;
 using Ioc.Contract.Model;
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
-using Ioc.Dashboard.Alerts;
+using Ioc.Alerting.Service;
+using Ioc.Contract.Alerts;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;
 using Ioc.Dashboard.Tests.Shared;
@@ -22,7 +23,7 @@ namespace Ioc.Dashboard.E2E.Shared;
 
 /// <summary>
 /// The dashboard running for real on a free 127.0.0.1 port, with MQTTnet's embedded broker, a temp SQLite file seeded with
-/// a fleet and its history, an in-memory alert source standing in for the alert engine, and Debian's Chromium.
+/// a fleet and its history, an in-memory alert engine (reads, commands, change feed) standing in for the real one, and Debian's Chromium.
 /// </summary>
 public sealed class DashboardServer : IAsyncLifetime
 {
@@ -33,7 +34,7 @@ public sealed class DashboardServer : IAsyncLifetime
     private WebApplication? _app;
     private IPlaywright? _playwright;
 
-    public TestAlertSource Alerts { get; } = new(TimeProvider.System);
+    public TestAlertEngine Alerts { get; } = new(TimeProvider.System);
 
     public string BaseUrl { get; private set; } = string.Empty;
 
@@ -99,7 +100,9 @@ public sealed class DashboardServer : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Services.AddIocDashboard(builder.Configuration);
-        builder.Services.AddSingleton<IAlertSource>(Alerts);
+        builder.Services.AddSingleton<IAlertQueries>(Alerts);
+        builder.Services.AddSingleton<IAlertCommands>(Alerts);
+        builder.Services.AddSingleton<IAlertChanges>(Alerts);
         _app = builder.Build();
         _app.MapIocDashboard();
         await _app.StartAsync();
@@ -222,11 +225,11 @@ public sealed class DashboardServer : IAsyncLifetime
 
     private void SeedAlerts()
     {
-        var parent = Alerts.Add(EventSeverity.Major, "Ninh Giang: 3/12 điểm Wi-Fi mất kết nối", "ninh-giang", rule: "district_wifi_degraded", type: "status");
-        Alerts.Add(EventSeverity.Minor, "NG-AP-101 mất kết nối", "ninh-giang-xa-1", rule: "device_offline", type: "status", deviceId: "NG-AP-101", parentId: parent.Id);
-        Alerts.Add(EventSeverity.Minor, "NG-AP-102 mất kết nối", "ninh-giang-xa-1", rule: "device_offline", type: "status", deviceId: "NG-AP-102", parentId: parent.Id);
-        Alerts.Add(EventSeverity.Warning, "DC-ENV-01 nhiệt độ khí vào 27,4 °C", "dc-tinh", rule: "inlet_temp_high", type: "threshold", deviceId: "DC-ENV-01");
-        Alerts.Add(EventSeverity.Major, "Nhiều lần đăng nhập SSH thất bại từ 203.0.113.7", "thanh-ha", rule: "auth_bruteforce", type: "auth_failure", deviceId: "TH-RT-01");
+        var parent = Alerts.Add(AlertSeverity.Major, "Ninh Giang: 3/12 điểm Wi-Fi mất kết nối", "ninh-giang", rule: "district_wifi_degraded", kind: "status");
+        Alerts.Add(AlertSeverity.Minor, "NG-AP-101 mất kết nối", "ninh-giang-xa-1", rule: "device_offline", kind: "status", deviceId: "NG-AP-101", parentId: parent.Id);
+        Alerts.Add(AlertSeverity.Minor, "NG-AP-102 mất kết nối", "ninh-giang-xa-1", rule: "device_offline", kind: "status", deviceId: "NG-AP-102", parentId: parent.Id);
+        Alerts.Add(AlertSeverity.Warning, "DC-ENV-01 nhiệt độ khí vào 27,4 °C", "dc-tinh", rule: "inlet_temp_high", kind: "threshold", deviceId: "DC-ENV-01");
+        Alerts.Add(AlertSeverity.Major, "Nhiều lần đăng nhập SSH thất bại từ 203.0.113.7", "thanh-ha", rule: "auth_bruteforce", kind: "auth_failure", deviceId: "TH-RT-01");
     }
 
     private static int FreePort()

@@ -1,8 +1,6 @@
 using System.Globalization;
 using Bunit;
-using Ioc.Contract.Model;
-using Ioc.Dashboard.Alerts;
-using Ioc.Dashboard.Live;
+using Ioc.Contract.Alerts;
 using Ioc.Dashboard.Security;
 using Ioc.Dashboard.Tests.Shared;
 using Microsoft.Extensions.DependencyInjection;
@@ -25,8 +23,8 @@ public sealed class AlertsPageTests : IAsyncLifetime
     {
         // Arrange
         _ctx.SignInAs("op1", Roles.Operator);
-        _ctx.Alerts.Add(EventSeverity.Critical, "UPS on battery", "dc-tinh");
-        _ctx.Alerts.Add(EventSeverity.Minor, "AP offline", "thanh-ha");
+        _ctx.Alerts.Add(AlertSeverity.Critical, "UPS on battery", "dc-tinh");
+        _ctx.Alerts.Add(AlertSeverity.Minor, "AP offline", "thanh-ha");
 
         // Act
         var page = _ctx.Render<AlertsPage>();
@@ -35,7 +33,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
         var rows = page.FindAll("[data-testid=alert-row]");
         Assert.Equal(2, rows.Count);
         Assert.Contains("AP offline", rows[0].TextContent, StringComparison.Ordinal);
-        Assert.Equal("open", rows[1].GetAttribute("data-state"));
+        Assert.Equal("firing", rows[1].GetAttribute("data-state"));
         Assert.Contains("Critical", rows[1].QuerySelector("[data-testid=severity]")!.TextContent, StringComparison.Ordinal);
     }
 
@@ -43,8 +41,8 @@ public sealed class AlertsPageTests : IAsyncLifetime
     public void Render_AlertWithSummary_ShowsWhatHappenedUnderTheSubject()
     {
         // Arrange: two alerts on one sensor from different rules must be told apart.
-        _ctx.Alerts.Add(EventSeverity.Warning, "dc-tinh/env-sensor/DC-B02-ENV", "dc-tinh", rule: "dc-inlet-warm", summary: "DC-B02-ENV: inlet 31.2 °C > 30");
-        _ctx.Alerts.Add(EventSeverity.Warning, "dc-tinh/env-sensor/DC-B02-ENV", "dc-tinh", rule: "dc-temp-rising", summary: "DC-B02-ENV: inlet rising 0.02 °C/s");
+        _ctx.Alerts.Add(AlertSeverity.Warning, "dc-tinh/env-sensor/DC-B02-ENV", "dc-tinh", rule: "dc-inlet-warm", summary: "DC-B02-ENV: inlet 31.2 °C > 30");
+        _ctx.Alerts.Add(AlertSeverity.Warning, "dc-tinh/env-sensor/DC-B02-ENV", "dc-tinh", rule: "dc-temp-rising", summary: "DC-B02-ENV: inlet rising 0.02 °C/s");
 
         // Act
         var page = _ctx.Render<AlertsPage>();
@@ -59,7 +57,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
     {
         // Arrange
         _ctx.SignInAs("op1", Roles.Operator);
-        var alert = _ctx.Alerts.Add(EventSeverity.Major, "Router down", "nam-sach");
+        var alert = _ctx.Alerts.Add(AlertSeverity.Major, "Router down", "nam-sach");
         var page = _ctx.Render<AlertsPage>();
 
         // Act
@@ -77,7 +75,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
     {
         // Arrange
         _ctx.SignInAs("boss", Roles.Viewer);
-        _ctx.Alerts.Add(EventSeverity.Critical, "UPS on battery", "dc-tinh");
+        _ctx.Alerts.Add(AlertSeverity.Critical, "UPS on battery", "dc-tinh");
 
         // Act
         var page = _ctx.Render<AlertsPage>();
@@ -93,7 +91,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
     {
         // Arrange
         _ctx.SignInAs("boss", Roles.Viewer);
-        var alert = _ctx.Alerts.Add(EventSeverity.Critical, "UPS on battery", "dc-tinh");
+        var alert = _ctx.Alerts.Add(AlertSeverity.Critical, "UPS on battery", "dc-tinh");
         var page = _ctx.Render<AlertsPage>();
 
         // Act
@@ -106,7 +104,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public void Announcement_NewCriticalAlert_AppearsWithCueWithoutReload()
+    public void EngineChange_NewCriticalAlert_AppearsWithCueWithoutReload()
     {
         // Arrange
         _ctx.SignInAs("op1", Roles.Operator);
@@ -114,8 +112,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
         Assert.Empty(page.FindAll("[data-testid=alert-row]"));
 
         // Act
-        _ctx.Alerts.Add(EventSeverity.Critical, "Core switch down", "dc-tinh");
-        _ctx.Services.GetRequiredService<AlertAnnouncements>().Announce("critical");
+        _ctx.Alerts.Add(AlertSeverity.Critical, "Core switch down", "dc-tinh");
         _ctx.FlushLive();
 
         // Assert
@@ -129,9 +126,9 @@ public sealed class AlertsPageTests : IAsyncLifetime
     {
         // Arrange
         _ctx.SignInAs("op1", Roles.Operator);
-        var parent = _ctx.Alerts.Add(EventSeverity.Major, "Thanh Ha: 30% APs offline", "thanh-ha");
-        _ctx.Alerts.Add(EventSeverity.Minor, "AP TH-AP-0001 offline", "thanh-ha-thanh-son", parentId: parent.Id);
-        _ctx.Alerts.Add(EventSeverity.Warning, "Unrelated", "gia-loc");
+        var parent = _ctx.Alerts.Add(AlertSeverity.Major, "Thanh Ha: 30% APs offline", "thanh-ha");
+        _ctx.Alerts.Add(AlertSeverity.Minor, "AP TH-AP-0001 offline", "thanh-ha-thanh-son", parentId: parent.Id);
+        _ctx.Alerts.Add(AlertSeverity.Warning, "Unrelated", "gia-loc");
         var navigation = _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>();
         navigation.NavigateTo("alerts?group=1");
 
@@ -148,7 +145,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
     public async Task Render_WithoutAlertEngine_SaysNotConnected()
     {
         // Arrange
-        await using var ctx = new DashboardTestContext(withAlertSource: false);
+        await using var ctx = new DashboardTestContext(withAlertEngine: false);
         ctx.SignInAs("op1", Roles.Operator);
 
         // Act
@@ -169,10 +166,45 @@ public sealed class AlertsPageTests : IAsyncLifetime
         var filter = _ctx.Render<AlertsPage>().Instance.BuildFilter();
 
         // Assert
-        Assert.Equal([EventSeverity.Critical], filter.Severities);
-        Assert.Equal([AlertState.Resolved], filter.States);
+        Assert.Equal(AlertSeverity.Critical, filter.MinSeverity);
+        Assert.Equal(AlertState.Resolved, filter.State);
         Assert.Equal("dc-tinh", filter.Site);
-        Assert.Equal("ups", filter.Search);
+    }
+
+    [Fact]
+    public void Render_SeverityAndSearch_NarrowTheStoreAnswer()
+    {
+        // Arrange: the store is asked for "major or worse"; the page keeps exactly major, matching the text.
+        _ctx.SignInAs("op1", Roles.Operator);
+        _ctx.Alerts.Add(AlertSeverity.Critical, "UPS DC-UPS-01 on battery", "dc-tinh");
+        _ctx.Alerts.Add(AlertSeverity.Major, "UPS DC-UPS-02 on battery", "dc-tinh");
+        _ctx.Alerts.Add(AlertSeverity.Major, "Router down", "nam-sach");
+        _ctx.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().NavigateTo("alerts?sev=major&q=ups");
+
+        // Act
+        var page = _ctx.Render<AlertsPage>();
+
+        // Assert
+        var row = Assert.Single(page.FindAll("[data-testid=alert-row]"));
+        Assert.Contains("DC-UPS-02", row.TextContent, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acknowledge_AlreadyAcknowledgedElsewhere_ShowsTheEnginesReason()
+    {
+        // Arrange: another operator acknowledged it after this page loaded.
+        _ctx.SignInAs("op1", Roles.Operator);
+        var alert = _ctx.Alerts.Add(AlertSeverity.Major, "Router down", "nam-sach");
+        var page = _ctx.Render<AlertsPage>();
+        var ack = page.Find("[data-testid=ack]");
+        await _ctx.Alerts.AcknowledgeAsync(alert.Id, "op2", null, CancellationToken.None);
+
+        // Act
+        ack.Click();
+
+        // Assert: refused by the engine, not by the page; the row shows the engine's state.
+        page.WaitForAssertion(() => Assert.Equal("acknowledged", page.Find("[data-testid=alert-row]").GetAttribute("data-state")));
+        Assert.Equal([$"acknowledged:{alert.Id}:op2", $"acknowledged:{alert.Id}:op1"], _ctx.Alerts.Calls);
     }
 
     public Task InitializeAsync() => Task.CompletedTask;

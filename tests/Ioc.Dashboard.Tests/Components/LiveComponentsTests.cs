@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Bunit;
 using Ioc.Contract;
+using Ioc.Contract.Alerts;
 using Ioc.Contract.Model;
 using Ioc.Dashboard.Components.Controls;
 using Ioc.Dashboard.Components.Pages;
@@ -71,10 +72,10 @@ public sealed class LiveComponentsTests : IAsyncLifetime
     public async Task Overview_WithAlertEngine_ShowsOpenBySeverityAndMtta()
     {
         // Arrange
-        var alert = _ctx.Alerts.Add(EventSeverity.Critical, "Core down", "dc-tinh");
-        _ctx.Alerts.Add(EventSeverity.Critical, "UPS", "dc-tinh");
+        var alert = _ctx.Alerts.Add(AlertSeverity.Critical, "Core down", "dc-tinh");
+        _ctx.Alerts.Add(AlertSeverity.Critical, "UPS", "dc-tinh");
         _ctx.Time.Advance(TimeSpan.FromMinutes(4));
-        await _ctx.Alerts.AcknowledgeAsync(alert.Id, "op1", CancellationToken.None);
+        await _ctx.Alerts.AcknowledgeAsync(alert.Id, "op1", null, CancellationToken.None);
 
         // Act
         var page = _ctx.Render<Overview>();

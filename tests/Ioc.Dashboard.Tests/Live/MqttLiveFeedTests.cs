@@ -57,34 +57,18 @@ public sealed class MqttLiveFeedTests
     }
 
     [Fact]
-    public void Handle_AlertAnnouncement_RaisesAnnouncementWithSeverity()
+    public void Handle_AlertAnnouncementOnMqtt_IsNoLongerAnInputOfAlertPages()
     {
-        // Arrange
+        // Arrange: alert pages follow the engine's change feed (IAlertChanges), not its MQTT announcements.
         var before = _alerts.Version;
 
         // Act
         _feed.Handle("ioc/v1/_system/alerts/events", Bytes("{\"change\":\"fired\",\"actor\":\"engine\",\"alert\":{\"id\":7,\"severity\":\"critical\",\"state\":\"firing\"}}"));
 
         // Assert
-        Assert.Equal(before + 1, _alerts.Version);
-        Assert.Equal("critical", _alerts.LastAnnouncedSeverity);
-    }
-
-    [Theory]
-    [InlineData("{\"change\":\"acknowledged\",\"alert\":{\"severity\":\"critical\"}}")]
-    [InlineData("{\"id\":7,\"severity\":\"critical\",\"state\":\"firing\"}")]
-    [InlineData("")]
-    public void Handle_AlertChangeOtherThanFired_AnnouncesWithoutCue(string payload)
-    {
-        // Arrange
-        var before = _alerts.Version;
-
-        // Act
-        _feed.Handle("ioc/v1/_system/alerts/open/7", Bytes(payload));
-
-        // Assert
-        Assert.Equal(before + 1, _alerts.Version);
-        Assert.Null(_alerts.LastAnnouncedSeverity);
+        Assert.Equal(before, _alerts.Version);
+        Assert.Null(_alerts.LastFired);
+        Assert.Empty(_devices.Snapshot());
     }
 
     [Fact]

@@ -1,5 +1,7 @@
 using Bunit;
 using Bunit.TestDoubles;
+using Ioc.Alerting.Service;
+using Ioc.Contract.Alerts;
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
@@ -8,22 +10,23 @@ using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MudBlazor.Services;
 
 namespace Ioc.Dashboard.Tests.Shared;
 
-/// <summary>bUnit context with the dashboard's real services over a temp SQLite file, a fake clock and an in-memory alert source.</summary>
+/// <summary>bUnit context with the dashboard's real services over a temp SQLite file, a fake clock and an in-memory alert engine.</summary>
 public sealed class DashboardTestContext : BunitContext
 {
     private readonly TestDatabase _database = new();
 
-    public DashboardTestContext(bool withAlertSource = true)
+    public DashboardTestContext(bool withAlertEngine = true)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 3, 0, 0, TimeSpan.Zero));
-        Alerts = new TestAlertSource(Time);
+        Alerts = new TestAlertEngine(Time);
         Auth = AddAuthorization();
         Services.AddSingleton<TimeProvider>(Time);
         Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new DashboardOptions()));
@@ -36,19 +39,21 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<AuditLog>();
         Services.AddSingleton<UserStore>();
         Services.AddScoped<ActionGuard>();
-        Services.AddSingleton<DeviceStateStore>();
+        Services.AddSingleton(sp => new DeviceStateStore(Time, sp.GetRequiredService<ILogger<DeviceStateStore>>(), sp.GetService<IAlertChanges>()));
         Services.AddSingleton<EventFeed>();
         Services.AddSingleton<FeedConnection>();
-        Services.AddSingleton<AlertAnnouncements>();
+        Services.AddSingleton(sp => new AlertAnnouncements(Time, sp.GetRequiredService<ILogger<AlertAnnouncements>>(), sp.GetService<IAlertChanges>()));
         Services.AddSingleton<IFleetDirectory, TestFleetDirectory>();
         Services.AddSingleton<FleetView>();
         Services.AddSingleton<TelemetryHistory>();
         Services.AddSingleton<UptimeService>();
         Services.AddSingleton<OverviewService>();
-        Services.AddScoped<AlertSourceAccessor>();
-        if (withAlertSource)
+        Services.AddScoped<AlertAccess>();
+        if (withAlertEngine)
         {
-            Services.AddSingleton<IAlertSource>(Alerts);
+            Services.AddSingleton<IAlertQueries>(Alerts);
+            Services.AddSingleton<IAlertCommands>(Alerts);
+            Services.AddSingleton<IAlertChanges>(Alerts);
         }
 
         Services.AddLocalization(o => o.ResourcesPath = "Resources");
@@ -60,7 +65,7 @@ public sealed class DashboardTestContext : BunitContext
 
     public FakeTimeProvider Time { get; }
 
-    public TestAlertSource Alerts { get; }
+    public TestAlertEngine Alerts { get; }
 
     public BunitAuthorizationContext Auth { get; }
 

@@ -1,0 +1,260 @@
+using System.Net;
+using System.Net.Http.Json;
+using Ioc.Alerting.Announce;
+using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Remote;
+using Ioc.Alerting.Service;
+using Ioc.Alerting.Storage;
+using Ioc.Alerting.Tests.Shared;
+using Ioc.Contract;
+using Ioc.Contract.Alerts;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ioc.Alerting.Tests.Remote;
+
+/// <summary>
+/// The engine's command endpoints on a real Kestrel (loopback, free port) with the hosted engine, and
+/// <see cref="HttpAlertCommands"/> as the dashboard's host registers it (<c>AddHttpAlertCommands</c>).
+/// </summary>
+public sealed class AlertCommandEndpointsTests : IAsyncLifetime
+{
+    private const string Token = "test-command-token-0123456789";
+    private const string UpsRule = """{"id":"ups-on-battery","kind":"state","severity":"major","scope":{"deviceTypes":["ups"]},"metric":"on_battery","equals":true}""";
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "ioc-alerting-tests", Guid.NewGuid().ToString("N"));
+    private readonly List<AlertChange> _changes = [];
+    private WebApplication _engine = default!;
+    private ServiceProvider _dashboard = default!;
+    private IDisposable _subscription = default!;
+    private int _commentRequests;
+
+    private IAlertCommands Commands => _dashboard.GetRequiredService<IAlertCommands>();
+
+    private Uri EngineUri { get; set; } = default!;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "rules.json"), AlertingHarness.Rules(UpsRule));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel().UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ioc:Storage:Sqlite:Path"] = Path.Combine(_directory, "ioc.db"),
+            ["Ioc:Alerting:RulesPath"] = Path.Combine(_directory, "rules.json"),
+            ["Ioc:Alerting:TickInterval"] = "00:00:00.100",
+            ["Ioc:Alerting:CommandToken"] = Token,
+        });
+        builder.Services.AddAlerting(builder.Configuration);
+        _engine = builder.Build();
+        _engine.Use(async (context, next) =>
+        {
+            if (context.Request.Path.Value?.EndsWith("/comment", StringComparison.Ordinal) == true)
+            {
+                Interlocked.Increment(ref _commentRequests);
+            }
+
+            await next(context);
+        });
+        _engine.MapAlertCommandEndpoints();
+        await _engine.StartAsync();
+        EngineUri = new Uri(_engine.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        _subscription = _engine.Services.GetRequiredService<IAlertChanges>().Subscribe(change =>
+        {
+            lock (_changes)
+            {
+                _changes.Add(change);
+            }
+        });
+        _dashboard = Dashboard(new()
+        {
+            ["Ioc:Alerting:EngineUrl"] = EngineUri.ToString(),
+            ["Ioc:Alerting:CommandToken"] = Token,
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        _subscription.Dispose();
+        await _dashboard.DisposeAsync();
+        await _engine.StopAsync();
+        await _engine.DisposeAsync();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(_directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // left for the temp cleaner
+        }
+    }
+
+    [Fact]
+    public async Task Acknowledge_OverHttp_EngineStoreAndFeedAgreeAndTheUserIsRecorded()
+    {
+        // Arrange
+        var id = await FireAsync();
+
+        // Act
+        var acknowledged = await Commands.AcknowledgeAsync(id, "lan.nguyen", "looking at it", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(AlertState.Acknowledged, acknowledged.State);
+        Assert.Equal("lan.nguyen", acknowledged.AcknowledgedBy);
+        var stored = await _engine.Services.GetRequiredService<AlertStore>().GetAsync(id, CancellationToken.None);
+        // The store keeps milliseconds; the engine's answer carries the clock's full precision.
+        Assert.Equal((AlertState.Acknowledged, "lan.nguyen"), (stored!.State, stored.AcknowledgedBy));
+        Assert.Equal(acknowledged.AcknowledgedAt!.Value.ToUnixTimeMilliseconds(), stored.AcknowledgedAt!.Value.ToUnixTimeMilliseconds());
+        var details = await _engine.Services.GetRequiredService<IAlertQueries>().GetAsync(id, CancellationToken.None);
+        Assert.Contains(details!.Audit, a => a.Actor == "lan.nguyen" && a.Action == "acknowledged" && a.Detail == "looking at it");
+        lock (_changes)
+        {
+            Assert.Contains(_changes, c => c.Kind == AlertChangeKind.Acknowledged && c.Actor == "lan.nguyen" && c.Alert.Id == id);
+        }
+    }
+
+    [Fact]
+    public async Task Commands_WithoutOrWithAWrongToken_Are401WithJsonAndChangeNothing()
+    {
+        // Arrange
+        var id = await FireAsync();
+        using var raw = new HttpClient { BaseAddress = EngineUri };
+        await using var wrong = Dashboard(new() { ["Ioc:Alerting:EngineUrl"] = EngineUri.ToString(), ["Ioc:Alerting:CommandToken"] = "not-the-token-0123456789" });
+
+        // Act
+        using var anonymous = await raw.PostAsJsonAsync(AlertCommandWire.AlertPath(id, "resolve"), new NoteCommand("mallory", null));
+        var refused = await Assert.ThrowsAsync<AlertEngineUnavailableException>(() => wrong.GetRequiredService<IAlertCommands>().ResolveAsync(id, "mallory", null, CancellationToken.None));
+
+        // Assert
+        Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        Assert.Equal("application/json", anonymous.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("unauthorized", (await anonymous.Content.ReadFromJsonAsync<CommandError>(AlertCommandWire.Json))!.Code);
+        Assert.Contains("Ioc:Alerting:CommandToken", refused.Message, StringComparison.Ordinal);
+        var alert = await _engine.Services.GetRequiredService<AlertStore>().GetAsync(id, CancellationToken.None);
+        Assert.Equal(AlertState.Firing, alert!.State);
+    }
+
+    [Fact]
+    public async Task Errors_NotFoundWrongStateAndBadInput_ComeBackAsTheEnginesExceptions()
+    {
+        // Arrange
+        var id = await FireAsync();
+        await Commands.ResolveAsync(id, "lan", null, CancellationToken.None);
+        using var raw = new HttpClient { BaseAddress = EngineUri };
+        raw.DefaultRequestHeaders.Authorization = new("Bearer", Token);
+
+        // Act
+        var missing = await Assert.ThrowsAsync<AlertNotFoundException>(() => Commands.AcknowledgeAsync(999_999, "lan", null, CancellationToken.None));
+        var conflict = await Assert.ThrowsAsync<AlertCommandException>(() => Commands.AcknowledgeAsync(id, "lan", null, CancellationToken.None));
+        var invalid = await Assert.ThrowsAsync<AlertCommandException>(() => Commands.CommentAsync(id, "lan", "   ", CancellationToken.None));
+        var missingSilence = await Assert.ThrowsAsync<AlertNotFoundException>(() => Commands.EndSilenceAsync(424_242, "lan", CancellationToken.None));
+        using var conflictStatus = await raw.PostAsJsonAsync(AlertCommandWire.AlertPath(id, "resolve"), new NoteCommand("lan", null), AlertCommandWire.Json);
+        using var notJson = await raw.PostAsync(AlertCommandWire.AlertPath(id, "comment"), new StringContent("{", System.Text.Encoding.UTF8, "application/json"));
+
+        // Assert
+        Assert.Equal("alert #999999 does not exist", missing.Message);
+        Assert.Equal($"alert #{id} is resolved; only a firing alert can be acknowledged", conflict.Message);
+        Assert.False(conflict.IsInvalidInput);
+        Assert.True(invalid.IsInvalidInput);
+        Assert.Equal("a comment must have 1 to 4000 characters", invalid.Message);
+        Assert.Equal("silence #424242 does not exist", missingSilence.Message);
+        Assert.Equal(HttpStatusCode.Conflict, conflictStatus.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, notJson.StatusCode);
+    }
+
+    [Fact]
+    public async Task Comment_OverHttp_IsSentAndStoredExactlyOnce()
+    {
+        // Arrange
+        var id = await FireAsync();
+
+        // Act
+        var comment = await Commands.CommentAsync(id, "minh.tran", "Mains feeder tripped; EVN informed.", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(1, Volatile.Read(ref _commentRequests));
+        var details = await _engine.Services.GetRequiredService<IAlertQueries>().GetAsync(id, CancellationToken.None);
+        var stored = Assert.Single(details!.Comments);
+        Assert.Equal((comment.Id, comment.AlertId, "minh.tran", "Mains feeder tripped; EVN informed."), (stored.Id, stored.AlertId, stored.Author, stored.Text));
+    }
+
+    [Fact]
+    public async Task Silences_CreateAndEndOverHttp_AreTheEnginesAndRecordTheUser()
+    {
+        // Arrange
+        var now = DateTimeOffset.UtcNow;
+        var request = new SilenceRequest { Kind = SilenceKind.Maintenance, Site = "dc-tinh", StartsAt = now, EndsAt = now.AddHours(2), Reason = "UPS maintenance" };
+
+        // Act
+        var created = await Commands.CreateSilenceAsync(request, "lan", CancellationToken.None);
+        var ended = await Commands.EndSilenceAsync(created.Id, "minh", CancellationToken.None);
+
+        // Assert
+        Assert.Equal(("lan", SilenceKind.Maintenance, "dc-tinh"), (created.CreatedBy, created.Kind, created.Site));
+        Assert.Equal("minh", ended.EndedBy);
+        var all = await _engine.Services.GetRequiredService<IAlertQueries>().ListSilencesAsync(includeExpired: true, CancellationToken.None);
+        Assert.Equal("minh", Assert.Single(all).EndedBy);
+    }
+
+    [Fact]
+    public void MapAlertCommandEndpoints_WithoutToken_RefusesToStartNamingTheKey()
+    {
+        // Arrange
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ioc:Alerting:RulesPath"] = Path.Combine(_directory, "rules.json") });
+        builder.Services.AddAlerting(builder.Configuration);
+        using var app = (IDisposable)builder.Build();
+
+        // Act
+        var error = Assert.Throws<InvalidOperationException>(() => ((WebApplication)app).MapAlertCommandEndpoints());
+
+        // Assert
+        Assert.Contains("Ioc:Alerting:CommandToken", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddHttpAlertCommands_WithoutUrlOrToken_FailsValidationNamingBothKeys()
+    {
+        // Arrange
+        await using var provider = Dashboard([]);
+
+        // Act
+        var error = Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<AlertingOptions>>().Value);
+
+        // Assert
+        Assert.Contains(error.Failures, f => f.Contains("Ioc:Alerting:CommandToken", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("Ioc:Alerting:EngineUrl", StringComparison.Ordinal));
+    }
+
+    /// <summary>What the dashboard's host registers to send commands.</summary>
+    private static ServiceProvider Dashboard(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddHttpAlertCommands(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    private async Task<long> FireAsync()
+    {
+        var fired = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = _engine.Services.GetRequiredService<AlertFeed>().Subscribe(c =>
+        {
+            if (c.Kind == AlertChangeKind.Fired)
+            {
+                fired.TrySetResult(c.Alert.Id);
+            }
+        });
+        _engine.Services.GetRequiredService<ITelemetryObserver>().Observe(TestMessages.Telemetry(TestDevices.DcUps, """{"on_battery": true}""", DateTimeOffset.UtcNow));
+        return await fired.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+}
