@@ -5,6 +5,9 @@ namespace Ioc.Storage;
 /// <summary>
 /// Where points are kept. Writes are idempotent: a point with the same series (measurement and tags)
 /// and timestamp replaces the earlier one, so a replayed batch never duplicates data.
+/// Every read is bounded and computed by the store in its own query language; reads throw
+/// <see cref="StoreUnavailableException"/> when the store cannot answer and <see cref="ArgumentException"/> for a query
+/// that would be unbounded.
 /// </summary>
 public interface ITelemetryStore
 {

@@ -132,8 +132,7 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
             SELECT COUNT(*) FROM points p JOIN series s ON s.id = p.series_id
             WHERE {Filter(parameters, query.Measurement, query.Tags)} AND {TimeRange(parameters, query.From, query.To)}
             """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        return await connection.ExecuteScalarAsync<long>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        return (await ReadAsync<long>(sql, parameters, cancellationToken)).Single();
     }
 
     public async Task<IReadOnlyList<AggregateBucket>> AggregateAsync(AggregateQuery query, CancellationToken cancellationToken)
@@ -165,8 +164,7 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
             SELECT {bucketKey}, {string.Join(", ", aggregates)} FROM {(last is null ? "x" : "y")}
             GROUP BY {bucketKey} ORDER BY {bucketKey} LIMIT @limit
             """;
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var rows = await ReadAsync<dynamic>(sql, parameters, cancellationToken);
         var buckets = new List<AggregateBucket>();
         foreach (IDictionary<string, object?> row in rows)
         {
@@ -191,12 +189,10 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
         query.Validate();
         var parameters = new DynamicParameters(new { limit = query.Limit });
         var where = Filter(parameters, query.Measurement, query.Tags);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        var command = (string sql) => new CommandDefinition(sql, parameters, cancellationToken: cancellationToken);
         if (query.Keys is null)
         {
-            var series = await connection.QueryAsync<(string Measurement, string Tags)>(command(
-                $"SELECT s.measurement, s.tags FROM series s WHERE {where} ORDER BY s.series_key LIMIT @limit"));
+            var series = await ReadAsync<(string Measurement, string Tags)>(
+                $"SELECT s.measurement, s.tags FROM series s WHERE {where} ORDER BY s.series_key LIMIT @limit", parameters, cancellationToken);
             return Sorted(series.Select(s => new SeriesInfo(s.Measurement, ParseTags(s.Tags))));
         }
 
@@ -204,7 +200,8 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
         var columns = string.Concat(keys.Select((key, i) => $", {TagColumn(parameters, key, $"key{i}")} AS k{i}"));
         // The port's order: measurement, then tags by key name.
         var order = string.Concat(keys.Select((key, i) => (key, i)).OrderBy(k => k.key, StringComparer.Ordinal).Select(k => $", k{k.i}"));
-        var rows = await connection.QueryAsync(command($"SELECT DISTINCT s.measurement AS m{columns} FROM series s WHERE {where} ORDER BY m{order} LIMIT @limit"));
+        var rows = await ReadAsync<dynamic>(
+            $"SELECT DISTINCT s.measurement AS m{columns} FROM series s WHERE {where} ORDER BY m{order} LIMIT @limit", parameters, cancellationToken);
         var result = new List<SeriesInfo>();
         foreach (IDictionary<string, object?> row in rows)
         {
@@ -295,11 +292,23 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
             transaction,
             cancellationToken: cancellationToken));
 
+    /// <summary>Runs one read (buffered); a database that cannot answer (locked past the timeout, unreadable) is unavailable.</summary>
+    private async Task<IEnumerable<T>> ReadAsync<T>(string sql, DynamicParameters parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            return await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreUnavailableException($"SQLite read failed: {ex.Message}", ex);
+        }
+    }
+
     private async Task<IReadOnlyList<Point>> ReadPointsAsync(string sql, DynamicParameters parameters, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(string Measurement, string Tags, long Ts, string Fields)>(
-            new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        var rows = await ReadAsync<(string Measurement, string Tags, long Ts, string Fields)>(sql, parameters, cancellationToken);
         return [.. rows.Select(row => new Point(
             row.Measurement,
             [.. ParseTags(row.Tags).Select(t => new Tag(t.Key, t.Value))],
