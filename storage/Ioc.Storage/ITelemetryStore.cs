@@ -5,6 +5,9 @@ namespace Ioc.Storage;
 /// <summary>
 /// Where points are kept. Writes are idempotent: a point with the same series (measurement and tags)
 /// and timestamp replaces the earlier one, so a replayed batch never duplicates data.
+/// Every read is bounded and computed by the store in its own query language; reads throw
+/// <see cref="StoreUnavailableException"/> when the store cannot answer and <see cref="ArgumentException"/> for a query
+/// that would be unbounded.
 /// </summary>
 public interface ITelemetryStore
 {
@@ -25,6 +28,19 @@ public interface ITelemetryStore
 
     /// <summary>Counts points of one measurement in a time range matching the tag filter.</summary>
     Task<long> CountAsync(PointQuery query, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Aggregates one numeric field into time buckets computed by the store (InfluxQL <c>GROUP BY time(…)</c>,
+    /// SQL <c>GROUP BY</c> on the bucketed timestamp). Empty buckets are omitted; at most <see cref="AggregateQuery.Limit"/>
+    /// buckets, ordered by group then time.
+    /// </summary>
+    Task<IReadOnlyList<AggregateBucket>> AggregateAsync(AggregateQuery query, CancellationToken cancellationToken);
+
+    /// <summary>Distinct tag sets of the stored series (projected on <see cref="SeriesQuery.Keys"/>), at most <see cref="SeriesQuery.Limit"/>.</summary>
+    Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(SeriesQuery query, CancellationToken cancellationToken);
+
+    /// <summary>The newest point of each series of one measurement in a time range, at most <see cref="LatestQuery.Limit"/> series.</summary>
+    Task<IReadOnlyList<Point>> LatestAsync(LatestQuery query, CancellationToken cancellationToken);
 }
 
 /// <summary>A bounded read: one measurement, a time range [From, To), optional exact tag matches.</summary>

@@ -3,7 +3,7 @@ using Ioc.Contract;
 namespace Ioc.Dashboard.Data;
 
 /// <summary>
-/// Which devices exist and where. Bound now to what the stores and the broker show (series tags, retained statuses);
+/// Which devices exist and where. Bound now to the series the telemetry store lists (site, device, type tags);
 /// the host may bind it to the simulators' or an inventory's fleet model instead.
 /// </summary>
 public interface IFleetDirectory

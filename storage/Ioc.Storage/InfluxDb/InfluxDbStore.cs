@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -15,6 +16,12 @@ namespace Ioc.Storage.InfluxDb;
 /// </summary>
 public sealed partial class InfluxDbStore : ITelemetryStore
 {
+    /// <summary>SHOW SERIES is read in pages of this many series when results are projected.</summary>
+    internal const int SeriesPageSize = 10_000;
+
+    /// <summary>The most series one listing reads, so that a listing of a huge database stays bounded.</summary>
+    internal const int MaxScannedSeries = 200_000;
+
     private readonly HttpClient _http;
     private readonly InfluxDbOptions _options;
     private readonly ILogger<InfluxDbStore> _logger;
@@ -113,54 +120,15 @@ public sealed partial class InfluxDbStore : ITelemetryStore
 
     public async Task<IReadOnlyList<Point>> QueryAsync(PointQuery query, CancellationToken cancellationToken)
     {
-        var text = $"SELECT * FROM {InfluxQl.Identifier(query.Measurement)} WHERE {Where(query)} GROUP BY * ORDER BY time ASC LIMIT {query.Limit}";
+        var text = $"SELECT * FROM {InfluxQl.Identifier(query.Measurement)} WHERE {Where(query.From, query.To, query.Tags)} GROUP BY * ORDER BY time ASC LIMIT {query.Limit}";
         using var document = await QueryRawAsync(text, HttpMethod.Get, cancellationToken);
-        var points = new List<Point>();
-        foreach (var series in EnumerateSeries(document))
-        {
-            var tags = series.TryGetProperty("tags", out var tagElement)
-                ? tagElement.EnumerateObject().Where(t => t.Value.GetString() is { Length: > 0 }).Select(t => new Tag(t.Name, t.Value.GetString()!)).ToArray()
-                : [];
-            var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
-            foreach (var row in series.GetProperty("values").EnumerateArray())
-            {
-                long ts = 0;
-                var fields = new List<Field>(columns.Length);
-                var index = 0;
-                foreach (var cell in row.EnumerateArray())
-                {
-                    var column = columns[index++];
-                    if (column == "time")
-                    {
-                        ts = cell.GetInt64();
-                        continue;
-                    }
-
-                    FieldValue? value = cell.ValueKind switch
-                    {
-                        JsonValueKind.Number when cell.TryGetInt64(out var l) && !cell.GetRawText().Contains('.', StringComparison.Ordinal) => FieldValue.Integer(l),
-                        JsonValueKind.Number => FieldValue.Float(cell.GetDouble()),
-                        JsonValueKind.True => FieldValue.Boolean(true),
-                        JsonValueKind.False => FieldValue.Boolean(false),
-                        JsonValueKind.String => FieldValue.String(cell.GetString()!),
-                        _ => null,
-                    };
-                    if (value is { } v)
-                    {
-                        fields.Add(new Field(column, v));
-                    }
-                }
-
-                points.Add(new Point(query.Measurement, (Tag[])tags.Clone(), [.. fields], ts));
-            }
-        }
-
+        var points = EnumerateSeries(document).SelectMany(series => ReadPoints(series, query.Measurement));
         return [.. points.OrderBy(p => p.TimestampNs).Take(query.Limit)];
     }
 
     public async Task<long> CountAsync(PointQuery query, CancellationToken cancellationToken)
     {
-        var text = $"SELECT COUNT(*) FROM {InfluxQl.Identifier(query.Measurement)} WHERE {Where(query)}";
+        var text = $"SELECT COUNT(*) FROM {InfluxQl.Identifier(query.Measurement)} WHERE {Where(query.From, query.To, query.Tags)}";
         using var document = await QueryRawAsync(text, HttpMethod.Get, cancellationToken);
         long count = 0;
         foreach (var series in EnumerateSeries(document))
@@ -179,6 +147,158 @@ public sealed partial class InfluxDbStore : ITelemetryStore
         }
 
         return count;
+    }
+
+    public async Task<IReadOnlyList<AggregateBucket>> AggregateAsync(AggregateQuery query, CancellationToken cancellationToken)
+    {
+        using var document = await QueryRawAsync(AggregateText(query), HttpMethod.Get, cancellationToken);
+        var buckets = new List<AggregateBucket>();
+        foreach (var series in EnumerateSeries(document))
+        {
+            var group = SeriesTags(series);
+            foreach (var row in series.GetProperty("values").EnumerateArray())
+            {
+                var cells = row.EnumerateArray().ToArray();
+                var values = cells.Skip(1).Select(c => c.ValueKind == JsonValueKind.Number ? c.GetDouble() : double.NaN).ToArray();
+                if (values.All(double.IsNaN))
+                {
+                    continue;
+                }
+
+                buckets.Add(new AggregateBucket(FromNs(cells[0].GetInt64()), values, group));
+            }
+        }
+
+        return [.. buckets.OrderBy(b => QueryLimits.SortKey(string.Empty, b.Group), StringComparer.Ordinal).ThenBy(b => b.Time).Take(query.Limit)];
+    }
+
+    public async Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(SeriesQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate();
+        if (query.Keys is null)
+        {
+            // Every series is distinct: InfluxDB's order (measurement, then tags by key) is the port's, so LIMIT is exact.
+            using var document = await QueryRawAsync(SeriesText(query, query.Limit, 0), HttpMethod.Get, cancellationToken);
+            return [.. SeriesKeys(document).Select(ParseSeriesKey).OrderBy(s => QueryLimits.SortKey(s.Measurement, s.Tags), StringComparer.Ordinal)];
+        }
+
+        // SHOW SERIES cannot project or make distinct: read it in pages (at most MaxScannedSeries), keep the distinct
+        // projections, and answer the first Limit of them in the port's order.
+        var found = new Dictionary<string, SeriesInfo>(StringComparer.Ordinal);
+        for (var offset = 0; offset < MaxScannedSeries; offset += SeriesPageSize)
+        {
+            using var document = await QueryRawAsync(SeriesText(query, SeriesPageSize, offset), HttpMethod.Get, cancellationToken);
+            var keys = SeriesKeys(document);
+            foreach (var series in keys.Select(ParseSeriesKey))
+            {
+                var tags = query.Keys.Where(series.Tags.ContainsKey).ToDictionary(k => k, k => series.Tags[k], StringComparer.Ordinal);
+                found.TryAdd(QueryLimits.SortKey(series.Measurement, tags), new SeriesInfo(series.Measurement, tags));
+            }
+
+            if (keys.Count < SeriesPageSize)
+            {
+                break;
+            }
+        }
+
+        return [.. found.OrderBy(f => f.Key, StringComparer.Ordinal).Take(query.Limit).Select(f => f.Value)];
+    }
+
+    private static List<string> SeriesKeys(JsonDocument document) =>
+        [.. EnumerateSeries(document)
+            .SelectMany(series => series.TryGetProperty("values", out var values) ? values.EnumerateArray() : Enumerable.Empty<JsonElement>())
+            .Select(row => row[0].GetString()!)];
+
+    public async Task<IReadOnlyList<Point>> LatestAsync(LatestQuery query, CancellationToken cancellationToken)
+    {
+        using var document = await QueryRawAsync(LatestText(query), HttpMethod.Get, cancellationToken);
+        var points = EnumerateSeries(document).SelectMany(series => ReadPoints(series, query.Measurement)).Where(p => p.Fields.Count > 0);
+        return [.. points
+            .OrderBy(p => QueryLimits.SortKey(p.Measurement, p.Tags.ToDictionary(t => t.Key, t => t.Value)), StringComparer.Ordinal)
+            .Take(query.Limit)];
+    }
+
+    /// <summary>
+    /// <c>SELECT min("f"), mean("f") … GROUP BY time(every, offset), "tag" fill(none)</c>: the offset makes buckets start at
+    /// From; fill(none) leaves empty buckets out; LIMIT bounds each series, SLIMIT the number of groups.
+    /// </summary>
+    internal static string AggregateText(AggregateQuery query)
+    {
+        query.Validate();
+        var field = InfluxQl.Identifier(query.Field);
+        var select = string.Join(", ", query.Functions.Select(f => $"{FunctionName(f)}({field})"));
+        var offset = (query.From.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) % query.Every.Ticks;
+        var time = offset == 0 ? InfluxQl.Duration(query.Every) : $"{InfluxQl.Duration(query.Every)}, {InfluxQl.Duration(TimeSpan.FromTicks(offset))}";
+        var groupBy = string.Concat(query.GroupBy.Select(k => ", " + InfluxQl.Identifier(k)));
+        var text = $"SELECT {select} FROM {InfluxQl.Identifier(query.Measurement)} WHERE {Where(query.From, query.To, query.Tags)} GROUP BY time({time}){groupBy} fill(none) LIMIT {query.Limit}";
+        return query.GroupBy.Count == 0 ? text : $"{text} SLIMIT {query.Limit}";
+    }
+
+    /// <summary><c>SHOW SERIES [FROM "m"] [WHERE "tag" = 'v'] LIMIT n OFFSET o</c>.</summary>
+    internal static string SeriesText(SeriesQuery query, int limit, int offset)
+    {
+        var text = new StringBuilder("SHOW SERIES");
+        if (query.Measurement is not null)
+        {
+            text.Append(" FROM ").Append(InfluxQl.Identifier(query.Measurement));
+        }
+
+        if (query.Tags.Count > 0)
+        {
+            text.Append(" WHERE ").Append(TagFilter(query.Tags));
+        }
+
+        text.Append(CultureInfo.InvariantCulture, $" LIMIT {limit}");
+        return offset == 0 ? text.ToString() : text.Append(CultureInfo.InvariantCulture, $" OFFSET {offset}").ToString();
+    }
+
+    /// <summary><c>SELECT "f1", "f2" … GROUP BY * ORDER BY time DESC LIMIT 1 SLIMIT n</c>: the newest point of each series.</summary>
+    internal static string LatestText(LatestQuery query)
+    {
+        query.Validate();
+        var select = query.Fields.Count == 0 ? "*" : string.Join(", ", query.Fields.Select(InfluxQl.Identifier));
+        return $"SELECT {select} FROM {InfluxQl.Identifier(query.Measurement)} WHERE {Where(query.From, query.To, query.Tags)} GROUP BY * ORDER BY time DESC LIMIT 1 SLIMIT {query.Limit}";
+    }
+
+    /// <summary>Parses a series key as SHOW SERIES prints it: line protocol <c>m,k=v,k2=v2</c> with <c>\,</c>, <c>\ </c>, <c>\=</c> escapes.</summary>
+    internal static SeriesInfo ParseSeriesKey(string key)
+    {
+        string? measurement = null;
+        string? tagKey = null;
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        var current = new StringBuilder();
+        for (var i = 0; i <= key.Length; i++)
+        {
+            if (i == key.Length || key[i] == ',')
+            {
+                if (measurement is null)
+                {
+                    measurement = current.ToString();
+                }
+                else if (tagKey is not null)
+                {
+                    tags[tagKey] = current.ToString();
+                }
+
+                tagKey = null;
+                current.Clear();
+            }
+            else if (key[i] == '\\' && i + 1 < key.Length && key[i + 1] is ',' or ' ' or '=')
+            {
+                current.Append(key[++i]);
+            }
+            else if (key[i] == '=' && measurement is not null && tagKey is null)
+            {
+                tagKey = current.ToString();
+                current.Clear();
+            }
+            else
+            {
+                current.Append(key[i]);
+            }
+        }
+
+        return new SeriesInfo(measurement!, tags);
     }
 
     /// <summary>Runs one InfluxQL statement and returns the JSON answer; throws on transport and statement errors.</summary>
@@ -245,15 +365,81 @@ public sealed partial class InfluxDbStore : ITelemetryStore
         }
     }
 
-    private static string Where(PointQuery query)
+    private static string Where(DateTimeOffset from, DateTimeOffset to, IReadOnlyDictionary<string, string> tags) =>
+        tags.Count == 0
+            ? $"time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)}"
+            : $"time >= {InfluxQl.Time(from)} AND time < {InfluxQl.Time(to)} AND {TagFilter(tags)}";
+
+    private static string TagFilter(IReadOnlyDictionary<string, string> tags) =>
+        string.Join(" AND ", tags.Select(t => $"{InfluxQl.Identifier(t.Key)} = {InfluxQl.Literal(t.Value)}"));
+
+    private static string FunctionName(AggregateFunction function) => function switch
     {
-        var where = new StringBuilder($"time >= {InfluxQl.Time(query.From)} AND time < {InfluxQl.Time(query.To)}");
-        foreach (var (key, value) in query.Tags)
+        AggregateFunction.Mean => "mean",
+        AggregateFunction.Min => "min",
+        AggregateFunction.Max => "max",
+        AggregateFunction.Sum => "sum",
+        AggregateFunction.Count => "count",
+        AggregateFunction.Last => "last",
+        _ => throw new ArgumentOutOfRangeException(nameof(function), function, "unknown aggregate function"),
+    };
+
+    private static DateTimeOffset FromNs(long ns) => DateTimeOffset.UnixEpoch.AddTicks(ns / 100);
+
+    /// <summary>The series' tags (GROUP BY answers); an empty value means the series lacks the tag and is left out.</summary>
+    private static Dictionary<string, string> SeriesTags(JsonElement series)
+    {
+        var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (series.TryGetProperty("tags", out var element))
         {
-            where.Append(" AND ").Append(InfluxQl.Identifier(key)).Append(" = ").Append(InfluxQl.Literal(value));
+            foreach (var tag in element.EnumerateObject())
+            {
+                if (tag.Value.GetString() is { Length: > 0 } value)
+                {
+                    tags[tag.Name] = value;
+                }
+            }
         }
 
-        return where.ToString();
+        return tags;
+    }
+
+    /// <summary>Rows of one answered series as points (null cells are fields the point lacks).</summary>
+    private static IEnumerable<Point> ReadPoints(JsonElement series, string measurement)
+    {
+        var tags = SeriesTags(series).Select(t => new Tag(t.Key, t.Value)).ToArray();
+        var columns = series.GetProperty("columns").EnumerateArray().Select(c => c.GetString()!).ToArray();
+        foreach (var row in series.GetProperty("values").EnumerateArray())
+        {
+            long ts = 0;
+            var fields = new List<Field>(columns.Length);
+            var index = 0;
+            foreach (var cell in row.EnumerateArray())
+            {
+                var column = columns[index++];
+                if (column == "time")
+                {
+                    ts = cell.GetInt64();
+                    continue;
+                }
+
+                FieldValue? value = cell.ValueKind switch
+                {
+                    JsonValueKind.Number when cell.TryGetInt64(out var l) && !cell.GetRawText().Contains('.', StringComparison.Ordinal) => FieldValue.Integer(l),
+                    JsonValueKind.Number => FieldValue.Float(cell.GetDouble()),
+                    JsonValueKind.True => FieldValue.Boolean(true),
+                    JsonValueKind.False => FieldValue.Boolean(false),
+                    JsonValueKind.String => FieldValue.String(cell.GetString()!),
+                    _ => null,
+                };
+                if (value is { } v)
+                {
+                    fields.Add(new Field(column, v));
+                }
+            }
+
+            yield return new Point(measurement, (Tag[])tags.Clone(), [.. fields], ts);
+        }
     }
 
     private static byte[] Encode(IReadOnlyList<Point> points)

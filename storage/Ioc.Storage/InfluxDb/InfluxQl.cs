@@ -43,4 +43,15 @@ public static class InfluxQl
 
     /// <summary>A time as an integer of nanoseconds, which InfluxQL compares with <c>time</c> directly.</summary>
     public static string Time(DateTimeOffset time) => ((time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>A duration literal in the largest unit that holds it exactly (<c>60s</c>, <c>1500ms</c>, <c>250u</c>, <c>100ns</c>).</summary>
+    public static string Duration(TimeSpan span)
+    {
+        var ticks = span.Ticks;
+        var text = ticks % TimeSpan.TicksPerSecond == 0 ? $"{ticks / TimeSpan.TicksPerSecond}s"
+            : ticks % TimeSpan.TicksPerMillisecond == 0 ? $"{ticks / TimeSpan.TicksPerMillisecond}ms"
+            : ticks % TimeSpan.TicksPerMicrosecond == 0 ? $"{ticks / TimeSpan.TicksPerMicrosecond}u"
+            : $"{ticks * 100}ns";
+        return text;
+    }
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
+using Dapper;
+using Ioc.Contract;
 using Ioc.Contract.Model;
 using Microsoft.Data.Sqlite;
 
@@ -114,41 +116,135 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
 
     public async Task<IReadOnlyList<Point>> QueryAsync(PointQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"""
-            SELECT s.tags, p.ts, p.fields FROM points p JOIN series s ON s.id = p.series_id
-            WHERE {Where(command, query)} ORDER BY p.ts LIMIT $limit
+        var parameters = new DynamicParameters(new { limit = query.Limit });
+        var sql = $"""
+            SELECT s.measurement, s.tags, p.ts, p.fields FROM points p JOIN series s ON s.id = p.series_id
+            WHERE {Filter(parameters, query.Measurement, query.Tags)} AND {TimeRange(parameters, query.From, query.To)}
+            ORDER BY p.ts LIMIT @limit
             """;
-        command.Parameters.AddWithValue("$limit", query.Limit);
-        var points = new List<Point>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            var tags = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(0))!
-                .Select(t => new Tag(t.Key, t.Value)).ToArray();
-            using var fieldsJson = JsonDocument.Parse(reader.GetString(2));
-            var fields = fieldsJson.RootElement.EnumerateObject().Select(f => new Field(f.Name, f.Value.ValueKind switch
-            {
-                JsonValueKind.True => FieldValue.Boolean(true),
-                JsonValueKind.False => FieldValue.Boolean(false),
-                JsonValueKind.String => FieldValue.String(f.Value.GetString()!),
-                _ when f.Value.TryGetInt64(out var l) && !f.Value.GetRawText().Contains('.', StringComparison.Ordinal) && !f.Value.GetRawText().Contains('E', StringComparison.OrdinalIgnoreCase) => FieldValue.Integer(l),
-                _ => FieldValue.Float(f.Value.GetDouble()),
-            })).ToArray();
-            points.Add(new Point(query.Measurement, tags, fields, reader.GetInt64(1)));
-        }
-
-        return points;
+        return await ReadPointsAsync(sql, parameters, fields: [], cancellationToken);
     }
 
     public async Task<long> CountAsync(PointQuery query, CancellationToken cancellationToken)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM points p JOIN series s ON s.id = p.series_id WHERE {Where(command, query)}";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        var parameters = new DynamicParameters();
+        var sql = $"""
+            SELECT COUNT(*) FROM points p JOIN series s ON s.id = p.series_id
+            WHERE {Filter(parameters, query.Measurement, query.Tags)} AND {TimeRange(parameters, query.From, query.To)}
+            """;
+        return (await ReadAsync<long>(sql, parameters, cancellationToken)).Single();
     }
+
+    public async Task<IReadOnlyList<AggregateBucket>> AggregateAsync(AggregateQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate();
+        var parameters = new DynamicParameters(new { path = JsonPath(query.Field), width = query.Every.Ticks * 100, limit = query.Limit });
+        var groupColumns = query.GroupBy.Select((key, i) => $"{TagColumn(parameters, key, $"groupKey{i}")} AS g{i}, ");
+        var bucketKey = string.Join(", ", query.GroupBy.Select((_, i) => $"g{i}").Append("b"));
+        var last = query.Functions.Contains(AggregateFunction.Last)
+            ? $", y AS (SELECT *, LAST_VALUE(v) OVER (PARTITION BY {bucketKey} ORDER BY ts ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS last FROM x)"
+            : null;
+        var aggregates = query.Functions.Select((f, i) => f switch
+        {
+            AggregateFunction.Mean => $"CAST(AVG(v) AS REAL) AS v{i}",
+            AggregateFunction.Min => $"CAST(MIN(v) AS REAL) AS v{i}",
+            AggregateFunction.Max => $"CAST(MAX(v) AS REAL) AS v{i}",
+            AggregateFunction.Sum => $"CAST(SUM(v) AS REAL) AS v{i}",
+            AggregateFunction.Count => $"CAST(COUNT(v) AS REAL) AS v{i}",
+            AggregateFunction.Last => $"CAST(MAX(last) AS REAL) AS v{i}",
+            _ => throw new ArgumentOutOfRangeException(nameof(query), f, "unknown aggregate function"),
+        });
+        // The bucket is the whole number of widths since From, so buckets start at From as InfluxQL's time(every, offset) does.
+        var sql = $"""
+            WITH x AS (
+                SELECT {string.Concat(groupColumns)}(p.ts - @from) / @width AS b, p.ts AS ts, json_extract(p.fields, @path) AS v
+                FROM points p JOIN series s ON s.id = p.series_id
+                WHERE {Filter(parameters, query.Measurement, query.Tags)} AND {TimeRange(parameters, query.From, query.To)}
+                  AND json_type(p.fields, @path) IN ('integer', 'real')){last}
+            SELECT {bucketKey}, {string.Join(", ", aggregates)} FROM {(last is null ? "x" : "y")}
+            GROUP BY {bucketKey} ORDER BY {bucketKey} LIMIT @limit
+            """;
+        var rows = await ReadAsync<dynamic>(sql, parameters, cancellationToken);
+        var buckets = new List<AggregateBucket>();
+        foreach (IDictionary<string, object?> row in rows)
+        {
+            var group = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < query.GroupBy.Count; i++)
+            {
+                if (row[$"g{i}"] is string { Length: > 0 } value)
+                {
+                    group[query.GroupBy[i]] = value;
+                }
+            }
+
+            var values = query.Functions.Select((_, i) => row[$"v{i}"] is double d ? d : double.NaN).ToArray();
+            buckets.Add(new AggregateBucket(query.From + TimeSpan.FromTicks(query.Every.Ticks * (long)row["b"]!), values, group));
+        }
+
+        return [.. buckets.OrderBy(b => QueryLimits.SortKey(string.Empty, b.Group), StringComparer.Ordinal).ThenBy(b => b.Time)];
+    }
+
+    public async Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(SeriesQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate();
+        var parameters = new DynamicParameters(new { limit = query.Limit });
+        var where = Filter(parameters, query.Measurement, query.Tags);
+        if (query.Keys is null)
+        {
+            var series = await ReadAsync<(string Measurement, string Tags)>(
+                $"SELECT s.measurement, s.tags FROM series s WHERE {where} ORDER BY s.series_key LIMIT @limit", parameters, cancellationToken);
+            return Sorted(series.Select(s => new SeriesInfo(s.Measurement, ParseTags(s.Tags))));
+        }
+
+        var keys = query.Keys;
+        var columns = string.Concat(keys.Select((key, i) => $", {TagColumn(parameters, key, $"key{i}")} AS k{i}"));
+        // The port's order: measurement, then tags by key name.
+        var order = string.Concat(keys.Select((key, i) => (key, i)).OrderBy(k => k.key, StringComparer.Ordinal).Select(k => $", k{k.i}"));
+        var rows = await ReadAsync<dynamic>(
+            $"SELECT DISTINCT s.measurement AS m{columns} FROM series s WHERE {where} ORDER BY m{order} LIMIT @limit", parameters, cancellationToken);
+        var result = new List<SeriesInfo>();
+        foreach (IDictionary<string, object?> row in rows)
+        {
+            var tags = new Dictionary<string, string>(StringComparer.Ordinal);
+            for (var i = 0; i < keys.Count; i++)
+            {
+                if (row[$"k{i}"] is string { Length: > 0 } value)
+                {
+                    tags[keys[i]] = value;
+                }
+            }
+
+            result.Add(new SeriesInfo((string)row["m"]!, tags));
+        }
+
+        return Sorted(result);
+    }
+
+    public async Task<IReadOnlyList<Point>> LatestAsync(LatestQuery query, CancellationToken cancellationToken)
+    {
+        query.Validate();
+        var parameters = new DynamicParameters(new { from = MessageDecoder.ToNs(query.From), to = MessageDecoder.ToNs(query.To), limit = query.Limit });
+        var hasField = query.Fields.Count == 0
+            ? string.Empty
+            : "AND (" + string.Join(" OR ", query.Fields.Select((field, i) =>
+            {
+                parameters.Add($"field{i}", JsonPath(field));
+                return $"json_type(q.fields, @field{i}) IS NOT NULL";
+            })) + ")";
+        // The primary key (series_id, ts) read backwards finds each series' newest point without a scan.
+        var sql = $"""
+            SELECT s.measurement, s.tags, p.ts, p.fields FROM series s JOIN points p ON p.series_id = s.id
+            WHERE {Filter(parameters, query.Measurement, query.Tags)}
+              AND p.ts = (SELECT q.ts FROM points q WHERE q.series_id = s.id AND q.ts >= @from AND q.ts < @to {hasField}
+                          ORDER BY q.ts DESC LIMIT 1)
+            ORDER BY s.series_key LIMIT @limit
+            """;
+        var points = await ReadPointsAsync(sql, parameters, query.Fields, cancellationToken);
+        return [.. points.OrderBy(p => QueryLimits.SortKey(p.Measurement, p.Tags.ToDictionary(t => t.Key, t => t.Value)), StringComparer.Ordinal)];
+    }
+
+    private static SeriesInfo[] Sorted(IEnumerable<SeriesInfo> series) =>
+        [.. series.OrderBy(s => QueryLimits.SortKey(s.Measurement, s.Tags), StringComparer.Ordinal)];
 
     /// <summary>Deletes points older than <paramref name="cutoff"/>; returns how many went.</summary>
     public async Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
@@ -157,17 +253,10 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
         try
         {
             _writer ??= await _database.OpenAsync(cancellationToken);
-            using (var schema = _writer.CreateCommand())
-            {
-                // Retention may run before the first write created the schema.
-                schema.CommandText = Schema;
-                await schema.ExecuteNonQueryAsync(cancellationToken);
-            }
-
-            using var command = _writer.CreateCommand();
-            command.CommandText = "DELETE FROM points WHERE ts < $cutoff";
-            command.Parameters.AddWithValue("$cutoff", Contract.MessageDecoder.ToNs(cutoff));
-            return await command.ExecuteNonQueryAsync(cancellationToken);
+            // Retention may run before the first write created the schema.
+            await _writer.ExecuteAsync(new CommandDefinition(Schema, cancellationToken: cancellationToken));
+            return await _writer.ExecuteAsync(new CommandDefinition(
+                "DELETE FROM points WHERE ts < @cutoff", new { cutoff = MessageDecoder.ToNs(cutoff) }, cancellationToken: cancellationToken));
         }
         finally
         {
@@ -185,52 +274,111 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
         _writeLock.Dispose();
     }
 
-    private async Task<long> EnsureSeriesAsync(SqliteTransaction transaction, string key, Point point, CancellationToken cancellationToken)
-    {
-        using var command = _writer!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO series(series_key, measurement, site, device, tags) VALUES ($key, $m, $site, $device, $tags)
+    private Task<long> EnsureSeriesAsync(SqliteTransaction transaction, string key, Point point, CancellationToken cancellationToken) =>
+        _writer!.ExecuteScalarAsync<long>(new CommandDefinition(
+            """
+            INSERT INTO series(series_key, measurement, site, device, tags) VALUES (@key, @measurement, @site, @device, @tags)
             ON CONFLICT(series_key) DO NOTHING;
-            SELECT id FROM series WHERE series_key = $key;
-            """;
-        command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$m", point.Measurement);
-        command.Parameters.AddWithValue("$site", (object?)point.GetTag(Contract.TagNames.Site) ?? DBNull.Value);
-        command.Parameters.AddWithValue("$device", (object?)point.GetTag(Contract.TagNames.Device) ?? DBNull.Value);
-        command.Parameters.AddWithValue("$tags", JsonSerializer.Serialize(point.Tags.ToDictionary(t => t.Key, t => t.Value)));
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            SELECT id FROM series WHERE series_key = @key;
+            """,
+            new
+            {
+                key,
+                measurement = point.Measurement,
+                site = point.GetTag(TagNames.Site),
+                device = point.GetTag(TagNames.Device),
+                tags = JsonSerializer.Serialize(point.Tags.ToDictionary(t => t.Key, t => t.Value)),
+            },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>Runs one read (buffered); a database that cannot answer (locked past the timeout, unreadable) is unavailable.</summary>
+    private async Task<IEnumerable<T>> ReadAsync<T>(string sql, DynamicParameters parameters, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await _database.OpenAsync(cancellationToken);
+            return await connection.QueryAsync<T>(new CommandDefinition(sql, parameters, cancellationToken: cancellationToken));
+        }
+        catch (SqliteException ex)
+        {
+            throw new StoreUnavailableException($"SQLite read failed: {ex.Message}", ex);
+        }
     }
 
-    private static string Where(SqliteCommand command, PointQuery query)
+    private async Task<IReadOnlyList<Point>> ReadPointsAsync(string sql, DynamicParameters parameters, IReadOnlyList<string> fields, CancellationToken cancellationToken)
     {
-        var where = new StringBuilder("s.measurement = $measurement AND p.ts >= $from AND p.ts < $to");
-        command.Parameters.AddWithValue("$measurement", query.Measurement);
-        command.Parameters.AddWithValue("$from", Contract.MessageDecoder.ToNs(query.From));
-        command.Parameters.AddWithValue("$to", Contract.MessageDecoder.ToNs(query.To));
-        var i = 0;
-        foreach (var (key, value) in query.Tags)
+        var rows = await ReadAsync<(string Measurement, string Tags, long Ts, string Fields)>(sql, parameters, cancellationToken);
+        return [.. rows.Select(row => new Point(
+            row.Measurement,
+            [.. ParseTags(row.Tags).Select(t => new Tag(t.Key, t.Value))],
+            ParseFields(row.Fields, fields),
+            row.Ts))];
+    }
+
+    /// <summary>Exact tag matches; site and device have their own indexed columns, other tags are read from the JSON.</summary>
+    private static string Filter(DynamicParameters parameters, string? measurement, IReadOnlyDictionary<string, string> tags)
+    {
+        var where = new List<string>();
+        if (measurement is not null)
         {
-            switch (key)
-            {
-                case Contract.TagNames.Site:
-                    where.Append(" AND s.site = $site");
-                    command.Parameters.AddWithValue("$site", value);
-                    break;
-                case Contract.TagNames.Device:
-                    where.Append(" AND s.device = $device");
-                    command.Parameters.AddWithValue("$device", value);
-                    break;
-                default:
-                    where.Append($" AND json_extract(s.tags, $tagPath{i}) = $tagValue{i}");
-                    command.Parameters.AddWithValue($"$tagPath{i}", "$." + JsonSerializer.Serialize(key));
-                    command.Parameters.AddWithValue($"$tagValue{i}", value);
-                    i++;
-                    break;
-            }
+            where.Add("s.measurement = @measurement");
+            parameters.Add("measurement", measurement);
         }
 
-        return where.ToString();
+        var i = 0;
+        foreach (var (key, value) in tags)
+        {
+            where.Add($"{TagColumn(parameters, key, $"filterKey{i}")} = @filterValue{i}");
+            parameters.Add($"filterValue{i}", value);
+            i++;
+        }
+
+        return where.Count == 0 ? "1 = 1" : string.Join(" AND ", where);
+    }
+
+    private static string TimeRange(DynamicParameters parameters, DateTimeOffset from, DateTimeOffset to)
+    {
+        parameters.Add("from", MessageDecoder.ToNs(from));
+        parameters.Add("to", MessageDecoder.ToNs(to));
+        return "p.ts >= @from AND p.ts < @to";
+    }
+
+    /// <summary>
+    /// The SQL expression of one tag's value in <c>series s</c>. The key is only ever a parameter, compared with
+    /// json_each's keys rather than spliced into a JSON path, so that no key can change the path's meaning.
+    /// </summary>
+    private static string TagColumn(DynamicParameters parameters, string key, string name)
+    {
+        switch (key)
+        {
+            case TagNames.Site:
+                return "s.site";
+            case TagNames.Device:
+                return "s.device";
+            default:
+                parameters.Add(name, key);
+                return $"(SELECT j.value FROM json_each(s.tags) j WHERE j.key = @{name})";
+        }
+    }
+
+    private static string JsonPath(string key) => "$." + JsonSerializer.Serialize(key);
+
+    private static Dictionary<string, string> ParseTags(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json)!;
+
+    private static Field[] ParseFields(string json, IReadOnlyList<string> only)
+    {
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateObject()
+            .Where(f => only.Count == 0 || only.Contains(f.Name, StringComparer.Ordinal))
+            .Select(f => new Field(f.Name, f.Value.ValueKind switch
+            {
+                JsonValueKind.True => FieldValue.Boolean(true),
+                JsonValueKind.False => FieldValue.Boolean(false),
+                JsonValueKind.String => FieldValue.String(f.Value.GetString()!),
+                _ when f.Value.TryGetInt64(out var l) && !f.Value.GetRawText().Contains('.', StringComparison.Ordinal) && !f.Value.GetRawText().Contains('E', StringComparison.OrdinalIgnoreCase) => FieldValue.Integer(l),
+                _ => FieldValue.Float(f.Value.GetDouble()),
+            }))];
     }
 
     /// <summary>The series identity: measurement plus sorted tags, separated by characters the contract never admits.</summary>

@@ -46,4 +46,13 @@ public sealed class TestTelemetryStore : ITelemetryStore
 
     public Task<long> CountAsync(PointQuery query, CancellationToken cancellationToken) =>
         Task.FromResult((long)Written.Count(p => p.Measurement == query.Measurement));
+
+    public Task<IReadOnlyList<AggregateBucket>> AggregateAsync(AggregateQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the collector never reads aggregates");
+
+    public Task<IReadOnlyList<SeriesInfo>> ListSeriesAsync(SeriesQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the collector never lists series");
+
+    public Task<IReadOnlyList<Point>> LatestAsync(LatestQuery query, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("the collector never reads latest values");
 }

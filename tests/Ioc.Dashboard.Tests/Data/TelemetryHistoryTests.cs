@@ -1,6 +1,5 @@
 using Ioc.Contract;
 using Ioc.Contract.Model;
-using Ioc.Storage;
 using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Tests.Shared;
@@ -20,7 +19,7 @@ public sealed class TelemetryHistoryTests : IDisposable
     {
         _store = new SqliteTelemetryStore(_db.Database);
         _store.InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-        _history = new TelemetryHistory(_store, _db.Database, Microsoft.Extensions.Options.Options.Create(new StorageOptions { Sqlite = _db.Options }));
+        _history = new TelemetryHistory(_store);
     }
 
     [Fact]
@@ -40,6 +39,36 @@ public sealed class TelemetryHistoryTests : IDisposable
         Assert.Equal(29.5, buckets[0].Mean, 6);
         Assert.Equal(60, buckets[0].Count);
         Assert.Equal(From.AddHours(23), buckets[23].Start);
+    }
+
+    [Fact]
+    public async Task AggregateAsync_GapInData_OmitsEmptyBucketsAndKeepsBucketStartsFromFrom()
+    {
+        // Arrange: samples in hours 0 and 5 only.
+        await _store.WriteAsync([Telemetry(From.AddMinutes(10), 1), Telemetry(From.AddMinutes(20), 3), Telemetry(From.AddHours(5).AddMinutes(1), 7)], CancellationToken.None);
+
+        // Act
+        var buckets = await _history.AggregateAsync(Sensor, "env-sensor", "temp_c", From, From.AddDays(1), 24, CancellationToken.None);
+
+        // Assert
+        Assert.Equal([(From, 1.0, 2.0, 3.0, 2), (From.AddHours(5), 7.0, 7.0, 7.0, 1)], buckets.Select(b => (b.Start, b.Min, b.Mean, b.Max, b.Count)));
+    }
+
+    [Fact]
+    public async Task NumericFieldsAsync_NewestPointOfTheDay_ListsItsNumericFieldsOnly()
+    {
+        // Arrange
+        var now = From.AddHours(2);
+        var point = new Point("env-sensor", [new Tag(TagNames.Site, Sensor.Site), new Tag(TagNames.Device, Sensor.DeviceId)],
+            [new Field("temp_c", FieldValue.Float(21)), new Field("humidity_pct", FieldValue.Integer(40)), new Field("fw", FieldValue.String("7.2"))],
+            MessageDecoder.ToNs(now.AddMinutes(-5)));
+        await _store.WriteAsync([point], CancellationToken.None);
+
+        // Act
+        var fields = await _history.NumericFieldsAsync(Sensor, "env-sensor", now, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(["humidity_pct", "temp_c"], fields);
     }
 
     [Fact]
