@@ -270,8 +270,7 @@ public sealed class MessageDecoder
             else if (reader.ValueTextEquals("severity"u8))
             {
                 Next(ref reader);
-                var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                if (text is null || !Enum.TryParse(text, ignoreCase: true, out severity) || !Enum.IsDefined(severity) || char.IsDigit(text[0]))
+                if (reader.TokenType != JsonTokenType.String || !TryParseSeverity(reader.GetString()!, out severity))
                 {
                     throw new RejectException(RejectReason.BadEvent, "event 'severity' must be one of info, warning, minor, major, critical");
                 }
@@ -327,6 +326,25 @@ public sealed class MessageDecoder
         return new DecodedMessage(device, MessageChannel.Event, [new Point(Measurements.Event, tags, fields, ts)], Event: deviceEvent);
     }
 
+    /// <summary>
+    /// One of the severity names, in any case, and nothing else: Enum.TryParse also took numbers, surrounding spaces
+    /// and flag lists ("warning,minor" parsed as Warning|Minor, which is Major).
+    /// </summary>
+    private static bool TryParseSeverity(string text, out EventSeverity severity)
+    {
+        foreach (var candidate in Enum.GetValues<EventSeverity>())
+        {
+            if (string.Equals(text, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                severity = candidate;
+                return true;
+            }
+        }
+
+        severity = EventSeverity.Info;
+        return false;
+    }
+
     private void ReadAttributes(ref Utf8JsonReader reader, Dictionary<string, string> attributes)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -341,6 +359,11 @@ public sealed class MessageDecoder
             if (key == "message")
             {
                 throw new RejectException(RejectReason.ReservedName, "attribute 'message' clashes with the event message");
+            }
+
+            if (attributes.ContainsKey(key))
+            {
+                throw new RejectException(RejectReason.BadMetricName, $"attribute '{key}' appears twice");
             }
 
             if (attributes.Count >= _options.MaxMetrics)
