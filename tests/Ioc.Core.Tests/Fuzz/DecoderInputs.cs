@@ -237,13 +237,12 @@ public static class DecoderInputs
     }
 
     /// <summary>
-    /// Decodes and checks the property: the decoder returns (never throws), and the result is either accepted with
-    /// storable points (valid names, finite numbers, well-formed text, a timestamp in the window) or refused with a
-    /// reason the decoder gives and a detail. Returns what is wrong, or null. Exceptions propagate to the caller.
+    /// The property, for a result of <c>Decode(topic, payload, </c><see cref="Now"/><c>)</c> (that it returned at all is
+    /// the other half): accepted with storable points (valid names, finite numbers, well-formed text, a timestamp in
+    /// the window) or refused with a reason the decoder gives and a detail. Returns what is wrong, or null.
     /// </summary>
-    public static string? Violation(MessageDecoder decoder, string topic, byte[] payload)
+    public static string? Violation(DecodeResult result)
     {
-        var result = decoder.Decode(topic, payload, Now);
         if (result.Message is null)
         {
             var rejection = result.Rejection;

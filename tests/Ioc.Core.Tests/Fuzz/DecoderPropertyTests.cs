@@ -15,7 +15,7 @@ public class DecoderPropertyTests
 
     private static void Holds(Gen<(string Topic, byte[] Payload)> inputs, long iterations) =>
         inputs.Sample(
-            (topic, payload) => DecoderInputs.Violation(Decoder, topic, payload) is null,
+            (topic, payload) => DecoderInputs.Violation(Decoder.Decode(topic, payload, DecoderInputs.Now)) is null,
             iter: iterations,
             print: input => DecoderInputs.Show(input.Item1, input.Item2) + " -> " + Describe(input.Item1, input.Item2));
 
@@ -23,7 +23,7 @@ public class DecoderPropertyTests
     {
         try
         {
-            return DecoderInputs.Violation(Decoder, topic, payload) ?? "ok";
+            return DecoderInputs.Violation(Decoder.Decode(topic, payload, DecoderInputs.Now)) ?? "ok";
         }
         catch (Exception ex)
         {
