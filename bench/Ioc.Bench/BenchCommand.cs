@@ -5,12 +5,18 @@ namespace Ioc.Bench;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|alert-latency|memory|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
+/// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
 internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
         var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        if (mode == "fuzz")
+        {
+            return FuzzBench.Run(Option(args, "--inputs", 1_000_000), args.Contains("--seed") ? OptionText(args, "--seed", "") : null);
+        }
+
         var messages = Option(args, "--messages", 200_000);
         var connections = Option(args, "--connections", 4);
         var runs = Option(args, "--runs", 3);

@@ -1,6 +1,8 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Unicode;
 using Ioc.Contract.Model;
 
 namespace Ioc.Contract;
@@ -8,10 +10,19 @@ namespace Ioc.Contract;
 /// <summary>
 /// Turns one MQTT message (topic and payload) into points, or refuses it with a named reason.
 /// Thread-safe and allocation-lean: the collector calls it for every message it receives.
+/// It never throws: every topic and every byte sequence ends in an accepted message or a named rejection.
 /// </summary>
 public sealed class MessageDecoder
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    // What a 'ts' may hold: a DateTimeOffset (years 1 to 9999) as Unix milliseconds...
+    private static readonly long MinUnixMs = (DateTimeOffset.MinValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMillisecond;
+    private static readonly long MaxUnixMs = (DateTimeOffset.MaxValue.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerMillisecond;
+
+    // ...and what a point can store: nanoseconds since 1970 in 64 bits (1677-09-21T00:12:43Z to 2262-04-11T23:47:16Z).
+    private static readonly DateTimeOffset MinStorable = DateTimeOffset.UnixEpoch.AddTicks(long.MinValue / 100);
+    private static readonly DateTimeOffset MaxStorable = DateTimeOffset.UnixEpoch.AddTicks(long.MaxValue / 100);
     private readonly ContractOptions _options;
     private readonly HashSet<string> _deviceTypes;
 
@@ -44,6 +55,13 @@ public sealed class MessageDecoder
         if (trimmed.IsEmpty)
         {
             return DecodeResult.Reject(RejectReason.EmptyPayload, "payload is empty");
+        }
+
+        // JSON and line protocol are both UTF-8 text. Checking it once here means no string read later can meet
+        // bytes it cannot transcode (Utf8JsonReader does not validate the inside of strings; GetString() throws).
+        if (!Utf8.IsValid(payload))
+        {
+            return DecodeResult.Reject(RejectReason.BadEncoding, $"payload is not valid UTF-8 (byte {FirstInvalidUtf8(payload)})");
         }
 
         try
@@ -80,27 +98,27 @@ public sealed class MessageDecoder
         List<Tag> tags = new(4) { new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId) };
         var sawMetrics = false;
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("ts"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 timestamp = ReadTimestamp(ref reader, now);
             }
             else if (reader.ValueTextEquals("metrics"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 sawMetrics = true;
                 fields = ReadMetrics(ref reader);
             }
             else if (reader.ValueTextEquals("tags"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 ReadTags(ref reader, tags);
             }
             else
             {
-                reader.Read();
+                Next(ref reader);
                 reader.Skip();
             }
         }
@@ -123,7 +141,7 @@ public sealed class MessageDecoder
         }
 
         var fields = new List<Field>(8);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = reader.GetString()!;
             CheckFieldKey(name, "metric");
@@ -140,7 +158,7 @@ public sealed class MessageDecoder
                 }
             }
 
-            reader.Read();
+            Next(ref reader);
             var value = reader.TokenType switch
             {
                 JsonTokenType.Number => FieldValue.Float(ReadFiniteDouble(ref reader, name)),
@@ -167,10 +185,10 @@ public sealed class MessageDecoder
             throw new RejectException(RejectReason.BadTag, "'tags' must be an object of name: string");
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
-            reader.Read();
+            Next(ref reader);
             if (reader.TokenType != JsonTokenType.String)
             {
                 throw new RejectException(RejectReason.BadTag, $"tag '{key}' must be a string");
@@ -233,16 +251,16 @@ public sealed class MessageDecoder
         var severity = EventSeverity.Info;
         var message = string.Empty;
         var attributes = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("ts"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 timestamp = ReadTimestamp(ref reader, now);
             }
             else if (reader.ValueTextEquals("type"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 type = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
                 if (type is null || !Names.IsKey(type) || type.Length > Names.MaxSegmentLength)
                 {
@@ -251,16 +269,15 @@ public sealed class MessageDecoder
             }
             else if (reader.ValueTextEquals("severity"u8))
             {
-                reader.Read();
-                var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                if (text is null || !Enum.TryParse(text, ignoreCase: true, out severity) || !Enum.IsDefined(severity) || char.IsDigit(text[0]))
+                Next(ref reader);
+                if (reader.TokenType != JsonTokenType.String || !TryParseSeverity(reader.GetString()!, out severity))
                 {
                     throw new RejectException(RejectReason.BadEvent, "event 'severity' must be one of info, warning, minor, major, critical");
                 }
             }
             else if (reader.ValueTextEquals("message"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 if (reader.TokenType != JsonTokenType.String)
                 {
                     throw new RejectException(RejectReason.BadEvent, "event 'message' must be a string");
@@ -274,12 +291,12 @@ public sealed class MessageDecoder
             }
             else if (reader.ValueTextEquals("attrs"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 ReadAttributes(ref reader, attributes);
             }
             else
             {
-                reader.Read();
+                Next(ref reader);
                 reader.Skip();
             }
         }
@@ -309,6 +326,25 @@ public sealed class MessageDecoder
         return new DecodedMessage(device, MessageChannel.Event, [new Point(Measurements.Event, tags, fields, ts)], Event: deviceEvent);
     }
 
+    /// <summary>
+    /// One of the severity names, in any case, and nothing else: Enum.TryParse also took numbers, surrounding spaces
+    /// and flag lists ("warning,minor" parsed as Warning|Minor, which is Major).
+    /// </summary>
+    private static bool TryParseSeverity(string text, out EventSeverity severity)
+    {
+        foreach (var candidate in Enum.GetValues<EventSeverity>())
+        {
+            if (string.Equals(text, candidate.ToString(), StringComparison.OrdinalIgnoreCase))
+            {
+                severity = candidate;
+                return true;
+            }
+        }
+
+        severity = EventSeverity.Info;
+        return false;
+    }
+
     private void ReadAttributes(ref Utf8JsonReader reader, Dictionary<string, string> attributes)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
@@ -316,7 +352,7 @@ public sealed class MessageDecoder
             throw new RejectException(RejectReason.BadEvent, "event 'attrs' must be an object");
         }
 
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             var key = reader.GetString()!;
             CheckFieldKey(key, "attribute");
@@ -325,12 +361,17 @@ public sealed class MessageDecoder
                 throw new RejectException(RejectReason.ReservedName, "attribute 'message' clashes with the event message");
             }
 
+            if (attributes.ContainsKey(key))
+            {
+                throw new RejectException(RejectReason.BadMetricName, $"attribute '{key}' appears twice");
+            }
+
             if (attributes.Count >= _options.MaxMetrics)
             {
                 throw new RejectException(RejectReason.TooManyMetrics, $"more than {_options.MaxMetrics} attributes");
             }
 
-            reader.Read();
+            Next(ref reader);
             var value = reader.TokenType switch
             {
                 JsonTokenType.String => reader.GetString()!,
@@ -354,11 +395,11 @@ public sealed class MessageDecoder
         ExpectStartObject(ref reader);
         DeviceState? state = null;
         long? timestamp = null;
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("state"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 state = reader.TokenType != JsonTokenType.String ? null
                     : reader.ValueTextEquals("online"u8) ? DeviceState.Online
                     : reader.ValueTextEquals("offline"u8) ? DeviceState.Offline
@@ -370,13 +411,13 @@ public sealed class MessageDecoder
             }
             else if (reader.ValueTextEquals("ts"u8))
             {
-                reader.Read();
+                Next(ref reader);
                 // A retained status or last will may be old: keep its time but do not refuse it for age.
                 timestamp = ReadTimestamp(ref reader, now, checkRange: false);
             }
             else
             {
-                reader.Read();
+                Next(ref reader);
                 reader.Skip();
             }
         }
@@ -400,8 +441,7 @@ public sealed class MessageDecoder
         var text = StrictUtf8.GetString(payload);
         var lines = LineProtocolParser.Parse(text);
         var points = new List<Point>(lines.Count);
-        var min = ToNs(now - _options.MaxPastAge);
-        var max = ToNs(now + _options.MaxFutureSkew);
+        var (min, max) = WindowNs(now);
         foreach (var line in lines)
         {
             if (!Names.IsKey(line.Measurement) || Measurements.IsReserved(line.Measurement))
@@ -453,34 +493,58 @@ public sealed class MessageDecoder
 
     private long ReadTimestamp(ref Utf8JsonReader reader, DateTimeOffset now, bool checkRange = true)
     {
-        DateTimeOffset ts;
+        // Every step is range-checked before a DateTimeOffset is built: ticks since 1970, then nanoseconds.
+        long ticks;
         if (reader.TokenType == JsonTokenType.Number)
         {
-            if (!reader.TryGetDouble(out var ms) || !double.IsFinite(ms) || Math.Abs(ms) > 253_402_300_799_000d)
+            // Written so that NaN fails too; the reader already refuses infinities.
+            if (!reader.TryGetDouble(out var ms) || !(ms >= MinUnixMs && ms <= MaxUnixMs))
+            {
+                throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds (of a date in years 1 to 9999) or an RFC 3339 string");
+            }
+
+            ticks = (long)(ms * TimeSpan.TicksPerMillisecond);
+        }
+        else if (reader.TokenType == JsonTokenType.String)
+        {
+            if (!DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
             {
                 throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds or an RFC 3339 string");
             }
 
-            ts = DateTimeOffset.UnixEpoch.AddTicks((long)(ms * TimeSpan.TicksPerMillisecond));
-        }
-        else if (reader.TokenType == JsonTokenType.String)
-        {
-            if (!DateTimeOffset.TryParse(reader.GetString(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out ts))
-            {
-                throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds or an RFC 3339 string");
-            }
+            ticks = parsed.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks;
         }
         else
         {
             throw new RejectException(RejectReason.BadTimestamp, "'ts' must be Unix milliseconds or an RFC 3339 string");
         }
 
-        if (checkRange && (ts < now - _options.MaxPastAge || ts > now + _options.MaxFutureSkew))
+        var ts = DateTimeOffset.UnixEpoch.AddTicks(ticks);
+        var ns = (Int128)ticks * 100;
+        if (checkRange)
         {
-            throw new RejectException(RejectReason.TimestampOutOfRange, $"'ts' {ts:O} is outside the accepted window ({_options.MaxPastAge} back, {_options.MaxFutureSkew} ahead); 'ts' is Unix milliseconds, not seconds");
+            var (min, max) = WindowNs(now);
+            if (ns < min || ns > max)
+            {
+                throw new RejectException(RejectReason.TimestampOutOfRange, $"'ts' {ts:O} is outside the accepted window ({_options.MaxPastAge} back, {_options.MaxFutureSkew} ahead); 'ts' is Unix milliseconds, not seconds");
+            }
         }
 
-        return ToNs(ts);
+        if (ns < long.MinValue || ns > long.MaxValue)
+        {
+            throw new RejectException(RejectReason.BadTimestamp, $"'ts' {ts:O} cannot be stored: points hold nanoseconds since 1970 in 64 bits, from {MinStorable:O} to {MaxStorable:O}");
+        }
+
+        return (long)ns;
+    }
+
+    /// <summary>The accepted window around <paramref name="now"/> in nanoseconds, clamped to what a long holds.</summary>
+    private (long Min, long Max) WindowNs(DateTimeOffset now)
+    {
+        var at = (Int128)(now.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks);
+        var min = (at - _options.MaxPastAge.Ticks) * 100;
+        var max = (at + _options.MaxFutureSkew.Ticks) * 100;
+        return ((long)Int128.Clamp(min, long.MinValue, long.MaxValue), (long)Int128.Clamp(max, long.MinValue, long.MaxValue));
     }
 
     private static double ReadFiniteDouble(ref Utf8JsonReader reader, string name)
@@ -517,9 +581,119 @@ public sealed class MessageDecoder
         return value;
     }
 
+    /// <summary>
+    /// <see cref="Utf8JsonReader.Read"/>, refusing a property name or string whose escapes spell a lone UTF-16
+    /// surrogate (<c>"\ud800"</c>): valid JSON syntax, but not text, and unescaping it (GetString, ValueTextEquals)
+    /// throws. Every token the decoder looks at passes through here; skipped values are never unescaped.
+    /// </summary>
+    private static bool Next(ref Utf8JsonReader reader)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        if (reader.ValueIsEscaped && !EscapesAreText(reader.ValueSpan))
+        {
+            throw new RejectException(RejectReason.BadEncoding, $"a JSON string near byte {reader.TokenStartIndex} escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF outside a high-low pair)");
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// True when every <c>\uXXXX</c> escape in a raw JSON string (as the reader validated it: each backslash starts an
+    /// escape) is a scalar value: no low surrogate alone, every high surrogate followed at once by an escaped low one.
+    /// </summary>
+    internal static bool EscapesAreText(ReadOnlySpan<byte> raw)
+    {
+        var i = raw.IndexOf((byte)'\\');
+        while (i >= 0 && i < raw.Length)
+        {
+            if (i + 1 >= raw.Length)
+            {
+                return false;
+            }
+
+            if (raw[i + 1] != (byte)'u')
+            {
+                i += 2;
+            }
+            else
+            {
+                if (!TryReadHex4(raw, i + 2, out var unit) || char.IsLowSurrogate(unit))
+                {
+                    return false;
+                }
+
+                i += 6;
+                if (char.IsHighSurrogate(unit))
+                {
+                    if (i + 1 >= raw.Length || raw[i] != (byte)'\\' || raw[i + 1] != (byte)'u' || !TryReadHex4(raw, i + 2, out var low) || !char.IsLowSurrogate(low))
+                    {
+                        return false;
+                    }
+
+                    i += 6;
+                }
+            }
+
+            var next = i < raw.Length ? raw[i..].IndexOf((byte)'\\') : -1;
+            i = next < 0 ? -1 : i + next;
+        }
+
+        return true;
+    }
+
+    private static bool TryReadHex4(ReadOnlySpan<byte> raw, int start, out char value)
+    {
+        value = '\0';
+        if (start + 4 > raw.Length)
+        {
+            return false;
+        }
+
+        var result = 0;
+        foreach (var b in raw.Slice(start, 4))
+        {
+            var digit = b switch
+            {
+                >= (byte)'0' and <= (byte)'9' => b - '0',
+                >= (byte)'a' and <= (byte)'f' => b - 'a' + 10,
+                >= (byte)'A' and <= (byte)'F' => b - 'A' + 10,
+                _ => -1,
+            };
+            if (digit < 0)
+            {
+                return false;
+            }
+
+            result = (result << 4) | digit;
+        }
+
+        value = (char)result;
+        return true;
+    }
+
+    /// <summary>The offset of the first byte that is not part of a valid UTF-8 sequence (for the rejection detail).</summary>
+    private static int FirstInvalidUtf8(ReadOnlySpan<byte> bytes)
+    {
+        Span<char> scratch = stackalloc char[256];
+        var offset = 0;
+        while (true)
+        {
+            var status = Utf8.ToUtf16(bytes[offset..], scratch, out var read, out _, replaceInvalidSequences: false);
+            offset += read;
+            if (status != OperationStatus.DestinationTooSmall || read == 0)
+            {
+                return offset;
+            }
+        }
+    }
+
     private static void ExpectStartObject(ref Utf8JsonReader reader)
     {
-        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        if (!Next(ref reader) || reader.TokenType != JsonTokenType.StartObject)
         {
             throw new RejectException(RejectReason.BadJson, "payload must be a JSON object");
         }
@@ -532,7 +706,7 @@ public sealed class MessageDecoder
             throw new RejectException(RejectReason.BadJson, "payload must be a single JSON object");
         }
 
-        if (reader.Read())
+        if (Next(ref reader))
         {
             throw new RejectException(RejectReason.BadJson, "unexpected content after the JSON object");
         }

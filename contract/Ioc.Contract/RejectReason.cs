@@ -24,6 +24,9 @@ public enum RejectReason
     BadEvent,
     BadStatus,
     StoreRejected,
+
+    /// <summary>The decoder threw instead of deciding (a bug): the collector dead-letters the message and goes on.</summary>
+    DecoderFault,
 }
 
 public static class RejectReasons

@@ -28,7 +28,8 @@ public static class Topics
         device = default;
         channel = default;
         rejection = null;
-        if (!topic.StartsWith(Prefix, StringComparison.Ordinal))
+        // Null only by mistake, but the collector must refuse it like any other bad topic rather than throw.
+        if (topic is null || !topic.StartsWith(Prefix, StringComparison.Ordinal))
         {
             rejection = new Rejection(RejectReason.BadTopic, $"topic must start with '{Prefix}'");
             return false;

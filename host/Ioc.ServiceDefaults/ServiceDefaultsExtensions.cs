@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace Ioc.ServiceDefaults;
 
-public static class ServiceDefaultsExtensions
+public static partial class ServiceDefaultsExtensions
 {
     /// <summary>Logging and shutdown behaviour every Ioc host shares.</summary>
     public static IHostApplicationBuilder AddIocServiceDefaults(this IHostApplicationBuilder builder)
@@ -25,6 +25,9 @@ public static class ServiceDefaultsExtensions
             options.ShutdownTimeout = TimeSpan.FromSeconds(30);
             options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
+        // StopHost stops the host, but Run() then returns normally and the process exits 0 (until .NET 11), so a
+        // supervisor would take a crash for a clean stop. This sets the exit code to 1 when a service has failed.
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExitCodeOnFailure>());
         return builder;
     }
 
@@ -39,6 +42,41 @@ public static class ServiceDefaultsExtensions
         // each problem is still reported once.
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<T>>(new DelegateValidator<T>(validate)));
         return services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// Once the host has stopped, sets <see cref="Environment.ExitCode"/> to 1 if any <see cref="BackgroundService"/>
+    /// ended with an exception (which, with StopHost, is what stopped it). Checked in StoppedAsync, which the host
+    /// runs before Run/RunAsync returns, so Program's <c>app.Run()</c> then ends the process with code 1.
+    /// </summary>
+    private sealed partial class ExitCodeOnFailure(IServiceProvider services, ILogger<ExitCodeOnFailure> logger) : IHostedLifecycleService
+    {
+        public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken)
+        {
+            foreach (var service in services.GetServices<IHostedService>().OfType<BackgroundService>())
+            {
+                if (service.ExecuteTask is { IsFaulted: true } failed)
+                {
+                    Environment.ExitCode = 1;
+                    LogFailed(logger, service.GetType().Name, failed.Exception.GetBaseException());
+                }
+            }
+
+            return Task.CompletedTask;
+        }
+
+        [LoggerMessage(Level = LogLevel.Critical, Message = "{Service} failed, which stopped the host; the process exits with code 1")]
+        private static partial void LogFailed(ILogger logger, string service, Exception exception);
     }
 
     private sealed class DelegateValidator<T>(Func<T, IEnumerable<string>> validate) : IValidateOptions<T>

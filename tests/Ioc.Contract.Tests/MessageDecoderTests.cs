@@ -162,6 +162,11 @@ public class MessageDecoderTests
         { "ioc/v1/dc/server/S1/event", """{"type":"x","severity":"apocalyptic"}""", RejectReason.BadEvent },
         { "ioc/v1/dc/server/S1/event", """{"type":"x","severity":"2"}""", RejectReason.BadEvent },
         { "ioc/v1/dc/server/S1/event", "not json", RejectReason.BadJson },
+        { "ioc/v1/dc/server/S1/event", """{"type":"x","severity":"warning,minor"}""", RejectReason.BadEvent },
+        { "ioc/v1/dc/server/S1/event", """{"type":"x","severity":" 1"}""", RejectReason.BadEvent },
+        { "ioc/v1/dc/server/S1/event", """{"type":"x","severity":"+3"}""", RejectReason.BadEvent },
+        { "ioc/v1/dc/server/S1/event", """{"type":"x","severity":" info"}""", RejectReason.BadEvent },
+        { "ioc/v1/dc/server/S1/event", """{"type":"x","attrs":{"k":"a","k":"b"}}""", RejectReason.BadMetricName },
         { "ioc/v1/dc/server/S1/status", """{"state":"sleepy"}""", RejectReason.BadStatus },
         { "ioc/v1/dc/server/S1/status", """{"ts":1}""", RejectReason.BadStatus },
     };
@@ -175,6 +180,28 @@ public class MessageDecoderTests
         Assert.False(result.IsAccepted);
         Assert.Equal(expected, result.Rejection!.Reason);
         Assert.False(string.IsNullOrWhiteSpace(result.Rejection.Detail));
+    }
+
+    [Theory]
+    [InlineData("info", EventSeverity.Info)]
+    [InlineData("WARNING", EventSeverity.Warning)]
+    [InlineData("Minor", EventSeverity.Minor)]
+    [InlineData("major", EventSeverity.Major)]
+    [InlineData("critical", EventSeverity.Critical)]
+    public void Decode_EventSeverity_IsOneOfTheNamesInAnyCase(string text, EventSeverity expected)
+    {
+        var result = Decode("ioc/v1/dc/server/S1/event", "{\"type\":\"x\",\"severity\":\"" + text + "\"}");
+
+        Assert.True(result.IsAccepted, result.Rejection?.ToString());
+        Assert.Equal(expected, result.Message!.Event!.Severity);
+    }
+
+    [Fact]
+    public void Decode_NullTopic_IsRejectedAsBadTopic()
+    {
+        var result = _decoder.Decode(null!, """{"metrics":{"a":1}}"""u8, Now);
+
+        Assert.Equal(RejectReason.BadTopic, result.Rejection!.Reason);
     }
 
     [Fact]

@@ -12,25 +12,59 @@ namespace Ioc.Collector.Pipeline;
 /// Decodes each received message against the contract, shows accepted ones to the observers (the alert engine),
 /// and gathers messages into batches that are handed to the writer when full or when the oldest has waited
 /// <see cref="CollectorOptions.BatchInterval"/>. Runs until the ingest queue is completed, then flushes.
+/// A decoder that throws costs the one message (dead-lettered as <c>decoder_fault</c>), never the stage.
 /// </summary>
-public sealed partial class BatchingService(
-    IngestQueue ingest,
-    BatchQueue batches,
-    MessageDecoder decoder,
-    IEnumerable<ITelemetryObserver> observers,
-    CollectorMetrics metrics,
-    IOptions<CollectorOptions> options,
-    TimeProvider time,
-    ILogger<BatchingService> logger) : BackgroundService
+public sealed partial class BatchingService : BackgroundService
 {
-    private readonly ITelemetryObserver[] _observers = observers.ToArray();
-    private readonly int _batchSize = options.Value.BatchSize;
-    private readonly TimeSpan _interval = options.Value.BatchInterval;
+    private readonly IngestQueue _ingest;
+    private readonly BatchQueue _batches;
+    private readonly Func<InboundMessage, DecodeResult> _decode;
+    private readonly CollectorMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<BatchingService> _logger;
+    private readonly ITelemetryObserver[] _observers;
+    private readonly int _batchSize;
+    private readonly TimeSpan _interval;
+
+    public BatchingService(
+        IngestQueue ingest,
+        BatchQueue batches,
+        MessageDecoder decoder,
+        IEnumerable<ITelemetryObserver> observers,
+        CollectorMetrics metrics,
+        IOptions<CollectorOptions> options,
+        TimeProvider time,
+        ILogger<BatchingService> logger)
+        : this(ingest, batches, message => decoder.Decode(message.Topic, message.Payload, message.ReceivedAt), observers, metrics, options, time, logger)
+    {
+    }
+
+    /// <summary>With the decode step given as a function: the seam the tests use to make it throw.</summary>
+    internal BatchingService(
+        IngestQueue ingest,
+        BatchQueue batches,
+        Func<InboundMessage, DecodeResult> decode,
+        IEnumerable<ITelemetryObserver> observers,
+        CollectorMetrics metrics,
+        IOptions<CollectorOptions> options,
+        TimeProvider time,
+        ILogger<BatchingService> logger)
+    {
+        _ingest = ingest;
+        _batches = batches;
+        _decode = decode;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _observers = observers.ToArray();
+        _batchSize = options.Value.BatchSize;
+        _interval = options.Value.BatchInterval;
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var reader = ingest.Reader;
+        var reader = _ingest.Reader;
         var batch = new Batch();
         var timer = new CancellationTokenSource();
         var open = true;
@@ -44,7 +78,7 @@ public sealed partial class BatchingService(
                     break;
                 }
 
-                batch.OpenedAt = time.GetUtcNow();
+                batch.OpenedAt = _time.GetUtcNow();
             }
 
             while (batch.MessageCount < _batchSize && reader.TryRead(out var message))
@@ -52,7 +86,7 @@ public sealed partial class BatchingService(
                 Process(message, batch);
             }
 
-            var remaining = batch.OpenedAt + _interval - time.GetUtcNow();
+            var remaining = batch.OpenedAt + _interval - _time.GetUtcNow();
             if (batch.MessageCount >= _batchSize || remaining <= TimeSpan.Zero)
             {
                 await FlushAsync(batch);
@@ -90,16 +124,31 @@ public sealed partial class BatchingService(
         }
 
         timer.Dispose();
-        batches.Writer.TryComplete();
-        Log.Drained(logger);
+        _batches.Writer.TryComplete();
+        Log.Drained(_logger);
     }
 
     private void Process(InboundMessage message, Batch batch)
     {
-        var result = decoder.Decode(message.Topic, message.Payload, message.ReceivedAt);
+        DecodeResult result;
+        try
+        {
+            result = _decode(message);
+        }
+        catch (Exception ex)
+        {
+            // The decoder is meant never to throw. If it does, this one message is refused and acknowledged like any
+            // dead letter: left unacknowledged, the broker would hand it back after a restart and stop us again.
+            _metrics.MessageRejected(RejectReason.DecoderFault);
+            Log.DecoderFault(_logger, message.Topic, message.Payload.Length, ex);
+            var detail = $"the decoder threw {ex.GetType().Name}: {ex.Message}";
+            batch.AddRejected(message, DeadLetter.Create(message.ReceivedAt, message.Topic, RejectReason.DecoderFault.Name(), detail, message.Payload));
+            return;
+        }
+
         if (result.Message is { } decoded)
         {
-            metrics.MessageAccepted();
+            _metrics.MessageAccepted();
             foreach (var observer in _observers)
             {
                 try
@@ -108,7 +157,7 @@ public sealed partial class BatchingService(
                 }
                 catch (Exception ex)
                 {
-                    Log.ObserverFailed(logger, observer.GetType().Name, ex);
+                    Log.ObserverFailed(_logger, observer.GetType().Name, ex);
                 }
             }
 
@@ -117,17 +166,20 @@ public sealed partial class BatchingService(
         }
 
         var rejection = result.Rejection!;
-        metrics.MessageRejected(rejection.Reason);
-        Log.Rejected(logger, message.Topic, rejection.Reason.Name(), rejection.Detail);
+        _metrics.MessageRejected(rejection.Reason);
+        Log.Rejected(_logger, message.Topic, rejection.Reason.Name(), rejection.Detail);
         batch.AddRejected(message, DeadLetter.Create(message.ReceivedAt, message.Topic, rejection.Reason.Name(), rejection.Detail, message.Payload));
     }
 
-    private ValueTask FlushAsync(Batch batch) => batch.MessageCount == 0 ? ValueTask.CompletedTask : batches.Writer.WriteAsync(batch, CancellationToken.None);
+    private ValueTask FlushAsync(Batch batch) => batch.MessageCount == 0 ? ValueTask.CompletedTask : _batches.Writer.WriteAsync(batch, CancellationToken.None);
 
     private static partial class Log
     {
         [LoggerMessage(Level = LogLevel.Debug, Message = "Rejected {Topic}: {Reason}: {Detail}")]
         public static partial void Rejected(ILogger logger, string topic, string reason, string detail);
+
+        [LoggerMessage(Level = LogLevel.Error, Message = "Decoder threw on a message from {Topic} ({Bytes} bytes); it is dead-lettered as decoder_fault and acknowledged, and ingestion goes on. This is a bug in the decoder: report it with the dead letter")]
+        public static partial void DecoderFault(ILogger logger, string topic, int bytes, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Observer {Observer} threw; the message is stored regardless")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);

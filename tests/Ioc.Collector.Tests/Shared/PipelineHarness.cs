@@ -22,6 +22,12 @@ public sealed class PipelineHarness : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
 
     public PipelineHarness(TestTelemetryStore store, CollectorOptions? options = null, params ITelemetryObserver[] observers)
+        : this(store, decode: null, options, observers)
+    {
+    }
+
+    /// <summary>With <paramref name="decode"/> in place of the real decoder (null: the real one).</summary>
+    public PipelineHarness(TestTelemetryStore store, Func<InboundMessage, DecodeResult>? decode, CollectorOptions? options = null, params ITelemetryObserver[] observers)
     {
         Store = store;
         var collectorOptions = options ?? new CollectorOptions();
@@ -34,7 +40,9 @@ public sealed class PipelineHarness : IAsyncDisposable
         Availability = new StoreAvailability();
         DeadLetters = new SqliteDeadLetterStore(new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder, "ops.db") }));
         var drain = new PipelineDrain();
-        _batcher = new BatchingService(Ingest, batches, new MessageDecoder(new ContractOptions()), observers, Metrics, wrapped, TimeProvider.System, NullLogger<BatchingService>.Instance);
+        _batcher = decode is null
+            ? new BatchingService(Ingest, batches, new MessageDecoder(new ContractOptions()), observers, Metrics, wrapped, TimeProvider.System, NullLogger<BatchingService>.Instance)
+            : new BatchingService(Ingest, batches, decode, observers, Metrics, wrapped, TimeProvider.System, NullLogger<BatchingService>.Instance);
         _writer = new StorageWriterService(batches, store, DeadLetters, Spool, Availability, drain, Metrics, wrapped, TimeProvider.System, NullLogger<StorageWriterService>.Instance);
         _replayer = new SpoolReplayService(Spool, store, Availability, Metrics, wrapped, TimeProvider.System, NullLogger<SpoolReplayService>.Instance);
     }
@@ -50,6 +58,9 @@ public sealed class PipelineHarness : IAsyncDisposable
     public SqliteDeadLetterStore DeadLetters { get; }
 
     public CollectorMetrics Metrics { get; } = new();
+
+    /// <summary>The batching stage's run; faulted if an exception escaped it.</summary>
+    public Task? BatcherTask => _batcher.ExecuteTask;
 
     /// <summary>Acknowledged message topics in acknowledgement order, with how many points the store held at that moment.</summary>
     public ConcurrentQueue<(string Topic, int StoredAtAck)> Acks { get; } = new();
@@ -74,9 +85,11 @@ public sealed class PipelineHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Ingest.Writer.TryComplete();
-        await _batcher.StopAsync(CancellationToken.None);
-        await _writer.StopAsync(CancellationToken.None);
-        await _replayer.StopAsync(CancellationToken.None);
+        // Bounded: a stage that died (a test that failed) would otherwise leave the writer waiting for batches forever.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _batcher.StopAsync(timeout.Token);
+        await _writer.StopAsync(timeout.Token);
+        await _replayer.StopAsync(timeout.Token);
         _stop.Dispose();
         Metrics.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
