@@ -24,9 +24,9 @@ namespace Ioc.Dashboard;
 public static class DashboardExtensions
 {
     /// <summary>
-    /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in SQLite, the live MQTT
+    /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in the operational store, the live MQTT
     /// feed and stores, history queries, MudBlazor and localization. Stores already registered by the host (the collector's
-    /// <see cref="ITelemetryStore"/>, <see cref="IDeadLetterStore"/>, <see cref="SqliteDatabase"/>) are reused.
+    /// <see cref="ITelemetryStore"/>, <see cref="IDeadLetterStore"/>, <see cref="SqliteDatabase"/>, <see cref="IOperationalStore"/>) are reused.
     /// Bind the alert engine with <see cref="BindAlertEngine"/>.
     /// </summary>
     /// <summary>
@@ -47,6 +47,7 @@ public static class DashboardExtensions
         services.TryAddSingleton(TimeProvider.System);
         // The same stores as the collector's (kept if the host registered them already).
         services.AddIocStorage(configuration);
+        services.AddOperationalStore(configuration);
 
         services.AddSingleton<DashboardClock>();
         services.AddSingleton<UserStore>();

@@ -4,10 +4,8 @@ using Ioc.Alerting.Engine;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Contract;
-using Ioc.Storage;
-using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -50,7 +48,7 @@ public static class AlertingServiceCollectionExtensions
 
     /// <summary>
     /// Only what a dashboard needs to read and act on alerts (<see cref="IAlertService"/>, <see cref="AlertFeed"/>,
-    /// announcements), over the same SQLite store as the engine, without evaluating anything.
+    /// announcements), over the same operational store as the engine, without evaluating anything.
     /// </summary>
     public static IServiceCollection AddAlertingQueries(this IServiceCollection services, IConfiguration configuration)
     {
@@ -58,15 +56,8 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
         services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AlertingOptions>>().Value);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ =>
-        {
-            var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-            return new SqliteDatabase(storage.Sqlite);
-        });
+        services.AddOperationalStore(configuration);
         services.TryAddSingleton(sp => LoadRules(sp.GetRequiredService<AlertingOptions>()));
-        services.TryAddSingleton<AlertStore>();
-        services.TryAddSingleton<NotificationStore>();
-        services.TryAddSingleton<DeviceStore>();
         services.TryAddSingleton<SilenceCache>();
         services.TryAddSingleton<NotificationPlanner>();
         services.TryAddSingleton<AlertChangePublisher>();
@@ -95,7 +86,7 @@ public static class AlertingServiceCollectionExtensions
 }
 
 /// <summary>Applies the alerting migrations at start-up, before anything reads or writes alerts.</summary>
-internal sealed class AlertingSchemaInitializer(AlertStore store) : IHostedService
+internal sealed class AlertingSchemaInitializer(IAlertStore store) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
 

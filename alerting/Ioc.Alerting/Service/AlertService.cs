@@ -1,15 +1,15 @@
 using Ioc.Alerting.Engine;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Service;
 
 public sealed class AlertService(
     RuleSet rules,
-    AlertStore store,
-    NotificationStore notifications,
-    DeviceStore devices,
+    IAlertStore store,
+    INotificationStore notifications,
+    IDeviceStore devices,
     SilenceCache silences,
     AlertChangePublisher publisher,
     TimeProvider time) : IAlertService
