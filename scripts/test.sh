@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Ioc. Installs what the integration and browser tests need (Debian packages: Mosquitto,
-# InfluxDB 1.x, Chromium, docker-compose for validating the compose file) when it is missing, then builds and
+# InfluxDB 1.x, PostgreSQL 15, Chromium, docker-compose for validating the compose file) when it is missing, then builds and
 # runs the whole solution. Ends with one line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,6 +9,8 @@ need=()
 [ -x /usr/sbin/mosquitto ] || need+=(mosquitto)
 [ -x /usr/bin/mosquitto_pub ] || need+=(mosquitto-clients)
 [ -x /usr/bin/influxd ] || need+=(influxdb)
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
+[ -x /usr/bin/psql ] || need+=(postgresql-client-15)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 if [ ${#need[@]} -gt 0 ]; then

@@ -26,9 +26,9 @@ namespace Ioc.Dashboard;
 public static class DashboardExtensions
 {
     /// <summary>
-    /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in SQLite, the live MQTT
+    /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in the operational store, the live MQTT
     /// feed and stores, history queries, MudBlazor and localization. Stores already registered by the host (the collector's
-    /// <see cref="ITelemetryStore"/>, <see cref="IDeadLetterStore"/>, <see cref="SqliteDatabase"/>) are reused.
+    /// <see cref="ITelemetryStore"/>, <see cref="IDeadLetterStore"/>, <see cref="IOperationalStore"/>) are reused.
     /// The alert pages use what the host registers from Ioc.Alerting: <c>IAlertQueries</c>, <c>IAlertCommands</c> and
     /// <c>IAlertChanges</c> (all three from <c>AddAlerting</c> when the engine runs in this process).
     /// </summary>
@@ -40,6 +40,7 @@ public static class DashboardExtensions
         services.TryAddSingleton(TimeProvider.System);
         // The same stores as the collector's (kept if the host registered them already).
         services.AddIocStorage(configuration);
+        services.AddOperationalStore(configuration);
 
         services.AddSingleton<DashboardClock>();
         services.AddSingleton<UserStore>();

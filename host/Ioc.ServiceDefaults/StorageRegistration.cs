@@ -2,6 +2,7 @@ using System.Net;
 using Ioc.Contract;
 using Ioc.Storage;
 using Ioc.Storage.InfluxDb;
+using Ioc.Storage.Operational;
 using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +15,8 @@ namespace Ioc.ServiceDefaults;
 public static class StorageRegistration
 {
     /// <summary>
-    /// Registers the telemetry store chosen by <c>Ioc:Storage:Provider</c>, the operational SQLite database and the
-    /// dead-letter store, and the contract decoder, all validated at start-up. Safe to call from every Add…() of a
+    /// Registers the telemetry store chosen by <c>Ioc:Storage:Provider</c>, the operational store chosen by
+    /// <c>Ioc:Operational:Provider</c> (with the dead-letter store), and the contract decoder, all validated at start-up. Safe to call from every Add…() of a
     /// host: what is registered already is kept.
     /// </summary>
     public static IServiceCollection AddIocStorage(this IServiceCollection services, IConfiguration configuration)
@@ -24,7 +25,8 @@ public static class StorageRegistration
         services.AddValidatedOptions<ContractOptions>(configuration, ContractOptions.SectionName, o => o.Validate());
         services.TryAddSingleton(sp => new MessageDecoder(sp.GetRequiredService<IOptions<ContractOptions>>().Value));
         services.TryAddSingleton(sp => new SqliteDatabase(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Sqlite));
-        services.TryAddSingleton<IDeadLetterStore, SqliteDeadLetterStore>();
+        // Dead letters live in the operational store (SQLite or PostgreSQL, Ioc:Operational).
+        services.AddOperationalStore(configuration);
         services.TryAddSingleton<SqliteTelemetryStore>();
         services.TryAddSingleton<ITelemetryStore>(sp =>
         {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Ioc.Contract.Alerts;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Announce;
 
@@ -26,7 +26,7 @@ public static class AnnouncementJson
             deviceType = health.DeviceType,
             deviceId = health.DeviceId,
             district = health.District,
-            state = DeviceStore.HealthName(health.State),
+            state = HealthStates.Name(health.State),
             lastSeen = health.LastSeen,
             since = health.Since,
         },

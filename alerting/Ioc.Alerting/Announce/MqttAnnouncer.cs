@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -13,7 +13,7 @@ namespace Ioc.Alerting.Announce;
 /// Publishes alert and health changes on MQTT (QoS 1). Announcements queue in a bounded channel; the service owns the
 /// connection and reconnects from its own loop, keeping unsent messages until the broker is back.
 /// </summary>
-public sealed class MqttAnnouncer(AlertingOptions options, AlertStore store, TimeProvider time, ILogger<MqttAnnouncer> logger) : BackgroundService, IAlertAnnouncer
+public sealed class MqttAnnouncer(AlertingOptions options, IAlertStore store, TimeProvider time, ILogger<MqttAnnouncer> logger) : BackgroundService, IAlertAnnouncer
 {
     private readonly Channel<MqttApplicationMessage> _queue = Channel.CreateBounded<MqttApplicationMessage>(
         new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });

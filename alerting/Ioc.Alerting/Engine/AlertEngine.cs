@@ -3,7 +3,7 @@ using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Model;
 using Microsoft.Extensions.Logging;
@@ -18,8 +18,8 @@ namespace Ioc.Alerting.Engine;
 public sealed class AlertEngine
 {
     private readonly RuleSet _rules;
-    private readonly AlertStore _store;
-    private readonly DeviceStore _devices;
+    private readonly IAlertStore _store;
+    private readonly IDeviceStore _devices;
     private readonly AlertLifecycle _lifecycle;
     private readonly AlertChangePublisher _publisher;
     private readonly DeviceRegistry _registry;
@@ -44,8 +44,8 @@ public sealed class AlertEngine
 
     public AlertEngine(
         RuleSet rules,
-        AlertStore store,
-        DeviceStore devices,
+        IAlertStore store,
+        IDeviceStore devices,
         AlertLifecycle lifecycle,
         AlertChangePublisher publisher,
         DeviceRegistry registry,

@@ -2,7 +2,7 @@ using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Engine;
 
@@ -13,7 +13,7 @@ namespace Ioc.Alerting.Engine;
 /// </summary>
 public sealed class AlertLifecycle(
     RuleSet rules,
-    AlertStore store,
+    IAlertStore store,
     SilenceCache silences,
     FlapDetector flaps,
     AlertChangePublisher publisher,

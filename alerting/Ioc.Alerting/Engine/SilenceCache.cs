@@ -1,5 +1,5 @@
 using Ioc.Contract.Alerts;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Engine;
 
@@ -8,7 +8,7 @@ namespace Ioc.Alerting.Engine;
 /// at once after a local change. Safe to share between the engine loop and the dashboard's threads: the snapshot is
 /// swapped as one immutable object.
 /// </summary>
-public sealed class SilenceCache(AlertStore store)
+public sealed class SilenceCache(IAlertStore store)
 {
     private static readonly TimeSpan RefreshEvery = TimeSpan.FromSeconds(5);
     private Snapshot? _snapshot;

@@ -6,11 +6,9 @@ using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Remote;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
-using Ioc.Storage;
-using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -85,15 +83,8 @@ public static class AlertingServiceCollectionExtensions
     {
         AddAlertingOptions(services, configuration);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ =>
-        {
-            var storage = configuration.GetSection(StorageOptions.SectionName).Get<StorageOptions>() ?? new StorageOptions();
-            return new SqliteDatabase(storage.Sqlite);
-        });
+        services.AddOperationalStore(configuration);
         services.TryAddSingleton(sp => LoadRules(sp.GetRequiredService<AlertingOptions>()));
-        services.TryAddSingleton<AlertStore>();
-        services.TryAddSingleton<NotificationStore>();
-        services.TryAddSingleton<DeviceStore>();
         services.TryAddSingleton<IAlertQueries, AlertQueries>();
         if (!services.Any(d => d.ImplementationType == typeof(AlertingSchemaInitializer)))
         {
@@ -151,7 +142,7 @@ public static class AlertingServiceCollectionExtensions
 }
 
 /// <summary>Applies the alerting migrations at start-up, before anything reads or writes alerts.</summary>
-internal sealed class AlertingSchemaInitializer(AlertStore store) : IHostedService
+internal sealed class AlertingSchemaInitializer(IAlertStore store) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
 

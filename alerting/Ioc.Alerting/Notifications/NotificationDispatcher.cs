@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Alerting.Notifications;
@@ -12,8 +12,8 @@ namespace Ioc.Alerting.Notifications;
 /// longer needs saying (alert resolved before its group wait, silenced, or grouped under a parent).
 /// </summary>
 public sealed class NotificationDispatcher(
-    NotificationStore outbox,
-    AlertStore alerts,
+    INotificationStore outbox,
+    IAlertStore alerts,
     IEnumerable<INotificationSender> senders,
     AlertingOptions options,
     TimeProvider time,

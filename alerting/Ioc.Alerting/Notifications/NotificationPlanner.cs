@@ -1,6 +1,6 @@
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Notifications;
 
@@ -9,7 +9,7 @@ namespace Ioc.Alerting.Notifications;
 /// told of the firing), escalation (to the level's targets). Silenced alerts get a suppressed record instead, so the trail
 /// shows what was not sent and why; an alert still firing when its silence ends is notified then.
 /// </summary>
-public sealed class NotificationPlanner(AlertingOptions options, NotificationStore outbox, TimeProvider time)
+public sealed class NotificationPlanner(AlertingOptions options, INotificationStore outbox, TimeProvider time)
 {
     public const string WebhookChannel = "webhook";
     public const string EmailChannel = "email";

@@ -1,7 +1,7 @@
 using Ioc.Alerting.Engine;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Service;
 
@@ -12,7 +12,7 @@ namespace Ioc.Alerting.Service;
 /// </summary>
 public sealed class AlertCommands(
     RuleSet rules,
-    AlertStore store,
+    IAlertStore store,
     SilenceCache silences,
     AlertChangePublisher publisher,
     TimeProvider time) : IAlertCommands

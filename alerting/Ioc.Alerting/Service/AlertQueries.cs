@@ -1,11 +1,11 @@
 using Ioc.Alerting.Rules;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Contract.Alerts;
 
 namespace Ioc.Alerting.Service;
 
 /// <summary>Reads over the operational store; safe in any process (it changes nothing).</summary>
-public sealed class AlertQueries(RuleSet rules, AlertStore store, NotificationStore notifications, DeviceStore devices, TimeProvider time) : IAlertQueries
+public sealed class AlertQueries(RuleSet rules, IAlertStore store, INotificationStore notifications, IDeviceStore devices, TimeProvider time) : IAlertQueries
 {
     public IReadOnlyList<AlertRule> Rules => rules.Rules;
 

@@ -1,4 +1,3 @@
-using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -6,18 +5,18 @@ using Microsoft.Extensions.Options;
 
 namespace Ioc.Dashboard.Security;
 
-/// <summary>On start: creates the dashboard tables and, when there is no user yet, the <c>admin</c> account.</summary>
+/// <summary>On start: migrates the operational store (the dashboard may run alone) and, when there is no user yet, the <c>admin</c> account.</summary>
 internal sealed class AdminBootstrapper : IHostedService
 {
     public const string AdminUserName = "admin";
-    private readonly SqliteDatabase _database;
+    private readonly IOperationalStore _store;
     private readonly UserStore _users;
     private readonly DashboardOptions _options;
     private readonly ILogger<AdminBootstrapper> _logger;
 
-    public AdminBootstrapper(SqliteDatabase database, UserStore users, IOptions<DashboardOptions> options, ILogger<AdminBootstrapper> logger)
+    public AdminBootstrapper(IOperationalStore store, UserStore users, IOptions<DashboardOptions> options, ILogger<AdminBootstrapper> logger)
     {
-        _database = database;
+        _store = store;
         _users = users;
         _options = options.Value;
         _logger = logger;
@@ -25,7 +24,7 @@ internal sealed class AdminBootstrapper : IHostedService
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        await DashboardSchema.EnsureAsync(_database, cancellationToken);
+        await _store.MigrateAsync(cancellationToken);
         if (await _users.CountAsync(cancellationToken) > 0)
         {
             return;

@@ -1,27 +1,24 @@
 using System.Security.Cryptography;
-using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Configuration;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace Ioc.Dashboard.Security;
 
 /// <summary>
-/// Console accounts in SQLite. Passwords are hashed with ASP.NET Core Identity's PBKDF2 <see cref="PasswordHasher{TUser}"/>;
+/// Console accounts, kept in the operational store's <see cref="IUserStore"/>. Passwords are hashed with ASP.NET Core Identity's PBKDF2 <see cref="PasswordHasher{TUser}"/>;
 /// a run of failed logins locks the account for <see cref="DashboardOptions.LockoutDuration"/>.
 /// </summary>
 public sealed class UserStore
 {
-    private const string Columns = "id, user_name, display_name, role, disabled, failed_logins, locked_until, created_at, last_login_at";
     private static readonly PasswordHasher<string> Hasher = new();
-    private readonly SqliteDatabase _database;
+    private readonly IUserStore _store;
     private readonly DashboardOptions _options;
     private readonly TimeProvider _time;
 
-    public UserStore(SqliteDatabase database, IOptions<DashboardOptions> options, TimeProvider time)
+    public UserStore(IUserStore store, IOptions<DashboardOptions> options, TimeProvider time)
     {
-        _database = database;
+        _store = store;
         _options = options.Value;
         _time = time;
     }
@@ -33,86 +30,28 @@ public sealed class UserStore
         ValidateUserName(userName);
         ValidateRole(role);
         ValidatePassword(password);
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            INSERT INTO dashboard_users(user_name, display_name, role, password_hash, security_stamp, created_at)
-            VALUES ($name, $display, $role, $hash, $stamp, $now)
-            """;
-        command.Parameters.AddWithValue("$name", userName);
-        command.Parameters.AddWithValue("$display", string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim());
-        command.Parameters.AddWithValue("$role", role);
-        command.Parameters.AddWithValue("$hash", Hasher.HashPassword(userName, password));
-        command.Parameters.AddWithValue("$stamp", NewStamp());
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        try
-        {
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        catch (SqliteException ex) when (ex.SqliteErrorCode == 19)
-        {
-            throw new ArgumentException($"A user named '{userName}' already exists.", nameof(userName), ex);
-        }
-
-        return (await FindAsync(userName, cancellationToken))!;
+        var display = string.IsNullOrWhiteSpace(displayName) ? userName : displayName.Trim();
+        return await _store.CreateAsync(userName, display, role, Hasher.HashPassword(userName, password), NewStamp(), _time.GetUtcNow(), cancellationToken);
     }
 
-    public async Task<long> CountAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM dashboard_users";
-        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
-    }
+    public Task<long> CountAsync(CancellationToken cancellationToken) => _store.CountAsync(cancellationToken);
 
-    public async Task<DashboardUser?> FindAsync(string userName, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM dashboard_users WHERE user_name = $name";
-        command.Parameters.AddWithValue("$name", userName);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-    }
+    public Task<DashboardUser?> FindAsync(string userName, CancellationToken cancellationToken) => _store.FindAsync(userName, cancellationToken);
 
-    public async Task<IReadOnlyList<DashboardUser>> ListAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM dashboard_users ORDER BY user_name";
-        var users = new List<DashboardUser>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            users.Add(Read(reader));
-        }
-
-        return users;
-    }
+    public Task<IReadOnlyList<DashboardUser>> ListAsync(CancellationToken cancellationToken) => _store.ListAsync(cancellationToken);
 
     /// <summary>Checks a password; counts failures and locks the account after <see cref="DashboardOptions.MaxFailedLogins"/> in a row.</summary>
     public async Task<LoginResult> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        string? hash;
-        DashboardUser? user;
-        using (var command = connection.CreateCommand())
+        if (await _store.FindCredentialsAsync(userName, cancellationToken) is not { } credentials)
         {
-            command.CommandText = $"SELECT {Columns}, password_hash FROM dashboard_users WHERE user_name = $name";
-            command.Parameters.AddWithValue("$name", userName);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (!await reader.ReadAsync(cancellationToken))
-            {
-                // Same work as a real check, so timing does not tell which names exist.
-                Hasher.VerifyHashedPassword(userName, DummyHash, password);
-                return new LoginResult(LoginOutcome.InvalidCredentials, null);
-            }
-
-            user = Read(reader);
-            hash = reader.GetString(9);
+            // Same work as a real check, so timing does not tell which names exist.
+            Hasher.VerifyHashedPassword(userName, DummyHash, password);
+            return new LoginResult(LoginOutcome.InvalidCredentials, null);
         }
 
+        var user = credentials.User;
         if (user.IsLockedOut(now))
         {
             return new LoginResult(LoginOutcome.LockedOut, user);
@@ -123,59 +62,39 @@ public sealed class UserStore
             return new LoginResult(LoginOutcome.Disabled, user);
         }
 
-        var verdict = Hasher.VerifyHashedPassword(user.UserName, hash, password);
-        using var update = connection.CreateCommand();
-        update.Parameters.AddWithValue("$id", user.Id);
+        var verdict = Hasher.VerifyHashedPassword(user.UserName, credentials.PasswordHash, password);
         if (verdict == PasswordVerificationResult.Failed)
         {
             var failures = user.FailedLogins + 1;
             var lockNow = failures >= _options.MaxFailedLogins;
-            update.CommandText = "UPDATE dashboard_users SET failed_logins = $failures, locked_until = $until WHERE id = $id";
-            update.Parameters.AddWithValue("$failures", lockNow ? 0 : failures);
-            update.Parameters.AddWithValue("$until", lockNow ? (now + _options.LockoutDuration).ToUnixTimeMilliseconds() : DBNull.Value);
-            await update.ExecuteNonQueryAsync(cancellationToken);
+            await _store.RecordFailedLoginAsync(user.Id, lockNow ? 0 : failures, lockNow ? now + _options.LockoutDuration : null, cancellationToken);
             return new LoginResult(lockNow ? LoginOutcome.LockedOut : LoginOutcome.InvalidCredentials, user);
         }
 
-        update.CommandText = verdict == PasswordVerificationResult.SuccessRehashNeeded
-            ? "UPDATE dashboard_users SET failed_logins = 0, locked_until = NULL, last_login_at = $now, password_hash = $hash WHERE id = $id"
-            : "UPDATE dashboard_users SET failed_logins = 0, locked_until = NULL, last_login_at = $now WHERE id = $id";
-        update.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
-        if (verdict == PasswordVerificationResult.SuccessRehashNeeded)
-        {
-            update.Parameters.AddWithValue("$hash", Hasher.HashPassword(user.UserName, password));
-        }
-
-        await update.ExecuteNonQueryAsync(cancellationToken);
+        var rehash = verdict == PasswordVerificationResult.SuccessRehashNeeded ? Hasher.HashPassword(user.UserName, password) : null;
+        await _store.RecordLoginAsync(user.Id, now, rehash, cancellationToken);
         return new LoginResult(LoginOutcome.Success, user with { FailedLogins = 0, LockedUntil = null, LastLoginAt = now });
     }
 
     /// <summary>The stamp changes whenever role, password or state changes; a cookie with an older stamp is refused.</summary>
-    public async Task<string?> GetSecurityStampAsync(string userName, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT security_stamp FROM dashboard_users WHERE user_name = $name AND disabled = 0";
-        command.Parameters.AddWithValue("$name", userName);
-        return (string?)await command.ExecuteScalarAsync(cancellationToken);
-    }
+    public Task<string?> GetSecurityStampAsync(string userName, CancellationToken cancellationToken) => _store.GetSecurityStampAsync(userName, cancellationToken);
 
-    public Task SetRoleAsync(string userName, string role, CancellationToken cancellationToken)
+    public async Task SetRoleAsync(string userName, string role, CancellationToken cancellationToken)
     {
         ValidateRole(role);
-        return UpdateAsync(userName, "role = $value", role, cancellationToken);
+        Found(await _store.SetRoleAsync(userName, role, NewStamp(), cancellationToken), userName);
     }
 
-    public Task SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken) =>
-        UpdateAsync(userName, "disabled = $value", disabled ? 1 : 0, cancellationToken);
+    public async Task SetDisabledAsync(string userName, bool disabled, CancellationToken cancellationToken) =>
+        Found(await _store.SetDisabledAsync(userName, disabled, NewStamp(), cancellationToken), userName);
 
-    public Task UnlockAsync(string userName, CancellationToken cancellationToken) =>
-        UpdateAsync(userName, "failed_logins = 0, locked_until = $value", DBNull.Value, cancellationToken);
+    public async Task UnlockAsync(string userName, CancellationToken cancellationToken) =>
+        Found(await _store.UnlockAsync(userName, NewStamp(), cancellationToken), userName);
 
-    public Task SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
+    public async Task SetPasswordAsync(string userName, string password, CancellationToken cancellationToken)
     {
         ValidatePassword(password);
-        return UpdateAsync(userName, "password_hash = $value, failed_logins = 0, locked_until = NULL", Hasher.HashPassword(userName, password), cancellationToken);
+        Found(await _store.SetPasswordHashAsync(userName, Hasher.HashPassword(userName, password), NewStamp(), cancellationToken), userName);
     }
 
     internal static string GeneratePassword()
@@ -184,15 +103,9 @@ public sealed class UserStore
         return RandomNumberGenerator.GetString(alphabet, 20);
     }
 
-    private async Task UpdateAsync(string userName, string set, object value, CancellationToken cancellationToken)
+    private static void Found(bool found, string userName)
     {
-        await using var connection = await _database.OpenAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = $"UPDATE dashboard_users SET {set}, security_stamp = $stamp WHERE user_name = $name";
-        command.Parameters.AddWithValue("$value", value);
-        command.Parameters.AddWithValue("$stamp", NewStamp());
-        command.Parameters.AddWithValue("$name", userName);
-        if (await command.ExecuteNonQueryAsync(cancellationToken) == 0)
+        if (!found)
         {
             throw new ArgumentException($"There is no user named '{userName}'.", nameof(userName));
         }
@@ -225,15 +138,4 @@ public sealed class UserStore
             throw new ArgumentException($"A password has at least {MinPasswordLength} characters.", nameof(password));
         }
     }
-
-    private static DashboardUser Read(SqliteDataReader reader) => new(
-        reader.GetInt64(0),
-        reader.GetString(1),
-        reader.GetString(2),
-        reader.GetString(3),
-        reader.GetInt64(4) != 0,
-        reader.GetInt32(5),
-        reader.IsDBNull(6) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
-        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(7)),
-        reader.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(8)));
 }

@@ -94,10 +94,10 @@ public sealed class RestartTests
     public async Task StoreRefusesAWrite_SignalIsKeptAndAppliedOnTheNextTick()
     {
         await using var h = await AlertingHarness.CreateAsync(Rules);
-        await h.Store.Database.ExecuteAsync("ALTER TABLE alerts RENAME TO alerts_away", CancellationToken.None);
+        await h.Database.ExecuteAsync("ALTER TABLE alerts RENAME TO alerts_away", CancellationToken.None);
 
         await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 40}"""));
-        await h.Store.Database.ExecuteAsync("ALTER TABLE alerts_away RENAME TO alerts", CancellationToken.None);
+        await h.Database.ExecuteAsync("ALTER TABLE alerts_away RENAME TO alerts", CancellationToken.None);
         await h.TickAsync();
 
         var alert = Assert.Single(await h.OpenAsync("hot"));

@@ -4,7 +4,7 @@ using Ioc.Alerting.Announce;
 using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Remote;
 using Ioc.Alerting.Service;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Alerting.Tests.Shared;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
@@ -109,7 +109,7 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
         // Assert
         Assert.Equal(AlertState.Acknowledged, acknowledged.State);
         Assert.Equal("lan.nguyen", acknowledged.AcknowledgedBy);
-        var stored = await _engine.Services.GetRequiredService<AlertStore>().GetAsync(id, CancellationToken.None);
+        var stored = await _engine.Services.GetRequiredService<IAlertStore>().GetAsync(id, CancellationToken.None);
         // The store keeps milliseconds; the engine's answer carries the clock's full precision.
         Assert.Equal((AlertState.Acknowledged, "lan.nguyen"), (stored!.State, stored.AcknowledgedBy));
         Assert.Equal(acknowledged.AcknowledgedAt!.Value.ToUnixTimeMilliseconds(), stored.AcknowledgedAt!.Value.ToUnixTimeMilliseconds());
@@ -138,7 +138,7 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
         Assert.Equal("application/json", anonymous.Content.Headers.ContentType?.MediaType);
         Assert.Equal("unauthorized", (await anonymous.Content.ReadFromJsonAsync<CommandError>(AlertCommandWire.Json))!.Code);
         Assert.Contains("Ioc:Alerting:CommandToken", refused.Message, StringComparison.Ordinal);
-        var alert = await _engine.Services.GetRequiredService<AlertStore>().GetAsync(id, CancellationToken.None);
+        var alert = await _engine.Services.GetRequiredService<IAlertStore>().GetAsync(id, CancellationToken.None);
         Assert.Equal(AlertState.Firing, alert!.State);
     }
 

@@ -5,7 +5,7 @@ using Ioc.Contract.Alerts;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -43,9 +43,12 @@ public sealed class AlertingHarness : IAsyncDisposable
 
     public IAlertService Service => _provider.GetRequiredService<IAlertService>();
 
-    public AlertStore Store => _provider.GetRequiredService<AlertStore>();
+    public IAlertStore Store => _provider.GetRequiredService<IAlertStore>();
 
-    public NotificationStore Outbox => _provider.GetRequiredService<NotificationStore>();
+    /// <summary>The SQLite file under the operational store, for tests that break it on purpose.</summary>
+    public Ioc.Storage.Sqlite.SqliteDatabase Database => new(new Ioc.Storage.SqliteOptions { Path = Path.Combine(_directory, "ioc.db") });
+
+    public INotificationStore Outbox => _provider.GetRequiredService<INotificationStore>();
 
     public NotificationDispatcher Dispatcher => _provider.GetRequiredService<NotificationDispatcher>();
 

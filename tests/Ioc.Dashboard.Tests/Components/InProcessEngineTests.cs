@@ -4,7 +4,7 @@ using Bunit;
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Service;
-using Ioc.Alerting.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
 using Ioc.Dashboard.Security;
@@ -61,7 +61,7 @@ public sealed class InProcessEngineTests : IAsyncLifetime
 
         // Assert 2: the page, the store and the audit trail agree on who acknowledged.
         page.WaitForAssertion(() => Assert.Equal("acknowledged", page.Find("[data-testid=alert-row]").GetAttribute("data-state")));
-        var stored = Assert.Single(await _ctx.Services.GetRequiredService<AlertStore>().ListOpenAsync(CancellationToken.None));
+        var stored = Assert.Single(await _ctx.Services.GetRequiredService<IAlertStore>().ListOpenAsync(CancellationToken.None));
         Assert.Equal(AlertState.Acknowledged, stored.State);
         Assert.Equal("op1", stored.AcknowledgedBy);
         var details = await _ctx.Services.GetRequiredService<IAlertQueries>().GetAsync(stored.Id, CancellationToken.None);
@@ -70,7 +70,7 @@ public sealed class InProcessEngineTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        await _ctx.Services.GetRequiredService<AlertStore>().MigrateAsync(CancellationToken.None);
+        await _ctx.Services.GetRequiredService<IAlertStore>().MigrateAsync(CancellationToken.None);
         await _ctx.Services.GetRequiredService<AlertEngine>().InitializeAsync(CancellationToken.None);
     }
 

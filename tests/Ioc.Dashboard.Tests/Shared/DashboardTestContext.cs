@@ -34,7 +34,10 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new StorageOptions { Sqlite = _database.Options }));
         Services.AddSingleton(_database.Database);
         Services.AddSingleton<ITelemetryStore>(new SqliteTelemetryStore(_database.Database));
-        Services.AddSingleton<IDeadLetterStore>(new SqliteDeadLetterStore(_database.Database));
+        Services.AddSingleton(_database.Operational);
+        Services.AddSingleton(_database.Operational.DeadLetters);
+        Services.AddSingleton(_database.Operational.Users);
+        Services.AddSingleton(_database.Operational.Audit);
         Services.AddSingleton<DashboardClock>();
         Services.AddSingleton<AuditLog>();
         Services.AddSingleton<UserStore>();
@@ -60,7 +63,6 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddMudServices(o => o.PopoverOptions.CheckForPopoverProvider = false);
         _database.Database.ExecuteAsync("SELECT 1", CancellationToken.None).GetAwaiter().GetResult();
         new SqliteTelemetryStore(_database.Database).InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
-        new SqliteDeadLetterStore(_database.Database).InitializeAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public FakeTimeProvider Time { get; }

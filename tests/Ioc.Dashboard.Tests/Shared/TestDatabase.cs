@@ -1,10 +1,11 @@
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
-using Ioc.Dashboard.Security;
+using Ioc.Storage.Operational;
+using Ioc.Storage.Operational.Sqlite;
 
 namespace Ioc.Dashboard.Tests.Shared;
 
-/// <summary>A real SQLite file in a temp folder, with the dashboard's tables, deleted on dispose.</summary>
+/// <summary>A real SQLite file in a temp folder, with the operational store migrated, deleted on dispose.</summary>
 public sealed class TestDatabase : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("ioc-dash-test-").FullName;
@@ -13,12 +14,15 @@ public sealed class TestDatabase : IDisposable
     {
         Options = new SqliteOptions { Path = System.IO.Path.Combine(_directory, "ioc.db") };
         Database = new SqliteDatabase(Options);
-        DashboardSchema.EnsureAsync(Database, CancellationToken.None).GetAwaiter().GetResult();
+        Operational = new SqliteOperationalStore(Database);
+        Operational.MigrateAsync(CancellationToken.None).GetAwaiter().GetResult();
     }
 
     public SqliteOptions Options { get; }
 
     public SqliteDatabase Database { get; }
+
+    public IOperationalStore Operational { get; }
 
     public void Dispose()
     {

@@ -5,16 +5,13 @@ using Ioc.Contract.Alerts;
 using Ioc.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Ioc.Alerting.Storage;
-
-/// <summary>The result of changing an alert in one transaction: the new row and the audit lines to append.</summary>
-public sealed record AlertMutation(Alert Alert, IReadOnlyList<(string Actor, string Action, string? Detail)> Audit);
+namespace Ioc.Storage.Operational.Sqlite;
 
 /// <summary>
-/// Alerts, their audit trail, comments and silences in SQLite. Every change to an alert is a read-modify-write inside
+/// Alerts, their audit trail, comments and silences in SQLite (timestamps as Unix milliseconds). Every change to an alert is a read-modify-write inside
 /// <c>BEGIN IMMEDIATE</c>, so the engine (in the collector) and the dashboard never overwrite each other.
 /// </summary>
-public sealed class AlertStore(SqliteDatabase database)
+internal sealed class SqliteAlertStore(SqliteDatabase database, Func<CancellationToken, Task> migrate) : IAlertStore
 {
     private const string AlertColumns = """
         id, rule_id, rule_name, kind, subject_key, subject, severity, state, site, district, device_type, device_id, summary,
@@ -22,9 +19,7 @@ public sealed class AlertStore(SqliteDatabase database)
         assigned_at, assigned_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, escalation_level, escalated_at, updated_at
         """;
 
-    public SqliteDatabase Database => database;
-
-    public Task MigrateAsync(CancellationToken cancellationToken) => AlertingSchema.MigrateAsync(database, cancellationToken);
+    public Task MigrateAsync(CancellationToken cancellationToken) => migrate(cancellationToken);
 
     public async Task<Alert?> GetAsync(long id, CancellationToken cancellationToken)
     {

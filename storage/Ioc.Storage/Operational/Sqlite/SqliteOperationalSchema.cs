@@ -1,12 +1,14 @@
+using System.Globalization;
 using Ioc.Storage.Sqlite;
 
-namespace Ioc.Alerting.Storage;
+namespace Ioc.Storage.Operational.Sqlite;
 
 /// <summary>
-/// The alerting tables in the operational SQLite store: one schema, numbered migrations applied in order, each in its own
-/// transaction, recorded in <c>alerting_migrations</c>. Add a migration by appending to <see cref="Migrations"/>; never edit one.
+/// The operational tables in SQLite: numbered migrations applied in order, each in its own immediate transaction (which
+/// takes SQLite's write lock, so two processes starting together apply each once), recorded in <c>ioc_migrations</c>.
+/// Add a migration by appending to <see cref="Migrations"/>; never edit one. Timestamps are Unix milliseconds (INTEGER).
 /// </summary>
-public static class AlertingSchema
+internal static class SqliteOperationalSchema
 {
     public static IReadOnlyList<(int Version, string Description, string Sql)> Migrations { get; } =
     [
@@ -108,39 +110,107 @@ public static class AlertingSchema
                 PRIMARY KEY (site, device_type, device_id)
             );
             """),
+        // Before version 2 these tables were created with IF NOT EXISTS by the dashboard and the dead-letter store: an
+        // existing file has them already.
+        (2, "dashboard users and audit, dead letters", """
+            CREATE TABLE IF NOT EXISTS dashboard_users (
+                id INTEGER PRIMARY KEY,
+                user_name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+                display_name TEXT NOT NULL,
+                role TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                security_stamp TEXT NOT NULL,
+                disabled INTEGER NOT NULL DEFAULT 0,
+                failed_logins INTEGER NOT NULL DEFAULT 0,
+                locked_until INTEGER,
+                created_at INTEGER NOT NULL,
+                last_login_at INTEGER);
+            CREATE TABLE IF NOT EXISTS dashboard_audit (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                user_name TEXT NOT NULL,
+                action TEXT NOT NULL,
+                target TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                allowed INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_dashboard_audit_at ON dashboard_audit(at);
+            CREATE TABLE IF NOT EXISTS dead_letters (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                received_at INTEGER NOT NULL,
+                topic TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                payload_size INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_dead_letters_reason ON dead_letters(reason, id);
+            """),
+        (3, "leases", """
+            CREATE TABLE leases (
+                name TEXT PRIMARY KEY,
+                holder TEXT NOT NULL,
+                endpoint TEXT,
+                acquired_at INTEGER NOT NULL,
+                expires_at INTEGER NOT NULL
+            );
+            """),
+        (4, "reporting views ioc_alerts and ioc_devices", """
+            CREATE VIEW ioc_alerts AS
+            SELECT id, rule_id, rule_name, kind AS rule_kind, subject, site, district, device_type, device_id,
+                CASE severity WHEN 0 THEN 'info' WHEN 1 THEN 'warning' WHEN 2 THEN 'minor' WHEN 3 THEN 'major' ELSE 'critical' END AS severity,
+                state, summary, value,
+                strftime('%Y-%m-%dT%H:%M:%fZ', fired_at / 1000.0, 'unixepoch') AS fired_at,
+                strftime('%Y-%m-%dT%H:%M:%fZ', acknowledged_at / 1000.0, 'unixepoch') AS acknowledged_at,
+                acknowledged_by,
+                strftime('%Y-%m-%dT%H:%M:%fZ', resolved_at / 1000.0, 'unixepoch') AS resolved_at,
+                resolved_by, assignee, parent_id, escalation_level, repeat_count,
+                CASE WHEN silenced <> 0 THEN 1 ELSE 0 END AS silenced,
+                (acknowledged_at - fired_at) / 1000.0 AS seconds_to_acknowledge,
+                (resolved_at - fired_at) / 1000.0 AS seconds_to_resolve
+            FROM alerts;
+            CREATE VIEW ioc_devices AS
+            SELECT site, device_type, device_id, district, health,
+                strftime('%Y-%m-%dT%H:%M:%fZ', last_seen / 1000.0, 'unixepoch') AS last_seen,
+                strftime('%Y-%m-%dT%H:%M:%fZ', health_since / 1000.0, 'unixepoch') AS since
+            FROM alert_devices;
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        using (var create = connection.CreateCommand())
+        await using (var create = connection.CreateCommand())
         {
-            create.CommandText = "CREATE TABLE IF NOT EXISTS alerting_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);";
+            // Files written before the operational store recorded the alerting schema in alerting_migrations: adopt it.
+            create.CommandText = """
+                CREATE TABLE IF NOT EXISTS ioc_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);
+                CREATE TABLE IF NOT EXISTS alerting_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL);
+                INSERT OR IGNORE INTO ioc_migrations SELECT version, description, applied_at FROM alerting_migrations WHERE version = 1;
+                """;
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
         foreach (var (version, description, sql) in Migrations)
         {
             await using var transaction = connection.BeginTransaction(deferred: false);
-            using var check = connection.CreateCommand();
+            await using var check = connection.CreateCommand();
             check.Transaction = transaction;
-            check.CommandText = "SELECT COUNT(*) FROM alerting_migrations WHERE version = $v";
+            check.CommandText = "SELECT COUNT(*) FROM ioc_migrations WHERE version = $v";
             check.Parameters.AddWithValue("$v", version);
-            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture) > 0)
+            if (Convert.ToInt64(await check.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture) > 0)
             {
                 continue;
             }
 
-            using var apply = connection.CreateCommand();
+            await using var apply = connection.CreateCommand();
             apply.Transaction = transaction;
             apply.CommandText = sql;
             await apply.ExecuteNonQueryAsync(cancellationToken);
-            using var record = connection.CreateCommand();
+            await using var record = connection.CreateCommand();
             record.Transaction = transaction;
-            record.CommandText = "INSERT INTO alerting_migrations (version, description, applied_at) VALUES ($v, $d, $t)";
+            record.CommandText = "INSERT INTO ioc_migrations (version, description, applied_at) VALUES ($v, $d, $t)";
             record.Parameters.AddWithValue("$v", version);
             record.Parameters.AddWithValue("$d", description);
-            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+            record.Parameters.AddWithValue("$t", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
             await record.ExecuteNonQueryAsync(cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }

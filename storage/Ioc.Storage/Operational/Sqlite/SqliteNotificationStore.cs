@@ -3,10 +3,10 @@ using Ioc.Contract.Alerts;
 using Ioc.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 
-namespace Ioc.Alerting.Storage;
+namespace Ioc.Storage.Operational.Sqlite;
 
 /// <summary>The notification outbox and its delivery attempts: every attempt is recorded, success or not.</summary>
-public sealed class NotificationStore(SqliteDatabase database)
+internal sealed class SqliteNotificationStore(SqliteDatabase database) : INotificationStore
 {
     private const string Columns = "id, alert_id, event, channel, target, status, attempts, created_at, next_attempt_at, last_error";
 
@@ -42,7 +42,7 @@ public sealed class NotificationStore(SqliteDatabase database)
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(next_attempt_at) FROM alert_notifications WHERE status = 'pending'";
         var value = await command.ExecuteScalarAsync(cancellationToken);
-        return value is long ms ? AlertStore.FromMs(ms) : null;
+        return value is long ms ? SqliteAlertStore.FromMs(ms) : null;
     }
 
     public async Task<IReadOnlyList<NotificationRecord>> ForAlertAsync(long alertId, CancellationToken cancellationToken)
@@ -92,7 +92,7 @@ public sealed class NotificationStore(SqliteDatabase database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new DeliveryAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), AlertStore.FromMs(reader.GetInt64(3)), reader.GetInt32(4) != 0, TimeSpan.FromMilliseconds(reader.GetInt64(5)), reader.GetString(6)));
+            list.Add(new DeliveryAttempt(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt32(2), SqliteAlertStore.FromMs(reader.GetInt64(3)), reader.GetInt32(4) != 0, TimeSpan.FromMilliseconds(reader.GetInt64(5)), reader.GetString(6)));
         }
 
         return list;
@@ -148,8 +148,8 @@ public sealed class NotificationStore(SqliteDatabase database)
                 reader.GetString(4),
                 ParseStatus(reader.GetString(5)),
                 reader.GetInt32(6),
-                AlertStore.FromMs(reader.GetInt64(7)),
-                AlertStore.FromMs(reader.GetInt64(8)),
+                SqliteAlertStore.FromMs(reader.GetInt64(7)),
+                SqliteAlertStore.FromMs(reader.GetInt64(8)),
                 reader.IsDBNull(9) ? null : reader.GetString(9)));
         }
 

@@ -1,10 +1,10 @@
 using Ioc.Contract.Alerts;
 using Ioc.Storage.Sqlite;
 
-namespace Ioc.Alerting.Storage;
+namespace Ioc.Storage.Operational.Sqlite;
 
 /// <summary>The devices the engine has heard from, with their health: what no-data and composite rules count after a restart.</summary>
-public sealed class DeviceStore(SqliteDatabase database)
+internal sealed class SqliteDeviceStore(SqliteDatabase database) : IDeviceStore
 {
     /// <summary>Rows per transaction: short write locks, so alert writes never wait long behind a fleet-wide update.</summary>
     private const int ChunkSize = 100;
@@ -48,7 +48,7 @@ public sealed class DeviceStore(SqliteDatabase database)
             type.Value = device.DeviceType;
             id.Value = device.DeviceId;
             district.Value = (object?)device.District ?? DBNull.Value;
-            health.Value = HealthName(device.State);
+            health.Value = HealthStates.Name(device.State);
             offline.Value = device.State == HealthState.Offline ? 1 : 0;
             seen.Value = (device.LastSeen ?? device.Since).ToUnixTimeMilliseconds();
             since.Value = device.Since.ToUnixTimeMilliseconds();
@@ -72,25 +72,11 @@ public sealed class DeviceStore(SqliteDatabase database)
                 reader.GetString(1),
                 reader.GetString(2),
                 reader.IsDBNull(3) ? null : reader.GetString(3),
-                ParseHealth(reader.GetString(4)),
-                AlertStore.FromMs(reader.GetInt64(5)),
-                AlertStore.FromMs(reader.GetInt64(6))));
+                HealthStates.Parse(reader.GetString(4)),
+                SqliteAlertStore.FromMs(reader.GetInt64(5)),
+                SqliteAlertStore.FromMs(reader.GetInt64(6))));
         }
 
         return list;
     }
-
-    public static string HealthName(HealthState state) => state switch
-    {
-        HealthState.Online => "online",
-        HealthState.Offline => "offline",
-        _ => "silent",
-    };
-
-    private static HealthState ParseHealth(string text) => text switch
-    {
-        "online" => HealthState.Online,
-        "offline" => HealthState.Offline,
-        _ => HealthState.Silent,
-    };
 }

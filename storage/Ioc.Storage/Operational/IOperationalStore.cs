@@ -1,0 +1,26 @@
+namespace Ioc.Storage.Operational;
+
+/// <summary>
+/// The operational state of Ioc (everything but telemetry) behind one port: alerts, the notification outbox, the device
+/// registry, dashboard users and their audit, dead letters and leases. One adapter per database (SQLite embedded,
+/// PostgreSQL for several processes); callers see only these interfaces.
+/// </summary>
+public interface IOperationalStore
+{
+    IAlertStore Alerts { get; }
+
+    INotificationStore Notifications { get; }
+
+    IDeviceStore Devices { get; }
+
+    IUserStore Users { get; }
+
+    IAuditStore Audit { get; }
+
+    IDeadLetterStore DeadLetters { get; }
+
+    ILeaseStore Leases { get; }
+
+    /// <summary>Applies the store's numbered migrations that are missing; idempotent and safe when several processes start together.</summary>
+    Task MigrateAsync(CancellationToken cancellationToken);
+}
