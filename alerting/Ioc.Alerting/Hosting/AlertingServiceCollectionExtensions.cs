@@ -6,6 +6,7 @@ using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Storage;
 using Ioc.Contract;
+using Ioc.Mqtt.Hosting;
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
 using Microsoft.Extensions.Configuration;
@@ -78,6 +79,7 @@ public static class AlertingServiceCollectionExtensions
         var settings = configuration.GetSection(AlertingOptions.SectionName).Get<AlertingOptions>() ?? new AlertingOptions();
         if (settings.Announcements.Enabled)
         {
+            services.AddMqttConnection(configuration, MqttAnnouncer.MqttComponent);
             services.TryAddSingleton<MqttAnnouncer>();
             services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<MqttAnnouncer>());
             services.AddHostedService(sp => sp.GetRequiredService<MqttAnnouncer>());

@@ -3,6 +3,7 @@ using System.Text;
 using Ioc.Contract.Model;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Live;
+using Ioc.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -24,8 +25,8 @@ public sealed class MqttLiveFeedTests
         _events = new EventFeed(new Ioc.Dashboard.DashboardClock(_time, options), _time, NullLogger<EventFeed>.Instance);
         _alerts = new AlertAnnouncements(_time, NullLogger<AlertAnnouncements>.Instance);
         _feed = new MqttLiveFeed(
-            Microsoft.Extensions.Options.Options.Create(new DashboardMqttOptions()),
-            _devices, _events, _alerts, new FeedConnection(_time, NullLogger<FeedConnection>.Instance), _time, NullLogger<MqttLiveFeed>.Instance);
+            new MqttConnectionOptions(),
+            _devices, _events, _alerts, new FeedConnection(_time, NullLogger<FeedConnection>.Instance), _time, NullLogger<MqttLiveFeed>.Instance, NullLogger<BrokerClient>.Instance);
     }
 
     [Fact]
