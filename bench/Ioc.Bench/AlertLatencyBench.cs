@@ -111,9 +111,7 @@ internal static class AlertLatencyBench
             ["Ioc:Storage:Sqlite:Path"] = Path.Combine(folder, "ioc.db"),
             ["Ioc:Collector:SpoolPath"] = Path.Combine(folder, "spool"),
             ["Ioc:Alerting:Announcements:Enabled"] = "true",
-            ["Ioc:Alerting:Announcements:Host"] = "127.0.0.1",
-            ["Ioc:Alerting:Announcements:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
-            ["Ioc:Alerting:Announcements:ClientId"] = "bench-alerting",
+            ["Ioc:Mqtt:Alerting:ClientId"] = "bench-alerting",
         };
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings);

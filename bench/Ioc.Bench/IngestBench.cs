@@ -72,7 +72,7 @@ internal static class IngestBench
 
     internal static Dictionary<string, string?> Settings(int connections) => new()
     {
-        ["Ioc:Mqtt:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["Ioc:Collector:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Ioc:Mqtt:ClientId"] = "bench-collector",
         ["Ioc:Collector:BatchInterval"] = "00:00:00.200",
     };

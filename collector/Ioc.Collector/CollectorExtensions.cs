@@ -4,6 +4,7 @@ using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
+using Ioc.Mqtt.Hosting;
 using Ioc.Storage;
 using Ioc.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
@@ -29,7 +30,7 @@ public static class CollectorExtensions
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.AddValidatedOptions<MqttOptions>(configuration, MqttOptions.SectionName, o => o.Validate());
+        services.AddMqttConnection(configuration, CollectorOptions.MqttComponent);
         services.AddValidatedOptions<CollectorOptions>(configuration, CollectorOptions.SectionName, o => o.Validate());
         services.AddIocStorage(configuration);
         services.TryAddSingleton(TimeProvider.System);

@@ -7,6 +7,7 @@ using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;
+using Ioc.Mqtt.Hosting;
 using Ioc.ServiceDefaults;
 using Ioc.Contract.Alerts;
 using Microsoft.AspNetCore.Authentication.Cookies;
@@ -36,7 +37,7 @@ public static class DashboardExtensions
     {
         services.AddValidatedOptions<DashboardOptions>(configuration, DashboardOptions.SectionName, o => o.Validate());
         services.AddOptions<DataCenterOptions>().Bind(configuration.GetSection(DataCenterOptions.SectionName));
-        services.AddValidatedOptions<DashboardMqttOptions>(configuration, DashboardMqttOptions.SectionName, o => o.Validate());
+        services.AddMqttConnection(configuration, MqttLiveFeed.MqttComponent);
         services.TryAddSingleton(TimeProvider.System);
         // The same stores as the collector's (kept if the host registered them already).
         services.AddIocStorage(configuration);

@@ -10,12 +10,6 @@ internal static partial class Log
     [LoggerMessage(2, LogLevel.Information, "Login of {UserName}: {Outcome}")]
     public static partial void LoginAttempt(ILogger logger, string userName, string outcome);
 
-    [LoggerMessage(3, LogLevel.Information, "Live feed connected to MQTT broker {Host}:{Port}")]
-    public static partial void FeedConnected(ILogger logger, string host, int port);
-
-    [LoggerMessage(4, LogLevel.Warning, "Live feed cannot reach MQTT broker {Host}:{Port}: {Reason}")]
-    public static partial void FeedUnavailable(ILogger logger, string host, int port, string reason);
-
     [LoggerMessage(5, LogLevel.Debug, "Live feed ignored a message on {Topic}: {Reason}")]
     public static partial void FeedIgnored(ILogger logger, string topic, string reason);
 

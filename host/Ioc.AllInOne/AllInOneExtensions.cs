@@ -12,23 +12,20 @@ public static class AllInOneExtensions
     /// <summary>
     /// Embedded broker first (starts first, stops last), then the collector with the alert engine on the embedded
     /// SQLite store, the dashboard, and the simulated province. Every MQTT client in the process talks to the
-    /// embedded broker's port.
+    /// embedded broker through <c>Ioc:Mqtt</c>.
     /// </summary>
     public static WebApplicationBuilder AddAllInOne(this WebApplicationBuilder builder)
     {
         var broker = builder.Configuration.GetSection(EmbeddedBrokerOptions.SectionName).Get<EmbeddedBrokerOptions>() ?? new EmbeddedBrokerOptions();
         if (broker.Enabled)
         {
-            var port = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // Every client in the process (collector, announcer, dashboard feed, simulators) reads Ioc:Mqtt: one place.
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 ["Ioc:Mqtt:Host"] = broker.BindAddress,
-                ["Ioc:Mqtt:Port"] = port,
+                ["Ioc:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                // The dashboard in this process hears new alerts from the engine's announcements on the embedded broker.
                 ["Ioc:Alerting:Announcements:Enabled"] = "true",
-                ["Ioc:Alerting:Announcements:Host"] = broker.BindAddress,
-                ["Ioc:Alerting:Announcements:Port"] = port,
-                ["Ioc:Simulators:BrokerHost"] = broker.BindAddress,
-                ["Ioc:Simulators:BrokerPort"] = port,
             });
         }
 

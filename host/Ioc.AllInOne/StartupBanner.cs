@@ -1,5 +1,6 @@
 using Ioc.AllInOne.Broker;
 using Ioc.Collector.Configuration;
+using Ioc.Mqtt;
 using Ioc.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -13,7 +14,8 @@ internal static class StartupBanner
     public static void Print(WebApplication app)
     {
         var broker = app.Services.GetRequiredService<IOptions<EmbeddedBrokerOptions>>().Value;
-        var mqtt = app.Services.GetRequiredService<IOptions<MqttOptions>>().Value;
+        var mqtt = app.Services.GetRequiredKeyedService<MqttConnectionOptions>(CollectorOptions.MqttComponent);
+        var collector = app.Services.GetRequiredService<IOptions<CollectorOptions>>().Value;
         var storage = app.Services.GetRequiredService<IOptions<StorageOptions>>().Value;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var url = addresses.FirstOrDefault() ?? "(no HTTP endpoint)";
@@ -23,7 +25,7 @@ internal static class StartupBanner
         Console.WriteLine();
         Console.WriteLine("  Ioc all-in-one is running");
         Console.WriteLine($"    MQTT broker : {(broker.Enabled ? $"embedded, mqtt://{broker.BindAddress}:{broker.Port}" : $"external, mqtt://{mqtt.Host}:{mqtt.Port}")}");
-        Console.WriteLine($"    Collector   : {mqtt.Connections} connection(s), topic {mqtt.SubscriptionFilter}");
+        Console.WriteLine($"    Collector   : {collector.Connections} connection(s), topic {collector.SubscriptionFilter}");
         Console.WriteLine($"    Storage     : {store}");
         Console.WriteLine($"    Health      : {url.TrimEnd('/')}/healthz");
         Console.WriteLine($"    Open        : {url}");

@@ -1,7 +1,9 @@
 using System.Threading.Channels;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
+using Ioc.Mqtt;
 using Ioc.Storage.Operational;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -10,15 +12,42 @@ using MQTTnet.Protocol;
 namespace Ioc.Alerting.Announce;
 
 /// <summary>
-/// Publishes alert and health changes on MQTT (QoS 1). Announcements queue in a bounded channel; the service owns the
-/// connection and reconnects from its own loop, keeping unsent messages until the broker is back.
+/// Publishes alert and health changes on MQTT (QoS 1) through a <see cref="BrokerClient"/> (<c>Ioc:Mqtt</c>, overridable in
+/// <c>Ioc:Mqtt:Alerting</c>). Announcements queue in a bounded channel; unsent ones wait while the client reconnects, and
+/// after every (re)connect the retained topics are rebuilt from the store.
 /// </summary>
-public sealed class MqttAnnouncer(AlertingOptions options, IAlertStore store, TimeProvider time, ILogger<MqttAnnouncer> logger) : BackgroundService, IAlertAnnouncer
+public sealed class MqttAnnouncer : BackgroundService, IAlertAnnouncer
 {
-    private readonly Channel<MqttApplicationMessage> _queue = Channel.CreateBounded<MqttApplicationMessage>(
-        new BoundedChannelOptions(50_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    public const string MqttComponent = "Alerting";
 
+    private const int Capacity = 50_000;
+
+    private readonly Channel<MqttApplicationMessage> _queue = Channel.CreateBounded<MqttApplicationMessage>(
+        new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+
+    private readonly MqttConnectionOptions _mqtt;
+    private readonly IAlertStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger<MqttAnnouncer> _logger;
+    private readonly BrokerClient _client;
     private long _dropped;
+    private int _resynchronise;
+
+    public MqttAnnouncer([FromKeyedServices(MqttComponent)] MqttConnectionOptions mqtt, IAlertStore store, TimeProvider time, ILogger<MqttAnnouncer> logger, ILogger<BrokerClient> clientLogger)
+    {
+        _mqtt = mqtt;
+        _store = store;
+        _time = time;
+        _logger = logger;
+        _client = new BrokerClient(mqtt, new BrokerClientSettings { ClientId = mqtt.ClientIdOr("ioc-alerting") }, logger: clientLogger, time: time);
+        _client.ConnectionChanged += (_, up) =>
+        {
+            if (up)
+            {
+                Volatile.Write(ref _resynchronise, 1);
+            }
+        };
+    }
 
     public void AlertChanged(AlertChange change)
     {
@@ -30,53 +59,52 @@ public sealed class MqttAnnouncer(AlertingOptions options, IAlertStore store, Ti
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var settings = options.Announcements;
-        using var client = new MqttClientFactory().CreateMqttClient();
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(settings.Host, settings.Port)
-            .WithClientId(settings.ClientId)
-            .WithCleanSession(true);
-        if (!string.IsNullOrEmpty(settings.Username))
-        {
-            builder = builder.WithCredentials(settings.Username, settings.Password);
-        }
-
-        var clientOptions = builder.Build();
-        var delay = TimeSpan.FromSeconds(1);
+        _client.Start();
         MqttApplicationMessage? pending = null;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                if (!client.IsConnected)
+                await _client.WaitConnectedAsync(stoppingToken);
+                if (Interlocked.Exchange(ref _resynchronise, 0) == 1)
                 {
-                    await client.ConnectAsync(clientOptions, stoppingToken);
-                    Log.AnnouncerConnected(logger, settings.Host, settings.Port);
-                    delay = TimeSpan.FromSeconds(1);
-                    await ResynchroniseAsync(stoppingToken);
+                    Log.AnnouncerConnected(_logger, _mqtt.Host, _mqtt.Port);
+                    try
+                    {
+                        await ResynchroniseAsync(stoppingToken);
+                    }
+                    catch (Exception ex) when (ex is not OperationCanceledException)
+                    {
+                        // The store unreadable: try again after the pause below.
+                        Volatile.Write(ref _resynchronise, 1);
+                        throw;
+                    }
                 }
 
                 pending ??= await _queue.Reader.ReadAsync(stoppingToken);
-                await client.PublishAsync(pending, stoppingToken);
+                await _client.PublishAsync(pending, stoppingToken);
                 pending = null;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
                 break;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            catch (Exception ex)
             {
-                // Broker away, refused connection, or the store unreadable during the resynchronisation: retry later.
-                Log.AnnouncerDisconnected(logger, settings.Host, settings.Port, ex.Message);
-                await Task.Delay(delay, time, stoppingToken).ContinueWith(static _ => { }, TaskScheduler.Default);
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+                // Connection lost mid-publish (the client reconnects) or the store unreadable while resynchronising: the
+                // message is kept; try again after a short pause.
+                Log.AnnouncerDisconnected(_logger, _mqtt.Host, _mqtt.Port, ex.Message);
+                await Task.Delay(_mqtt.ReconnectMinDelay, _time, stoppingToken).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
         }
 
-        if (client.IsConnected)
-        {
-            await client.DisconnectAsync(new MqttClientDisconnectOptions(), CancellationToken.None);
-        }
+        await _client.StopAsync(CancellationToken.None);
+    }
+
+    public override void Dispose()
+    {
+        _client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        base.Dispose();
     }
 
     /// <summary>
@@ -85,12 +113,12 @@ public sealed class MqttAnnouncer(AlertingOptions options, IAlertStore store, Ti
     /// </summary>
     private async Task ResynchroniseAsync(CancellationToken cancellationToken)
     {
-        foreach (var alert in await store.ListAsync(new AlertFilter { State = AlertState.Resolved, Limit = 1000 }, openOnly: false, cancellationToken))
+        foreach (var alert in await _store.ListAsync(new AlertFilter { State = AlertState.Resolved, Limit = 1000 }, openOnly: false, cancellationToken))
         {
             Enqueue(SystemTopics.OpenAlert(alert.Id), [], retain: true);
         }
 
-        foreach (var alert in await store.ListOpenAsync(cancellationToken))
+        foreach (var alert in await _store.ListOpenAsync(cancellationToken))
         {
             Enqueue(SystemTopics.OpenAlert(alert.Id), AnnouncementJson.Alert(alert), retain: true);
         }
@@ -105,12 +133,12 @@ public sealed class MqttAnnouncer(AlertingOptions options, IAlertStore store, Ti
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .WithContentType("application/json")
             .Build();
-        if (!_queue.Writer.TryWrite(message) || _queue.Reader.Count >= 50_000)
+        if (!_queue.Writer.TryWrite(message) || _queue.Reader.Count >= Capacity)
         {
             var dropped = Interlocked.Increment(ref _dropped);
             if (dropped == 1 || dropped % 1000 == 0)
             {
-                Log.AnnouncementsDropped(logger, dropped);
+                Log.AnnouncementsDropped(_logger, dropped);
             }
         }
     }

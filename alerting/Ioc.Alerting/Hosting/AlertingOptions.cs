@@ -120,11 +120,6 @@ public sealed class AlertingOptions
         {
             yield return $"{s}:CommandTimeout must be between 00:00:01 and 00:02:00 (was {CommandTimeout}).";
         }
-
-        if (Announcements.Enabled && (string.IsNullOrWhiteSpace(Announcements.Host) || Announcements.Port is < 1 or > 65535))
-        {
-            yield return $"{s}:Announcements: Host and Port (1-65535) must be set when Enabled.";
-        }
     }
 }
 
@@ -275,18 +270,9 @@ public sealed class EmailOptions
         """;
 }
 
+/// <summary>The broker is <c>Ioc:Mqtt</c> (overridable in <c>Ioc:Mqtt:Alerting</c>, e.g. the engine's own credentials).</summary>
 public sealed class AnnouncementOptions
 {
     /// <summary>Publish alert and health changes to MQTT under <c>ioc/v1/_system/</c>.</summary>
     public bool Enabled { get; set; }
-
-    public string Host { get; set; } = "127.0.0.1";
-
-    public int Port { get; set; } = 1883;
-
-    public string ClientId { get; set; } = "ioc-alerting";
-
-    public string? Username { get; set; }
-
-    public string? Password { get; set; }
 }

@@ -9,6 +9,7 @@ using Ioc.Alerting.Service;
 using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
+using Ioc.Mqtt.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -46,6 +47,7 @@ public static class AlertingServiceCollectionExtensions
         var settings = configuration.GetSection(AlertingOptions.SectionName).Get<AlertingOptions>() ?? new AlertingOptions();
         if (settings.Announcements.Enabled && !services.Any(d => d.ServiceType == typeof(MqttAnnouncer)))
         {
+            services.AddMqttConnection(configuration, MqttAnnouncer.MqttComponent);
             services.AddSingleton<MqttAnnouncer>();
             services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<MqttAnnouncer>());
             services.AddHostedService(sp => sp.GetRequiredService<MqttAnnouncer>());

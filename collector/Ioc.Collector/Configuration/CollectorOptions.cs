@@ -1,9 +1,27 @@
 namespace Ioc.Collector.Configuration;
 
-/// <summary>Section <c>Ioc:Collector</c>: the pipeline's bounds.</summary>
+/// <summary>Section <c>Ioc:Collector</c>: the subscriber connections and the pipeline's bounds. The broker itself is <c>Ioc:Mqtt</c>.</summary>
 public sealed class CollectorOptions
 {
     public const string SectionName = "Ioc:Collector";
+
+    /// <summary>The collector's connections use <c>Ioc:Mqtt</c> overlaid with <c>Ioc:Mqtt:Collector</c> (its own credentials, say).</summary>
+    public const string MqttComponent = "Collector";
+
+    /// <summary>Client id prefix when <c>Ioc:Mqtt:ClientId</c> is not set; connection i is "{prefix}-{i}".</summary>
+    public const string DefaultClientId = "ioc-collector";
+
+    /// <summary>Parallel subscriber connections; one MQTT client tops out near 10–13k msg/s.</summary>
+    public int Connections { get; set; } = 1;
+
+    /// <summary>Shared-subscription group (<c>$share/{group}/ioc/v1/#</c>). Defaults to "ioc-collector" when Connections &gt; 1.</summary>
+    public string? SharedGroup { get; set; }
+
+    public string TopicFilter { get; set; } = Ioc.Contract.Topics.AllDevices;
+
+    public string EffectiveSharedGroup => !string.IsNullOrWhiteSpace(SharedGroup) ? SharedGroup : Connections > 1 ? "ioc-collector" : string.Empty;
+
+    public string SubscriptionFilter => EffectiveSharedGroup.Length > 0 ? $"$share/{EffectiveSharedGroup}/{TopicFilter}" : TopicFilter;
 
     /// <summary>Messages received but not yet batched; when full the MQTT handler waits (backpressure to the broker).</summary>
     public int QueueCapacity { get; set; } = 50_000;
@@ -27,6 +45,21 @@ public sealed class CollectorOptions
 
     public IEnumerable<string> Validate()
     {
+        if (Connections is < 1 or > 32)
+        {
+            yield return $"{SectionName}:Connections must be 1–32 (was {Connections}).";
+        }
+
+        if (SharedGroup is { Length: > 0 } group && (group.Contains('/') || group.Contains('+') || group.Contains('#')))
+        {
+            yield return $"{SectionName}:SharedGroup may not contain '/', '+' or '#'.";
+        }
+
+        if (string.IsNullOrWhiteSpace(TopicFilter))
+        {
+            yield return $"{SectionName}:TopicFilter must be a topic filter (default {Ioc.Contract.Topics.AllDevices}).";
+        }
+
         if (QueueCapacity is < 100 or > 10_000_000)
         {
             yield return $"{SectionName}:QueueCapacity must be 100–10000000 (was {QueueCapacity}).";

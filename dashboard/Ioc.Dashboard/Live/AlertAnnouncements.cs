@@ -11,10 +11,6 @@ namespace Ioc.Dashboard.Live;
 /// </summary>
 public sealed class AlertAnnouncements : IDisposable
 {
-    /// <summary>Retired: alert changes no longer come from MQTT. Kept only until <c>MqttLiveFeed</c> stops subscribing to it.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public const string TopicFilter = "ioc/v1/_system/alerts/#";
-
     private readonly ThrottledSignal _signal;
     private readonly IDisposable? _subscription;
     private long _version;
@@ -33,13 +29,6 @@ public sealed class AlertAnnouncements : IDisposable
     public long Version => Interlocked.Read(ref _version);
 
     public IDisposable Subscribe(Func<Task> onChange) => _signal.Subscribe(onChange);
-
-    /// <summary>Retired MQTT input: ignored (changes come from <see cref="IAlertChanges"/>). Kept only until <c>MqttLiveFeed</c> stops calling it.</summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public void Announce(string? severity = null)
-    {
-        // Deliberately nothing: a second path for the same change is what this class no longer has.
-    }
 
     public void Dispose()
     {

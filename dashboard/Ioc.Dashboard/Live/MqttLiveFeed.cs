@@ -1,135 +1,94 @@
 using System.Buffers;
 using Ioc.Contract;
-using Ioc.Dashboard.Configuration;
+using Ioc.Mqtt;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using MQTTnet;
 using MQTTnet.Protocol;
 
 namespace Ioc.Dashboard.Live;
 
 /// <summary>
-/// Follows the broker: device status (retained) and telemetry into <see cref="DeviceStateStore"/>, events into
-/// <see cref="EventFeed"/>, the alert engine's announcements into <see cref="AlertAnnouncements"/>. Reconnects from its own loop.
+/// Follows the broker through a <see cref="BrokerClient"/> (<c>Ioc:Mqtt</c>, overridable in <c>Ioc:Mqtt:Dashboard</c>):
+/// device status (retained) and telemetry into <see cref="DeviceStateStore"/>, events into <see cref="EventFeed"/>. Alert
+/// state never comes this way: the pages follow the engine through <c>IAlertChanges</c> (<see cref="AlertAnnouncements"/>).
+/// The client reconnects and subscribes again itself.
 /// </summary>
 internal sealed class MqttLiveFeed : BackgroundService
 {
-    private readonly DashboardMqttOptions _options;
+    public const string MqttComponent = "Dashboard";
+
+    internal static readonly MqttSubscription[] Subscriptions =
+    [
+        new("ioc/v1/+/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce),
+        new("ioc/v1/+/+/+/telemetry", MqttQualityOfServiceLevel.AtMostOnce),
+        new("ioc/v1/+/+/+/event", MqttQualityOfServiceLevel.AtLeastOnce),
+    ];
+
+    private readonly MqttConnectionOptions _options;
     private readonly MessageDecoder _decoder;
     private readonly DeviceStateStore _devices;
     private readonly EventFeed _events;
-    private readonly AlertAnnouncements _alerts;
     private readonly FeedConnection _connection;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttLiveFeed> _logger;
+    private readonly ILogger<BrokerClient> _clientLogger;
 
     public MqttLiveFeed(
-        IOptions<DashboardMqttOptions> options,
+        [FromKeyedServices(MqttComponent)] MqttConnectionOptions options,
         DeviceStateStore devices,
         EventFeed events,
-        AlertAnnouncements alerts,
         FeedConnection connection,
         TimeProvider time,
-        ILogger<MqttLiveFeed> logger)
+        ILogger<MqttLiveFeed> logger,
+        ILogger<BrokerClient> clientLogger)
     {
-        _options = options.Value;
+        _options = options;
         // The feed only reads what the collector already accepted; it decodes with the same contract but a wide
         // age window (a retained status may be old).
         _decoder = new MessageDecoder(new ContractOptions { MaxPastAge = TimeSpan.FromDays(3650) });
         _devices = devices;
         _events = events;
-        _alerts = alerts;
         _connection = connection;
         _time = time;
         _logger = logger;
+        _clientLogger = clientLogger;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var client = new MqttClientFactory().CreateMqttClient();
-        client.ApplicationMessageReceivedAsync += e =>
+        // A clean session with a unique id: every dashboard instance sees every message.
+        var name = $"{_options.ClientIdOr("ioc-dashboard")}-{Environment.MachineName}";
+        var clientId = $"{(name.Length > 40 ? name[..40] : name)}-{Guid.NewGuid().ToString("N")[..12]}";
+        await using var client = new BrokerClient(
+            _options,
+            new BrokerClientSettings { ClientId = clientId, Subscriptions = Subscriptions },
+            e =>
+            {
+                Handle(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
+                return Task.CompletedTask;
+            },
+            _clientLogger,
+            _time);
+        // The client logs connects and losses; the app bar shows the state.
+        client.ConnectionChanged += (_, up) => _connection.Set(up);
+        _connection.Set(false);
+        client.Start();
+        try
         {
-            Handle(e.ApplicationMessage.Topic, e.ApplicationMessage.Payload);
-            return Task.CompletedTask;
-        };
-        client.DisconnectedAsync += _ =>
+            await Task.Delay(Timeout.InfiniteTimeSpan, _time, stoppingToken);
+        }
+        catch (OperationCanceledException)
         {
-            _connection.Set(false);
-            return Task.CompletedTask;
-        };
-
-        var builder = new MqttClientOptionsBuilder()
-            .WithTcpServer(_options.Host, _options.Port)
-            .WithClientId($"ioc-dashboard-{Environment.MachineName}-{Guid.NewGuid():N}"[..48])
-            .WithCleanSession(true)
-            .WithTimeout(TimeSpan.FromSeconds(5));
-        if (!string.IsNullOrEmpty(_options.Username))
-        {
-            builder = builder.WithCredentials(_options.Username, _options.Password);
+            // Host stopping.
         }
 
-        var clientOptions = builder.Build();
-        var reportedDown = false;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            if (!client.IsConnected)
-            {
-                try
-                {
-                    await client.ConnectAsync(clientOptions, stoppingToken);
-                    var subscribe = new MqttClientSubscribeOptionsBuilder()
-                        .WithTopicFilter("ioc/v1/+/+/+/status", MqttQualityOfServiceLevel.AtLeastOnce)
-                        .WithTopicFilter("ioc/v1/+/+/+/telemetry", MqttQualityOfServiceLevel.AtMostOnce)
-                        .WithTopicFilter("ioc/v1/+/+/+/event", MqttQualityOfServiceLevel.AtLeastOnce)
-                        .WithTopicFilter(AlertAnnouncements.TopicFilter, MqttQualityOfServiceLevel.AtLeastOnce)
-                        .Build();
-                    await client.SubscribeAsync(subscribe, stoppingToken);
-                    _connection.Set(true);
-                    reportedDown = false;
-                    Log.FeedConnected(_logger, _options.Host, _options.Port);
-                }
-                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-                {
-                    break;
-                }
-                catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or InvalidOperationException or OperationCanceledException or System.Net.Sockets.SocketException)
-                {
-                    _connection.Set(false);
-                    if (!reportedDown)
-                    {
-                        // Once per outage: the indicator in the app bar shows it meanwhile.
-                        reportedDown = true;
-                        Log.FeedUnavailable(_logger, _options.Host, _options.Port, ex.Message);
-                    }
-                }
-            }
-
-            try
-            {
-                await Task.Delay(_options.ReconnectDelay, _time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        if (client.IsConnected)
-        {
-            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), CancellationToken.None);
-        }
+        await client.StopAsync(CancellationToken.None);
     }
 
     internal void Handle(string topic, ReadOnlySequence<byte> payload)
     {
         _connection.CountMessage();
-        if (topic.StartsWith(Topics.SystemPrefix + "alerts/", StringComparison.Ordinal))
-        {
-            _alerts.Announce(SeverityIn(payload));
-            return;
-        }
-
         var bytes = payload.IsSingleSegment ? payload.FirstSpan : payload.ToArray();
         var result = _decoder.Decode(topic, bytes, _time.GetUtcNow());
         if (!result.IsAccepted)
@@ -150,31 +109,6 @@ internal sealed class MqttLiveFeed : BackgroundService
         else
         {
             _devices.ApplyTelemetry(message.Device, message.Points);
-        }
-    }
-
-    /// <summary>
-    /// The severity of a newly fired alert in the alert engine's announcement on <c>ioc/v1/_system/alerts/events</c>
-    /// (<c>{"change":"fired","actor":…,"at":…,"alert":{…,"severity":"critical"}}</c>); null for every other change and for
-    /// the retained per-alert messages on <c>alerts/open/{id}</c>.
-    /// </summary>
-    internal static string? SeverityIn(ReadOnlySequence<byte> payload)
-    {
-        try
-        {
-            var reader = new System.Text.Json.Utf8JsonReader(payload);
-            using var document = System.Text.Json.JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            return root.ValueKind == System.Text.Json.JsonValueKind.Object
-                && root.TryGetProperty("change", out var change) && change.ValueKind == System.Text.Json.JsonValueKind.String && change.GetString() == "fired"
-                && root.TryGetProperty("alert", out var alert) && alert.ValueKind == System.Text.Json.JsonValueKind.Object
-                && alert.TryGetProperty("severity", out var severity) && severity.ValueKind == System.Text.Json.JsonValueKind.String
-                    ? severity.GetString()
-                    : null;
-        }
-        catch (System.Text.Json.JsonException)
-        {
-            return null;
         }
     }
 }

@@ -104,8 +104,8 @@ public sealed class CliApp(TextWriter output, TextWriter error, TimeProvider tim
         }
 
         await using IMessageSink sink = options.Mode == ConnectionMode.PerDevice
-            ? new PerDeviceSink(fleet, options.Broker)
-            : new MultiplexedSink(options.Broker, options.Connections);
+            ? new PerDeviceSink(fleet, options.Broker, logger: loggers.CreateLogger<Ioc.Mqtt.BrokerClient>())
+            : new MultiplexedSink(options.Broker, options.Connections, loggers.CreateLogger<Ioc.Mqtt.BrokerClient>());
         var connectStarted = time.GetTimestamp();
         try
         {

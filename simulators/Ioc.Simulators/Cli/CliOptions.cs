@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ioc.Mqtt;
 using Ioc.Simulators.Publishing;
 using Ioc.Simulators.Scenarios;
 
@@ -31,7 +32,8 @@ public sealed record CliOptions
 
     public long? Count { get; init; }
 
-    public BrokerSettings Broker { get; init; } = new();
+    /// <summary>The one broker options shape; <c>--client-id-prefix</c> sets its <c>ClientId</c> (default <c>ioc-sim</c>).</summary>
+    public MqttConnectionOptions Broker { get; init; } = new();
 
     public ConnectionMode Mode { get; init; } = ConnectionMode.PerDevice;
 
@@ -78,7 +80,7 @@ public sealed record CliOptions
         }
 
         var scenarios = new List<ScenarioSpec>();
-        var broker = options.Broker;
+        var broker = options.Broker.Clone();
         for (; i < args.Count; i++)
         {
             var name = args[i];
@@ -114,11 +116,11 @@ public sealed record CliOptions
                 case "--rate": options = options with { Rate = Number(name, value, 0, 10_000_000) }; break;
                 case "--duration" or "-d": options = options with { Duration = Durations.Parse(value, name) }; break;
                 case "--count" or "-n": options = options with { Count = Int(name, value, 1, long.MaxValue) }; break;
-                case "--host": broker = broker with { Host = value }; break;
-                case "--port": broker = broker with { Port = Int(name, value, 1, 65535) }; break;
-                case "--username" or "-u": broker = broker with { Username = value }; break;
-                case "--password" or "-p": broker = broker with { Password = value }; break;
-                case "--client-id-prefix": broker = broker with { ClientIdPrefix = value }; break;
+                case "--host": broker.Host = value; break;
+                case "--port": broker.Port = Int(name, value, 1, 65535); break;
+                case "--username" or "-u": broker.Username = value; break;
+                case "--password" or "-p": broker.Password = value; break;
+                case "--client-id-prefix": broker.ClientId = value; break;
                 case "--mode": options = options with { Mode = ParseMode(value) }; break;
                 case "--connections": options = options with { Connections = Int(name, value, 1, 1000) }; break;
                 case "--interval-scale": options = options with { IntervalScale = Number(name, value, 0.0001, 100) }; break;
@@ -136,8 +138,24 @@ public sealed record CliOptions
             throw new FormatException("--backfill must be at most 29d: the contract refuses timestamps older than 30 days.");
         }
 
-        return options with { Scenarios = scenarios, Broker = broker with { Password = broker.Password ?? Environment.GetEnvironmentVariable("IOC_SIM_PASSWORD") } };
+        broker.Password ??= Environment.GetEnvironmentVariable("IOC_SIM_PASSWORD");
+        if (broker.Validate(key => KeyFlags.GetValueOrDefault(key, key)).FirstOrDefault() is { } problem)
+        {
+            throw new FormatException(problem);
+        }
+
+        return options with { Scenarios = scenarios, Broker = broker };
     }
+
+    /// <summary>The flag that sets each key of the broker options, for messages about them.</summary>
+    private static readonly Dictionary<string, string> KeyFlags = new()
+    {
+        [nameof(MqttConnectionOptions.Host)] = "--host",
+        [nameof(MqttConnectionOptions.Port)] = "--port",
+        [nameof(MqttConnectionOptions.Username)] = "--username",
+        [nameof(MqttConnectionOptions.Password)] = "--password (or IOC_SIM_PASSWORD)",
+        [nameof(MqttConnectionOptions.ClientId)] = "--client-id-prefix",
+    };
 
     private static ScenarioSpec ParseScenario(string value)
     {

@@ -1,11 +1,18 @@
+using Ioc.Mqtt;
 using Ioc.Simulators.Publishing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Simulators.Hosting;
 
 /// <summary>Runs the simulated province inside a host until it stops; waits for the broker if it is not up yet.</summary>
-public sealed partial class SimulatorHostedService(SimulationSession session, TimeProvider time, ILogger<SimulatorHostedService> logger) : BackgroundService
+public sealed partial class SimulatorHostedService(
+    SimulationSession session,
+    [FromKeyedServices(SinkClients.MqttComponent)] MqttConnectionOptions broker,
+    TimeProvider time,
+    ILogger<SimulatorHostedService> logger,
+    ILogger<BrokerClient> clientLogger) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
@@ -19,10 +26,10 @@ public sealed partial class SimulatorHostedService(SimulationSession session, Ti
         }
 
         var generator = session.CreateGenerator(time.GetUtcNow() - options.Backfill);
-        LogStarting(logger, session.Fleet.Devices.Count, options.Mode, options.BrokerHost, options.BrokerPort, generator.NominalRate);
+        LogStarting(logger, session.Fleet.Devices.Count, options.Mode, broker.Host, broker.Port, generator.NominalRate);
         await using IMessageSink sink = options.Mode == ConnectionMode.PerDevice
-            ? new PerDeviceSink(session.Fleet, options.Broker)
-            : new MultiplexedSink(options.Broker, options.Connections);
+            ? new PerDeviceSink(session.Fleet, broker, logger: clientLogger)
+            : new MultiplexedSink(broker, options.Connections, clientLogger);
         try
         {
             await ConnectAsync(sink, stoppingToken);
@@ -50,7 +57,7 @@ public sealed partial class SimulatorHostedService(SimulationSession session, Ti
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogBrokerUnreachable(logger, session.Options.BrokerHost, session.Options.BrokerPort, ex.Message, RetryDelay.TotalSeconds);
+                LogBrokerUnreachable(logger, broker.Host, broker.Port, ex.Message, RetryDelay.TotalSeconds);
                 await Task.Delay(RetryDelay, time, stoppingToken);
             }
         }

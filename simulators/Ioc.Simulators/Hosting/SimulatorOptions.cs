@@ -2,23 +2,16 @@ using Ioc.Simulators.Publishing;
 
 namespace Ioc.Simulators.Hosting;
 
-/// <summary>Section <c>Ioc:Simulators</c>: what the hosted simulator runs and where it publishes.</summary>
+/// <summary>
+/// Section <c>Ioc:Simulators</c>: what the hosted simulator runs. Where it publishes is <c>Ioc:Mqtt</c> (overridable in
+/// <c>Ioc:Mqtt:Simulators</c>; its <c>ClientId</c> is the prefix of the devices' client ids, default <c>ioc-sim</c>).
+/// </summary>
 public sealed class SimulatorOptions
 {
     public const string SectionName = "Ioc:Simulators";
 
     /// <summary>Run the simulated province in this host.</summary>
     public bool Enabled { get; set; } = true;
-
-    public string BrokerHost { get; set; } = "127.0.0.1";
-
-    public int BrokerPort { get; set; } = 1883;
-
-    public string? Username { get; set; }
-
-    public string? Password { get; set; }
-
-    public string ClientIdPrefix { get; set; } = "ioc-sim";
 
     /// <summary>A fleet file (docs/simulators.md); empty: the default Hải Dương fleet from <see cref="Seed"/>.</summary>
     public string? FleetFile { get; set; }
@@ -46,13 +39,4 @@ public sealed class SimulatorOptions
 
     /// <summary>Publishes awaiting their PUBACK at once.</summary>
     public int MaxInFlight { get; set; } = 1024;
-
-    public BrokerSettings Broker => new()
-    {
-        Host = BrokerHost,
-        Port = BrokerPort,
-        Username = Username,
-        Password = Password,
-        ClientIdPrefix = ClientIdPrefix,
-    };
 }

@@ -18,26 +18,6 @@ public sealed class SimulatorOptionsValidator : IValidateOptions<SimulatorOption
 
     public static IEnumerable<string> Errors(SimulatorOptions o)
     {
-        if (string.IsNullOrWhiteSpace(o.BrokerHost))
-        {
-            yield return $"{S}:BrokerHost is required (for example 127.0.0.1).";
-        }
-
-        if (o.BrokerPort is < 1 or > 65535)
-        {
-            yield return $"{S}:BrokerPort must be between 1 and 65535 (was {o.BrokerPort}).";
-        }
-
-        if (string.IsNullOrWhiteSpace(o.Username) && !string.IsNullOrEmpty(o.Password))
-        {
-            yield return $"{S}:Password is set but {S}:Username is empty.";
-        }
-
-        if (string.IsNullOrWhiteSpace(o.ClientIdPrefix) || !Names.IsDeviceId(o.ClientIdPrefix))
-        {
-            yield return $"{S}:ClientIdPrefix must match [A-Za-z0-9_.-]{{1,64}} (was '{o.ClientIdPrefix}').";
-        }
-
         if (!string.IsNullOrWhiteSpace(o.FleetFile) && !File.Exists(o.FleetFile))
         {
             yield return $"{S}:FleetFile '{o.FleetFile}' does not exist; leave it empty for the default Hải Dương fleet.";

@@ -1,3 +1,4 @@
+using Ioc.Mqtt.Hosting;
 using Ioc.Simulators.Fleet;
 using Ioc.Simulators.Publishing;
 using Microsoft.Extensions.Configuration;
@@ -10,12 +11,13 @@ namespace Ioc.Simulators.Hosting;
 public static class SimulatorServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the simulated province (section <c>Ioc:Simulators</c>, validated at start-up): the hosted simulator,
+    /// Registers the simulated province (sections <c>Ioc:Simulators</c> and <c>Ioc:Mqtt</c>, validated at start-up): the hosted simulator,
     /// <see cref="IScenarioRunner"/>, the <see cref="FleetDefinition"/> it simulates and its <see cref="SimulatorStats"/>.
     /// </summary>
     public static IServiceCollection AddSimulators(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<SimulatorOptions>().Bind(configuration.GetSection(SimulatorOptions.SectionName)).ValidateOnStart();
+        services.AddMqttConnection(configuration, SinkClients.MqttComponent);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SimulatorOptions>, SimulatorOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<SimulationSession>();

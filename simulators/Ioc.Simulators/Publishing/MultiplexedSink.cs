@@ -1,5 +1,6 @@
+using Ioc.Mqtt;
 using Ioc.Simulators.Generation;
-using MQTTnet;
+using Microsoft.Extensions.Logging;
 
 namespace Ioc.Simulators.Publishing;
 
@@ -10,30 +11,30 @@ namespace Ioc.Simulators.Publishing;
 /// </summary>
 public sealed class MultiplexedSink : IMessageSink
 {
-    private readonly MqttConnection[] _connections;
+    private readonly BrokerClient[] _clients;
 
-    public MultiplexedSink(BrokerSettings broker, int connections)
+    public MultiplexedSink(MqttConnectionOptions broker, int connections, ILogger<BrokerClient>? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
-        var factory = new MqttClientFactory();
+        var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);
         var run = Guid.NewGuid().ToString("N")[..6];
-        _connections = Enumerable.Range(0, connections)
-            .Select(i => new MqttConnection(factory, broker, $"{broker.ClientIdPrefix}-mux-{run}-{i}", null, null)).ToArray();
+        _clients = Enumerable.Range(0, connections)
+            .Select(i => new BrokerClient(broker, new BrokerClientSettings { ClientId = $"{prefix}-mux-{run}-{i}" }, logger: logger)).ToArray();
     }
 
-    public int Connections => _connections.Count(c => c.IsConnected);
+    public int Connections => _clients.Count(c => c.IsConnected);
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        Task.WhenAll(_connections.Select(c => c.EnsureConnectedAsync(cancellationToken)));
+        Task.WhenAll(_clients.Select(c => c.ConnectAsync(cancellationToken)));
 
     public Task PublishAsync(SimMessage message, CancellationToken cancellationToken) =>
-        _connections[message.DeviceIndex % _connections.Length].PublishAsync(message, cancellationToken);
+        SinkClients.PublishAsync(_clients[message.DeviceIndex % _clients.Length], message, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var connection in _connections)
+        foreach (var client in _clients)
         {
-            await connection.DisposeAsync();
+            await client.DisposeAsync();
         }
     }
 }

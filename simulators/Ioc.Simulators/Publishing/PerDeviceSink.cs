@@ -1,49 +1,52 @@
 using Ioc.Contract;
+using Ioc.Mqtt;
 using Ioc.Simulators.Devices;
 using Ioc.Simulators.Fleet;
 using Ioc.Simulators.Generation;
-using MQTTnet;
+using Microsoft.Extensions.Logging;
 
 namespace Ioc.Simulators.Publishing;
 
 /// <summary>
-/// One MQTT connection per device, each registering the device's retained <c>offline</c> status as its last will.
-/// A <see cref="SimMessageKind.Will"/> message makes this sink drop the device's connection without DISCONNECT, so it
-/// is the broker itself that announces the device offline; the device's next message reconnects it.
+/// One MQTT connection per device (a clean session), each registering the device's retained <c>offline</c> status as
+/// its last will. A <see cref="SimMessageKind.Will"/> message makes this sink drop the device's connection without
+/// DISCONNECT, so it is the broker itself that announces the device offline; the device's next message reconnects it.
 /// </summary>
 public sealed class PerDeviceSink : IMessageSink
 {
-    private readonly MqttConnection[] _connections;
+    private readonly BrokerClient[] _clients;
     private readonly int _connectConcurrency;
 
-    public PerDeviceSink(FleetDefinition fleet, BrokerSettings broker, int connectConcurrency = 64)
+    public PerDeviceSink(FleetDefinition fleet, MqttConnectionOptions broker, int connectConcurrency = 64, ILogger<BrokerClient>? logger = null)
     {
-        var factory = new MqttClientFactory();
         _connectConcurrency = Math.Max(1, connectConcurrency);
-        _connections = fleet.Devices.Select(d => new MqttConnection(
-            factory,
+        var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);
+        _clients = fleet.Devices.Select(d => new BrokerClient(
             broker,
-            $"{broker.ClientIdPrefix}-{d.Id}",
-            d.Address.Topic(MessageChannel.Status),
-            PayloadWriter.Will())).ToArray();
+            new BrokerClientSettings
+            {
+                ClientId = $"{prefix}-{d.Id}",
+                Will = new MqttWill(d.Address.Topic(MessageChannel.Status), PayloadWriter.Will()),
+            },
+            logger: logger)).ToArray();
     }
 
-    public int Connections => _connections.Count(c => c.IsConnected);
+    public int Connections => _clients.Count(c => c.IsConnected);
 
     public Task StartAsync(CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(_connections, new ParallelOptions { MaxDegreeOfParallelism = _connectConcurrency, CancellationToken = cancellationToken }, async (c, ct) => await c.EnsureConnectedAsync(ct));
+        Parallel.ForEachAsync(_clients, new ParallelOptions { MaxDegreeOfParallelism = _connectConcurrency, CancellationToken = cancellationToken }, async (c, ct) => await c.ConnectAsync(ct));
 
     public Task PublishAsync(SimMessage message, CancellationToken cancellationToken)
     {
-        var connection = _connections[message.DeviceIndex];
-        return message.Kind == SimMessageKind.Will ? connection.DropWithWillAsync(cancellationToken) : connection.PublishAsync(message, cancellationToken);
+        var client = _clients[message.DeviceIndex];
+        return message.Kind == SimMessageKind.Will ? client.DropAsync(cancellationToken) : SinkClients.PublishAsync(client, message, cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var connection in _connections)
+        foreach (var client in _clients)
         {
-            await connection.DisposeAsync();
+            await client.DisposeAsync();
         }
     }
 }

@@ -43,7 +43,7 @@ public sealed class HostedEngineTests : IAsyncDisposable
         using var host = BuildHost(new()
         {
             ["Ioc:Alerting:Announcements:Enabled"] = "true",
-            ["Ioc:Alerting:Announcements:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ioc:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ioc:Alerting:TickInterval"] = "00:00:00.100",
         });
         await host.StartAsync();
@@ -100,7 +100,7 @@ public sealed class HostedEngineTests : IAsyncDisposable
         using var second = BuildHost(new()
         {
             ["Ioc:Alerting:Announcements:Enabled"] = "true",
-            ["Ioc:Alerting:Announcements:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ioc:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         await second.StartAsync();
 

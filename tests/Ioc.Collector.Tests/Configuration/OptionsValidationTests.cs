@@ -9,22 +9,18 @@ public class OptionsValidationTests
     [Fact]
     public void Defaults_AreValid()
     {
-        Assert.Empty(new MqttOptions().Validate());
         Assert.Empty(new CollectorOptions().Validate());
         Assert.Empty(new StorageOptions().Validate());
         Assert.Empty(new ContractOptions().Validate());
     }
 
     [Fact]
-    public void MqttOptions_ReportEveryProblemNamingTheKey()
+    public void CollectorOptions_BadConnectionsAndGroup_NameTheKeys()
     {
-        var errors = new MqttOptions { Host = "", Port = 70000, Connections = 0, Username = "u", Password = null, SharedGroup = "a/b" }.Validate().ToList();
+        var errors = new CollectorOptions { Connections = 0, SharedGroup = "a/b" }.Validate().ToList();
 
-        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Host", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Port", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Connections", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:Password", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.StartsWith("Ioc:Mqtt:SharedGroup", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Collector:Connections", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Ioc:Collector:SharedGroup", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -42,8 +38,8 @@ public class OptionsValidationTests
     [Fact]
     public void SharedGroup_DefaultsWhenSeveralConnections()
     {
-        Assert.Equal("ioc/v1/#", new MqttOptions { Connections = 1 }.SubscriptionFilter);
-        Assert.Equal("$share/ioc-collector/ioc/v1/#", new MqttOptions { Connections = 4 }.SubscriptionFilter);
-        Assert.Equal("$share/g1/ioc/v1/#", new MqttOptions { Connections = 1, SharedGroup = "g1" }.SubscriptionFilter);
+        Assert.Equal("ioc/v1/#", new CollectorOptions { Connections = 1 }.SubscriptionFilter);
+        Assert.Equal("$share/ioc-collector/ioc/v1/#", new CollectorOptions { Connections = 4 }.SubscriptionFilter);
+        Assert.Equal("$share/g1/ioc/v1/#", new CollectorOptions { Connections = 1, SharedGroup = "g1" }.SubscriptionFilter);
     }
 }

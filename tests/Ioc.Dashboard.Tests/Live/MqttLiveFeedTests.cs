@@ -3,6 +3,7 @@ using System.Text;
 using Ioc.Contract.Model;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Live;
+using Ioc.Mqtt;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using Xunit;
@@ -24,8 +25,8 @@ public sealed class MqttLiveFeedTests
         _events = new EventFeed(new Ioc.Dashboard.DashboardClock(_time, options), _time, NullLogger<EventFeed>.Instance);
         _alerts = new AlertAnnouncements(_time, NullLogger<AlertAnnouncements>.Instance);
         _feed = new MqttLiveFeed(
-            Microsoft.Extensions.Options.Options.Create(new DashboardMqttOptions()),
-            _devices, _events, _alerts, new FeedConnection(_time, NullLogger<FeedConnection>.Instance), _time, NullLogger<MqttLiveFeed>.Instance);
+            new MqttConnectionOptions(),
+            _devices, _events, new FeedConnection(_time, NullLogger<FeedConnection>.Instance), _time, NullLogger<MqttLiveFeed>.Instance, NullLogger<BrokerClient>.Instance);
     }
 
     [Fact]
@@ -54,6 +55,15 @@ public sealed class MqttLiveFeedTests
         Assert.Equal(EventSeverity.Warning, e.Severity);
         Assert.Equal("203.0.113.7", EventFeed.SourceOf(e));
         Assert.Equal(1, _events.TodayTotal);
+    }
+
+    [Fact]
+    public void Subscriptions_NeverIncludeTheEnginesAnnouncements()
+    {
+        // The dashboard opens no MQTT subscription for alert state: announcements are an output for other systems.
+        Assert.NotEmpty(MqttLiveFeed.Subscriptions);
+        Assert.All(MqttLiveFeed.Subscriptions, s => Assert.DoesNotContain("_system", s.Filter, StringComparison.Ordinal));
+        Assert.All(MqttLiveFeed.Subscriptions, s => Assert.DoesNotContain("#", s.Filter, StringComparison.Ordinal));
     }
 
     [Fact]

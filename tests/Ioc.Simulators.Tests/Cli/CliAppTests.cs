@@ -22,7 +22,7 @@ public sealed class CliAppTests
         Assert.Equal(["crac-failure", "ddos"], options.Scenarios.Select(s => s.Name));
         Assert.Equal(TimeSpan.FromMinutes(2), options.Scenarios[0].Offset);
         Assert.Equal((2500.0, 10000L), (options.Rate, options.Count!.Value));
-        Assert.Equal(new BrokerSettings { Host = "10.0.0.5", Port = 1884, Username = "sim", Password = "secret" }, options.Broker);
+        Assert.Equal(("10.0.0.5", 1884, "sim", "secret", (string?)null), (options.Broker.Host, options.Broker.Port, options.Broker.Username, options.Broker.Password, options.Broker.ClientId));
         Assert.Equal((ConnectionMode.Multiplexed, 8), (options.Mode, options.Connections));
         Assert.Equal((0.5, TimeSpan.FromHours(1)), (options.IntervalScale, options.Backfill));
         Assert.Null(options.EffectiveDuration);

@@ -18,7 +18,6 @@ public sealed class SimulatorHostingTests
         // Arrange
         using var host = BuildHost(new Dictionary<string, string?>
         {
-            ["Ioc:Simulators:BrokerPort"] = "0",
             ["Ioc:Simulators:RatePerSecond"] = "-1",
             ["Ioc:Simulators:FleetFile"] = "/nonexistent/fleet.json",
             ["Ioc:Simulators:Scenarios:0"] = "volcano@5m",
@@ -28,10 +27,27 @@ public sealed class SimulatorHostingTests
         var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
 
         // Assert
-        Assert.Contains(ex.Failures, f => f.Contains("Ioc:Simulators:BrokerPort", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Ioc:Simulators:RatePerSecond", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Ioc:Simulators:FleetFile", StringComparison.Ordinal));
         Assert.Contains(ex.Failures, f => f.Contains("Ioc:Simulators:Scenarios:0", StringComparison.Ordinal) && f.Contains("volcano", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AddSimulators_BadBroker_StartFailsNamingTheMqttKeys()
+    {
+        // Arrange: the broker is the one shape every component reads; the simulators' own section may override it.
+        using var host = BuildHost(new Dictionary<string, string?>
+        {
+            ["Ioc:Mqtt:Port"] = "0",
+            ["Ioc:Mqtt:Simulators:Password"] = "secret",
+        });
+
+        // Act
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        // Assert
+        Assert.Contains(ex.Failures, f => f.StartsWith("Ioc:Mqtt:Port must be between 1 and 65535 (was 0)", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.StartsWith("Ioc:Mqtt:Username must be set when Ioc:Mqtt:Simulators:Password is", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -73,7 +89,7 @@ public sealed class SimulatorHostingTests
         await File.WriteAllTextAsync(fleetFile, FleetFile.SerializeSpec(SmallFleet.Spec, 42));
         using var host = BuildHost(new Dictionary<string, string?>
         {
-            ["Ioc:Simulators:BrokerPort"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Ioc:Mqtt:Port"] = broker.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ioc:Simulators:FleetFile"] = fleetFile,
             ["Ioc:Simulators:Mode"] = "Multiplexed",
             ["Ioc:Simulators:Connections"] = "2",

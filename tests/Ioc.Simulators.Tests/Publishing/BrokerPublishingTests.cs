@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Ioc.Contract;
+using Ioc.Mqtt;
 using Ioc.Simulators.Generation;
 using Ioc.Simulators.Publishing;
 using Ioc.Simulators.Scenarios;
@@ -21,7 +22,7 @@ public sealed class BrokerPublishingTests
         await using var broker = await TestBroker.StartAsync();
         var fleet = TestFleets.Default;
         var generator = new MessageGenerator(fleet, new SimulationSettings { Seed = 42, Start = DateTimeOffset.UtcNow.AddHours(-1) });
-        await using var sink = new MultiplexedSink(new BrokerSettings { Port = broker.Port, ClientIdPrefix = "rate" }, connections: 4);
+        await using var sink = new MultiplexedSink(new MqttConnectionOptions { Port = broker.Port, ClientId = "rate" }, connections: 4);
         await sink.StartAsync(CancellationToken.None);
         var runner = new SimulationRunner(generator, sink, new SimulatorStats(), TimeProvider.System, rate, NullLogger.Instance);
 
@@ -48,7 +49,7 @@ public sealed class BrokerPublishingTests
         var generator = new MessageGenerator(fleet, new SimulationSettings { Seed = 42, Start = start }, new ScenarioTimeline([cut]));
         var stats = new SimulatorStats();
         stats.Reset(fleet.Devices.Count);
-        await using var sink = new PerDeviceSink(fleet, new BrokerSettings { Port = broker.Port, ClientIdPrefix = "will" });
+        await using var sink = new PerDeviceSink(fleet, new MqttConnectionOptions { Port = broker.Port, ClientId = "will" });
         await sink.StartAsync(CancellationToken.None);
         var connected = sink.Connections;
         var log = new TestLogger();
@@ -84,7 +85,7 @@ public sealed class BrokerPublishingTests
         var cut = (DistrictFibreCutScenario)ScenarioCatalog.Create(ScenarioSpec.Parse("district-fibre-cut,district=tu-ky,duration=100s"), fleet, start, 42);
         var generator = new MessageGenerator(fleet, new SimulationSettings { Seed = 42, Start = start }, new ScenarioTimeline([cut]));
         var victim = cut.AffectedDevices[0].Address.Topic(MessageChannel.Status);
-        await using var sink = new PerDeviceSink(fleet, new BrokerSettings { Port = broker.Port, ClientIdPrefix = "will2" });
+        await using var sink = new PerDeviceSink(fleet, new MqttConnectionOptions { Port = broker.Port, ClientId = "will2" });
         await sink.StartAsync(CancellationToken.None);
         var log = new TestLogger();
         var runner = new SimulationRunner(generator, sink, new SimulatorStats(), TimeProvider.System, 0, log);
@@ -113,7 +114,7 @@ public sealed class BrokerPublishingTests
         var cut = (DistrictFibreCutScenario)ScenarioCatalog.Create(ScenarioSpec.Parse("district-fibre-cut,district=tu-ky,duration=100s"), fleet, start, 42);
         var generator = new MessageGenerator(fleet, new SimulationSettings { Seed = 42, Start = start }, new ScenarioTimeline([cut]));
         var victim = cut.AffectedDevices[0].Address.Topic(MessageChannel.Status);
-        await using var sink = new PerDeviceSink(fleet, new BrokerSettings { Port = broker.Port, ClientIdPrefix = "will3" });
+        await using var sink = new PerDeviceSink(fleet, new MqttConnectionOptions { Port = broker.Port, ClientId = "will3" });
         await sink.StartAsync(CancellationToken.None);
         var runner = new SimulationRunner(generator, sink, new SimulatorStats(), TimeProvider.System, 0, NullLogger.Instance);
 
