@@ -1,3 +1,6 @@
+using Ioc.Contract.Alerts;
+using Ioc.Storage.Operational;
+using Ioc.Storage.Operational.Postgres;
 using Ioc.Alerting.Hosting;
 using Ioc.Dashboard;
 
@@ -10,7 +13,7 @@ builder.Services.AddIocDashboard(builder.Configuration);
 // commands to the engine over HTTP (Ioc:Alerting:EngineUrl, Ioc:Alerting:CommandToken) and follows the store's changes.
 builder.Services.AddAlertingQueries(builder.Configuration);
 builder.Services.AddHttpAlertCommands(builder.Configuration);
-AddAlertChangeFeed(builder.Services);
+AddAlertChangeFeed(builder.Services, builder.Configuration);
 
 var app = builder.Build();
 if (!app.Environment.IsDevelopment())
@@ -22,10 +25,20 @@ if (!app.Environment.IsDevelopment())
 app.MapIocDashboard();
 app.Run();
 
-// Extension point: where live alert and device-health changes come from when the engine runs elsewhere. The operational
-// store's change feed belongs here (PostgreSQL LISTEN/NOTIFY, PostgresAlertChanges, once the store supports it); on SQLite,
-// which has none, the store is re-read every second.
-static void AddAlertChangeFeed(IServiceCollection services) => services.AddPollingAlertChanges();
+// Where live alert and device-health changes come from when the engine runs elsewhere: the operational store's own change
+// feed (PostgreSQL LISTEN/NOTIFY, pushed by triggers as the engine writes); on SQLite, which has none, the store is
+// re-read every second.
+static void AddAlertChangeFeed(IServiceCollection services, IConfiguration configuration)
+{
+    if (configuration.GetSection(OperationalOptions.SectionName).Get<OperationalOptions>()?.Provider == OperationalProvider.Postgres)
+    {
+        services.AddSingleton<IAlertChanges>(sp => sp.GetRequiredService<PostgresAlertChanges>());
+    }
+    else
+    {
+        services.AddPollingAlertChanges();
+    }
+}
 
 /// <summary>Entry point, visible to the end-to-end tests.</summary>
 public partial class Program;

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Ioc.Alerting.Election;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
 using Ioc.Mqtt;
@@ -27,16 +28,18 @@ public sealed class MqttAnnouncer : BackgroundService, IAlertAnnouncer
 
     private readonly MqttConnectionOptions _mqtt;
     private readonly IAlertStore _store;
+    private readonly IEvaluatorGate _gate;
     private readonly TimeProvider _time;
     private readonly ILogger<MqttAnnouncer> _logger;
     private readonly BrokerClient _client;
     private long _dropped;
     private int _resynchronise;
 
-    public MqttAnnouncer([FromKeyedServices(MqttComponent)] MqttConnectionOptions mqtt, IAlertStore store, TimeProvider time, ILogger<MqttAnnouncer> logger, ILogger<BrokerClient> clientLogger)
+    public MqttAnnouncer([FromKeyedServices(MqttComponent)] MqttConnectionOptions mqtt, IAlertStore store, IEvaluatorGate gate, TimeProvider time, ILogger<MqttAnnouncer> logger, ILogger<BrokerClient> clientLogger)
     {
         _mqtt = mqtt;
         _store = store;
+        _gate = gate;
         _time = time;
         _logger = logger;
         _client = new BrokerClient(mqtt, new BrokerClientSettings { ClientId = mqtt.ClientIdOr("ioc-alerting") }, logger: clientLogger, time: time);
@@ -59,6 +62,16 @@ public sealed class MqttAnnouncer : BackgroundService, IAlertAnnouncer
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // Only the active evaluator announces: a standby has nothing to say, and one client id must not be shared.
+        try
+        {
+            await _gate.WaitUntilActiveAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
         _client.Start();
         MqttApplicationMessage? pending = null;
         while (!stoppingToken.IsCancellationRequested)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Ioc.Alerting.Election;
 using Ioc.Alerting.Remote;
 using Ioc.Alerting.Service;
 using Ioc.Contract.Alerts;
@@ -44,6 +45,12 @@ public static class AlertCommandEndpoints
             {
                 Log.CommandTokenRefused(logger, context.HttpContext.Request.Path, context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?");
                 return Error(StatusCodes.Status401Unauthorized, "unauthorized", "missing or wrong command token (Authorization: Bearer …)");
+            }
+
+            // Only the active evaluator writes alert state; a standby sends the caller to the lease holder.
+            if (!context.HttpContext.RequestServices.GetRequiredService<IEvaluatorGate>().IsActive)
+            {
+                return Error(StatusCodes.Status503ServiceUnavailable, "standby", "this collector is a standby; send commands to the active alert evaluator (the holder of the evaluator lease)");
             }
 
             return await next(context);

@@ -31,6 +31,16 @@ public static class AlertingServiceCollectionExtensions
     public static IServiceCollection AddAlerting(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddAlertingQueries(configuration);
+        var evaluator = AddEvaluatorOptions(services, configuration);
+        if (evaluator.Input == EvaluatorInput.Lease && !services.Any(d => d.ServiceType == typeof(EvaluatorLease)))
+        {
+            // Registered first so that it stops last: the engine drains, then the lease is released for the standby.
+            services.AddSingleton<EvaluatorLease>();
+            services.AddSingleton<IEvaluatorGate>(sp => sp.GetRequiredService<EvaluatorLease>());
+            services.AddHostedService(sp => sp.GetRequiredService<EvaluatorLease>());
+        }
+
+        services.TryAddSingleton<IEvaluatorGate, AlwaysActiveGate>();
         services.TryAddSingleton<SilenceCache>();
         services.TryAddSingleton<NotificationPlanner>();
         services.TryAddSingleton<AlertChangePublisher>();
@@ -63,9 +73,19 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
         services.TryAddSingleton<AlertIntake>();
-        services.TryAddSingleton<IEvaluatorGate, AlwaysActiveGate>();
-        services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<AlertIntake>());
-        services.AddHostedService<AlertEngineService>();
+        if (evaluator.Input == EvaluatorInput.Lease)
+        {
+            // The active evaluator reads every device topic itself; the collector's share of the stream is not enough.
+            services.AddMqttConnection(configuration, EvaluatorSubscription.MqttComponent);
+            services.AddHostedService<AlertEngineService>();
+            // After the engine, so that it stops first and nothing is enqueued into a completed intake.
+            services.AddHostedService<EvaluatorSubscription>();
+        }
+        else
+        {
+            services.AddSingleton<ITelemetryObserver>(sp => sp.GetRequiredService<AlertIntake>());
+            services.AddHostedService<AlertEngineService>();
+        }
 
         services.AddHttpClient(WebhookSender.HttpClientName);
         services.AddSingleton<INotificationSender, WebhookSender>();
@@ -104,7 +124,14 @@ public static class AlertingServiceCollectionExtensions
     public static IServiceCollection AddHttpAlertCommands(this IServiceCollection services, IConfiguration configuration)
     {
         AddAlertingOptions(services, configuration);
-        var locatorGiven = services.Any(d => d.ServiceType == typeof(IAlertEngineLocator));
+        var evaluator = AddEvaluatorOptions(services, configuration);
+        var locatorGiven = services.Any(d => d.ServiceType == typeof(IAlertEngineLocator)) || evaluator.Input == EvaluatorInput.Lease;
+        if (evaluator.Input == EvaluatorInput.Lease)
+        {
+            // Several collectors: commands follow the evaluator lease to whichever one is active.
+            services.TryAddSingleton<IAlertEngineLocator, LeaseAlertEngineLocator>();
+        }
+
         services.TryAddSingleton<IAlertEngineLocator, ConfiguredAlertEngineLocator>();
         services.AddSingleton<IValidateOptions<AlertingOptions>>(new AlertEngineClientValidator(requireEngineUrl: !locatorGiven));
         services.AddHttpClient<IAlertCommands, HttpAlertCommands>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.CommandTimeout);
@@ -121,6 +148,18 @@ public static class AlertingServiceCollectionExtensions
         services.AddSingleton<IAlertChanges>(sp => sp.GetRequiredService<PollingAlertChanges>());
         services.AddHostedService(sp => sp.GetRequiredService<PollingAlertChanges>());
         return services;
+    }
+
+    private static EvaluatorOptions AddEvaluatorOptions(IServiceCollection services, IConfiguration configuration)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<EvaluatorOptions>)))
+        {
+            services.AddOptions<EvaluatorOptions>().Bind(configuration.GetSection(EvaluatorOptions.SectionName)).ValidateOnStart();
+            services.AddSingleton<IValidateOptions<EvaluatorOptions>>(new DelegateValidator<EvaluatorOptions>(o => o.Validate()));
+            services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<EvaluatorOptions>>().Value);
+        }
+
+        return configuration.GetSection(EvaluatorOptions.SectionName).Get<EvaluatorOptions>() ?? new EvaluatorOptions();
     }
 
     private static void AddAlertingOptions(IServiceCollection services, IConfiguration configuration)
@@ -176,6 +215,16 @@ internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOption
     public ValidateOptionsResult Validate(string? name, AlertingOptions options)
     {
         var errors = options.Validate().ToList();
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+internal sealed class DelegateValidator<T>(Func<T, IEnumerable<string>> validate) : IValidateOptions<T>
+    where T : class
+{
+    public ValidateOptionsResult Validate(string? name, T options)
+    {
+        var errors = validate(options).ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

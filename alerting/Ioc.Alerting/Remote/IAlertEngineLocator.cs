@@ -1,4 +1,7 @@
+using Ioc.Alerting.Election;
 using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Service;
+using Ioc.Storage.Operational;
 using Microsoft.Extensions.Options;
 
 namespace Ioc.Alerting.Remote;
@@ -23,4 +26,26 @@ public sealed class ConfiguredAlertEngineLocator(IOptions<AlertingOptions> optio
         Uri.TryCreate(url, UriKind.Absolute, out var uri)
             ? uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/")
             : null;
+}
+
+/// <summary>
+/// The active evaluator among several collectors: the endpoint its lease publishes in the operational store
+/// (<c>Ioc:Alerting:Evaluator:Endpoint</c> of that collector), read on every command so that a takeover is followed at
+/// once; <c>Ioc:Alerting:EngineUrl</c> when no holder has published one.
+/// </summary>
+public sealed class LeaseAlertEngineLocator(ILeaseStore leases, EvaluatorOptions evaluator, IOptions<AlertingOptions> options) : IAlertEngineLocator
+{
+    private readonly Uri? _fallback = ConfiguredAlertEngineLocator.Normalize(options.Value.EngineUrl);
+
+    public async ValueTask<Uri> GetEngineUriAsync(CancellationToken cancellationToken)
+    {
+        var lease = await leases.GetAsync(evaluator.LeaseName, cancellationToken);
+        if (ConfiguredAlertEngineLocator.Normalize(lease?.Endpoint) is { } active)
+        {
+            return active;
+        }
+
+        return _fallback ?? throw new AlertEngineUnavailableException(
+            $"no collector holds the evaluator lease '{evaluator.LeaseName}' with an endpoint (Ioc:Alerting:Evaluator:Endpoint), and {AlertingOptions.SectionName}:EngineUrl is not set");
+    }
 }
