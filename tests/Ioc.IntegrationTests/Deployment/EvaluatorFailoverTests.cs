@@ -47,10 +47,10 @@ public sealed class EvaluatorFailoverTests(ITestOutputHelper output)
             ["Ioc:Alerting:Evaluator:RenewInterval"] = "00:00:00.500",
         };
 
-        var a = await CollectorProcess.StartAsync("a", Settings("a"), TimeSpan.FromSeconds(60));
+        var a = await HostProcess.StartCollectorAsync("a", Settings("a"));
         await Wait.UntilAsync(async () => await LeaseHolderAsync(operational) == "a", TimeSpan.FromSeconds(30), "collector a holds the evaluator lease");
-        var b = await CollectorProcess.StartAsync("b", Settings("b"), TimeSpan.FromSeconds(60));
-        CollectorProcess? aAgain = null;
+        var b = await HostProcess.StartCollectorAsync("b", Settings("b"));
+        HostProcess? aAgain = null;
         try
         {
             await using var publisher = await Publisher.ConnectAsync(broker.Port);
@@ -79,7 +79,7 @@ public sealed class EvaluatorFailoverTests(ITestOutputHelper output)
             await PublishViolationsAsync(publisher, phase: 2);
 
             // The orchestrator restarts the killed node: it drains the share the broker kept in its session, as a standby.
-            aAgain = await CollectorProcess.StartAsync("a2", Settings("a"), TimeSpan.FromSeconds(60));
+            aAgain = await HostProcess.StartCollectorAsync("a2", Settings("a"));
             await Wait.UntilAsync(async () => await influx.CountAsync(Database, "SELECT COUNT(seq) FROM \"env-sensor\"") >= Messages, TimeSpan.FromSeconds(60), "every message stored");
             await Wait.UntilAsync(async () => await CountAlertsAsync(operational) >= 3 * ViolationsPerPhase, TimeSpan.FromSeconds(30), "every violation alerted");
 
@@ -112,7 +112,7 @@ public sealed class EvaluatorFailoverTests(ITestOutputHelper output)
         }
     }
 
-    private bool Dump(params CollectorProcess?[] nodes)
+    private bool Dump(params HostProcess?[] nodes)
     {
         foreach (var node in nodes)
         {

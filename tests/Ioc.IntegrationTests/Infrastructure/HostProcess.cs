@@ -4,16 +4,19 @@ using System.Text;
 namespace Ioc.IntegrationTests.Infrastructure;
 
 /// <summary>
-/// The shipped collector host (<c>collector/Ioc.Collector.Host</c>) as its own operating-system process, configured
-/// through the environment as in docker-compose (<c>Ioc__Mqtt__Host</c>…), so that a test can kill it with SIGKILL as a
-/// crash or a lost node would, and run two of them side by side.
+/// A shipped service host (<c>collector/Ioc.Collector.Host</c>, <c>dashboard/Ioc.Dashboard.Host</c>) as its own
+/// operating-system process, configured through the environment as in docker-compose (<c>Ioc__Mqtt__Host</c>…), so that
+/// a test can run the production topology, kill a node with SIGKILL as a crash or a lost node would, and run two side by side.
 /// </summary>
-public sealed class CollectorProcess : IAsyncDisposable
+public sealed class HostProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
     private readonly Process _process;
 
-    private CollectorProcess(string name, Process process, int httpPort)
+    public const string Collector = "collector/Ioc.Collector.Host";
+    public const string Dashboard = "dashboard/Ioc.Dashboard.Host";
+
+    private HostProcess(string name, Process process, int httpPort)
     {
         Name = name;
         _process = process;
@@ -43,26 +46,31 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>The built host: same configuration (Debug/Release) as the test assembly.</summary>
-    public static string HostAssembly
+    /// <summary>The built host of <paramref name="project"/> (e.g. <see cref="Collector"/>): same configuration (Debug/Release) as the test assembly.</summary>
+    public static string HostAssembly(string project)
     {
-        get
-        {
-            var configuration = typeof(CollectorProcess).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
-            return Path.Combine(RepositoryRoot.Path, "collector", "Ioc.Collector.Host", "bin", configuration, "net10.0", "Ioc.Collector.Host.dll");
-        }
+        var configuration = typeof(HostProcess).Assembly.Location.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Debug" : "Release";
+        return Path.Combine(RepositoryRoot.Path, project, "bin", configuration, "net10.0", Path.GetFileName(project) + ".dll");
     }
 
-    /// <summary>Starts the host with <paramref name="settings"/> (configuration keys such as <c>Ioc:Mqtt:Host</c>) and waits until /healthz answers.</summary>
-    public static async Task<CollectorProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, TimeSpan timeout)
+    /// <summary>The collector host, ready when /healthz answers.</summary>
+    public static Task<HostProcess> StartCollectorAsync(string name, IReadOnlyDictionary<string, string> settings, int? port = null) =>
+        StartAsync(name, Collector, "/healthz", settings, port, TimeSpan.FromSeconds(60));
+
+    /// <summary>The dashboard host, ready when its login page answers.</summary>
+    public static Task<HostProcess> StartDashboardAsync(string name, IReadOnlyDictionary<string, string> settings, int? port = null) =>
+        StartAsync(name, Dashboard, "/login", settings, port, TimeSpan.FromSeconds(60));
+
+    /// <summary>Starts <paramref name="project"/>'s host with <paramref name="settings"/> (configuration keys such as <c>Ioc:Mqtt:Host</c>) and waits until <paramref name="readyPath"/> answers 200.</summary>
+    public static async Task<HostProcess> StartAsync(string name, string project, string readyPath, IReadOnlyDictionary<string, string> settings, int? httpPort, TimeSpan timeout)
     {
-        var assembly = HostAssembly;
+        var assembly = HostAssembly(project);
         if (!File.Exists(assembly))
         {
-            throw new InvalidOperationException($"The collector host is not built ({assembly} missing): build the solution first.");
+            throw new InvalidOperationException($"{project} is not built ({assembly} missing): build the solution first.");
         }
 
-        var port = FreePort.Next();
+        var port = httpPort ?? FreePort.Next();
         var info = new ProcessStartInfo("dotnet", [assembly])
         {
             RedirectStandardOutput = true,
@@ -81,9 +89,9 @@ public sealed class CollectorProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
-        var collector = new CollectorProcess(name, process, port);
-        process.OutputDataReceived += (_, e) => collector.Append(e.Data);
-        process.ErrorDataReceived += (_, e) => collector.Append(e.Data);
+        var host = new HostProcess(name, process, port);
+        process.OutputDataReceived += (_, e) => host.Append(e.Data);
+        process.ErrorDataReceived += (_, e) => host.Append(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
@@ -93,15 +101,15 @@ public sealed class CollectorProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
-                throw new InvalidOperationException($"{name} exited with code {process.ExitCode} at start:\n{collector.Output}");
+                throw new InvalidOperationException($"{name} exited with code {process.ExitCode} at start:\n{host.Output}");
             }
 
             try
             {
-                using var response = await http.GetAsync($"{collector.BaseUrl}/healthz");
+                using var response = await http.GetAsync($"{host.BaseUrl}{readyPath}");
                 if (response.IsSuccessStatusCode)
                 {
-                    return collector;
+                    return host;
                 }
             }
             catch (HttpRequestException)
@@ -114,8 +122,8 @@ public sealed class CollectorProcess : IAsyncDisposable
             await Task.Delay(100);
         }
 
-        collector.Kill();
-        throw new TimeoutException($"{name} did not answer /healthz within {timeout}:\n{collector.Output}");
+        host.Kill();
+        throw new TimeoutException($"{name} did not answer {readyPath} within {timeout}:\n{host.Output}");
     }
 
     /// <summary>SIGKILL: no shutdown, no drain, no lease release; as a crash or a pulled plug.</summary>
