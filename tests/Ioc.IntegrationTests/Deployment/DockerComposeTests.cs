@@ -11,12 +11,18 @@ public partial class DockerComposeTests
 
     private static readonly Dictionary<string, string> Secrets = new()
     {
-        ["MQTT_USERNAME"] = "ioc",
-        ["MQTT_PASSWORD"] = "test-secret",
+        ["MQTT_COLLECTOR_USERNAME"] = "ioc-collector",
+        ["MQTT_COLLECTOR_PASSWORD"] = "test-secret",
+        ["MQTT_DASHBOARD_USERNAME"] = "ioc-dashboard",
+        ["MQTT_DASHBOARD_PASSWORD"] = "test-secret",
+        ["MQTT_SIMULATORS_USERNAME"] = "ioc-sim",
+        ["MQTT_SIMULATORS_PASSWORD"] = "test-secret",
+        ["POSTGRES_PASSWORD"] = "test-secret",
         ["INFLUXDB_ADMIN_USER"] = "admin",
         ["INFLUXDB_ADMIN_PASSWORD"] = "test-secret",
         ["INFLUXDB_TOKEN"] = "test-token",
         ["IOC_ADMIN_PASSWORD"] = "test-secret",
+        ["IOC_ALERT_COMMAND_TOKEN"] = "test-command-token-0123456789",
     };
 
     [Fact]
@@ -25,10 +31,95 @@ public partial class DockerComposeTests
         var (code, output) = await ComposeConfigAsync(Secrets);
 
         Assert.True(code == 0, output);
-        foreach (var service in new[] { "mosquitto:", "influxdb:", "collector:", "dashboard:", "simulators:" })
+        foreach (var service in new[] { "mosquitto:", "influxdb:", "postgres:", "collector-1:", "collector-2:", "dashboard:", "simulators:" })
         {
             Assert.Contains(service, output, StringComparison.Ordinal);
         }
+    }
+
+    /// <summary>
+    /// The production topology has no single process in disguise: no named volume is mounted by two services (each
+    /// collector has its own spool, the dashboard shares nothing with them), and every server has a health check.
+    /// </summary>
+    [Fact]
+    public async Task Config_SharesNoVolumeBetweenServices_AndChecksTheHealthOfEveryServer()
+    {
+        var (code, output) = await ComposeConfigAsync(Secrets);
+        Assert.True(code == 0, output);
+
+        var services = ServicesOf(output);
+        var owners = services
+            .SelectMany(service => service.Value.Volumes.Select(volume => (Volume: volume, Service: service.Key)))
+            .GroupBy(v => v.Volume)
+            .ToDictionary(g => g.Key, g => g.Select(v => v.Service).ToList());
+        Assert.All(owners, pair => Assert.True(pair.Value.Count == 1, $"volume {pair.Key} is shared by {string.Join(", ", pair.Value)}"));
+        Assert.Contains("collector-1-data", owners.Keys);
+        Assert.Contains("collector-2-data", owners.Keys);
+        foreach (var server in new[] { "mosquitto", "influxdb", "postgres", "collector-1", "collector-2", "dashboard" })
+        {
+            Assert.True(services[server].HasHealthCheck, $"{server} has no healthcheck");
+        }
+    }
+
+    private static Dictionary<string, (List<string> Volumes, bool HasHealthCheck)> ServicesOf(string config)
+    {
+        // The normalized output of `docker-compose config`: services at two spaces, their keys at four, list items at four.
+        var services = new Dictionary<string, (List<string> Volumes, bool HasHealthCheck)>();
+        string? service = null;
+        var inServices = false;
+        var inVolumes = false;
+        foreach (var line in config.Split('\n'))
+        {
+            if (line.Trim().Length == 0)
+            {
+                continue; // inside a multi-line string
+            }
+
+            if (!line.StartsWith(' '))
+            {
+                inServices = line.StartsWith("services:", StringComparison.Ordinal);
+                service = null;
+                continue;
+            }
+
+            if (!inServices)
+            {
+                continue;
+            }
+
+            if (ServiceLine().Match(line) is { Success: true } name)
+            {
+                service = name.Groups[1].Value;
+                services[service] = ([], false);
+                continue;
+            }
+
+            if (service is null)
+            {
+                continue;
+            }
+
+            if (line.StartsWith("    healthcheck:", StringComparison.Ordinal))
+            {
+                services[service] = (services[service].Volumes, true);
+            }
+
+            if (line.StartsWith("    volumes:", StringComparison.Ordinal))
+            {
+                inVolumes = true;
+                continue;
+            }
+
+            if (inVolumes && NamedVolumeLine().Match(line) is { Success: true } volume)
+            {
+                services[service].Volumes.Add(volume.Groups[1].Value);
+                continue;
+            }
+
+            inVolumes = inVolumes && line.StartsWith("    - ", StringComparison.Ordinal);
+        }
+
+        return services;
     }
 
     [Fact]
@@ -37,7 +128,7 @@ public partial class DockerComposeTests
         var (code, output) = await ComposeConfigAsync(new Dictionary<string, string>());
 
         Assert.NotEqual(0, code);
-        Assert.Contains("set MQTT_USERNAME in .env", output, StringComparison.Ordinal);
+        Assert.Matches("set [A-Z_]+ in .env", output);
     }
 
     [Fact]
@@ -83,6 +174,7 @@ public partial class DockerComposeTests
             typeof(Ioc.Simulators.Hosting.SimulatorOptions).Assembly,
             typeof(Ioc.Storage.StorageOptions).Assembly,
             typeof(Ioc.Contract.ContractOptions).Assembly,
+            typeof(Ioc.Mqtt.MqttConnectionOptions).Assembly,
         }.Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name?.StartsWith("Ioc.", StringComparison.Ordinal) == true)).Distinct();
         var sections = new Dictionary<string, List<Type>>(StringComparer.OrdinalIgnoreCase);
         foreach (var type in assemblies.SelectMany(a => a.GetTypes()))
@@ -153,6 +245,13 @@ public partial class DockerComposeTests
 
     [GeneratedRegex(@"dockerfile:\s*(\S+)")]
     private static partial Regex DockerfilePattern();
+
+    [GeneratedRegex(@"^  ([a-z0-9-]+):$")]
+    private static partial Regex ServiceLine();
+
+    /// <summary>A named volume (not a bind mount, which starts with / or .).</summary>
+    [GeneratedRegex(@"^    - ([a-z0-9][a-z0-9_-]*):/")]
+    private static partial Regex NamedVolumeLine();
 
     [GeneratedRegex(@"\b(Ioc__[A-Za-z0-9_]+)\s*:")]
     private static partial Regex IocKeyPattern();
