@@ -29,6 +29,10 @@ internal static class StartupBanner
         Console.WriteLine($"    Storage     : {store}");
         Console.WriteLine($"    Health      : {url.TrimEnd('/')}/healthz");
         Console.WriteLine($"    Open        : {url}");
+        var dashboard = app.Services.GetRequiredService<IOptions<Ioc.Dashboard.Configuration.DashboardOptions>>().Value;
+        Console.WriteLine(string.IsNullOrEmpty(dashboard.AdminPassword)
+            ? "    Log in      : user 'admin' with the password generated on the first start (printed above then; stored only as a hash)"
+            : "    Log in      : user 'admin' with the password given in Ioc:Dashboard:AdminPassword");
         Console.WriteLine("  Press Ctrl+C to stop.");
         Console.WriteLine();
     }

@@ -104,8 +104,8 @@ public sealed class CliApp(TextWriter output, TextWriter error, TimeProvider tim
         }
 
         await using IMessageSink sink = options.Mode == ConnectionMode.PerDevice
-            ? new PerDeviceSink(fleet, options.Broker, logger: loggers.CreateLogger<Ioc.Mqtt.BrokerClient>())
-            : new MultiplexedSink(options.Broker, options.Connections, loggers.CreateLogger<Ioc.Mqtt.BrokerClient>());
+            ? new PerDeviceSink(fleet, options.Broker, logger: loggers.CreateLogger(Publishing.SimulatedDevices.LogCategory))
+            : new MultiplexedSink(options.Broker, options.Connections, loggers.CreateLogger(Publishing.SimulatedDevices.LogCategory));
         var connectStarted = time.GetTimestamp();
         try
         {

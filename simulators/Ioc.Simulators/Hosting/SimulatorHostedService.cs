@@ -12,7 +12,7 @@ public sealed partial class SimulatorHostedService(
     [FromKeyedServices(SinkClients.MqttComponent)] MqttConnectionOptions broker,
     TimeProvider time,
     ILogger<SimulatorHostedService> logger,
-    ILogger<BrokerClient> clientLogger) : BackgroundService
+    ILoggerFactory loggers) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
@@ -28,8 +28,8 @@ public sealed partial class SimulatorHostedService(
         var generator = session.CreateGenerator(time.GetUtcNow() - options.Backfill);
         LogStarting(logger, session.Fleet.Devices.Count, options.Mode, broker.Host, broker.Port, generator.NominalRate);
         await using IMessageSink sink = options.Mode == ConnectionMode.PerDevice
-            ? new PerDeviceSink(session.Fleet, broker, logger: clientLogger)
-            : new MultiplexedSink(broker, options.Connections, clientLogger);
+            ? new PerDeviceSink(session.Fleet, broker, logger: loggers.CreateLogger(SimulatedDevices.LogCategory))
+            : new MultiplexedSink(broker, options.Connections, loggers.CreateLogger(SimulatedDevices.LogCategory));
         try
         {
             await ConnectAsync(sink, stoppingToken);

@@ -13,7 +13,7 @@ public sealed class MultiplexedSink : IMessageSink
 {
     private readonly BrokerClient[] _clients;
 
-    public MultiplexedSink(MqttConnectionOptions broker, int connections, ILogger<BrokerClient>? logger = null)
+    public MultiplexedSink(MqttConnectionOptions broker, int connections, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
         var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);

@@ -17,7 +17,7 @@ public sealed class PerDeviceSink : IMessageSink
     private readonly BrokerClient[] _clients;
     private readonly int _connectConcurrency;
 
-    public PerDeviceSink(FleetDefinition fleet, MqttConnectionOptions broker, int connectConcurrency = 64, ILogger<BrokerClient>? logger = null)
+    public PerDeviceSink(FleetDefinition fleet, MqttConnectionOptions broker, int connectConcurrency = 64, ILogger? logger = null)
     {
         _connectConcurrency = Math.Max(1, connectConcurrency);
         var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);
