@@ -335,41 +335,7 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            list.Add(new Alert
-            {
-                Id = reader.GetInt64(0),
-                RuleId = reader.GetString(1),
-                RuleName = reader.GetString(2),
-                Kind = reader.GetString(3),
-                SubjectKey = reader.GetString(4),
-                Subject = reader.GetString(5),
-                Severity = (AlertSeverity)reader.GetInt32(6),
-                State = AlertStates.Parse(reader.GetString(7)),
-                Site = NullableString(reader, 8),
-                District = NullableString(reader, 9),
-                DeviceType = NullableString(reader, 10),
-                DeviceId = NullableString(reader, 11),
-                Summary = reader.GetString(12),
-                Value = reader.IsDBNull(13) ? null : reader.GetDouble(13),
-                Labels = JsonSerializer.Deserialize<Dictionary<string, string>>(reader.GetString(14)) ?? [],
-                FiredAt = Time(reader, 15),
-                LastFiredAt = Time(reader, 16),
-                RepeatCount = reader.GetInt32(17),
-                ConditionActive = reader.GetBoolean(18),
-                Flapping = reader.GetBoolean(19),
-                Silenced = reader.GetBoolean(20),
-                ParentId = reader.IsDBNull(21) ? null : reader.GetInt64(21),
-                Assignee = NullableString(reader, 22),
-                AssignedAt = NullableTime(reader, 23),
-                AssignedBy = NullableString(reader, 24),
-                AcknowledgedAt = NullableTime(reader, 25),
-                AcknowledgedBy = NullableString(reader, 26),
-                ResolvedAt = NullableTime(reader, 27),
-                ResolvedBy = NullableString(reader, 28),
-                EscalationLevel = reader.GetInt32(29),
-                EscalatedAt = NullableTime(reader, 30),
-                UpdatedAt = Time(reader, 31),
-            });
+            list.Add(AlertRows.Read(reader, static (r, i) => Utc(r.GetDateTime(i))));
         }
 
         return list;
