@@ -15,7 +15,7 @@ public sealed class UserStoreTests : IDisposable
 
     public UserStoreTests()
     {
-        _users = new UserStore(_db.Operational.Users, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { MaxFailedLogins = 3, LockoutDuration = TimeSpan.FromMinutes(15) }), _time);
+        _users = new UserStore(_db.Operational.Users, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { MaxFailedLogins = 3, AccountLockoutThreshold = 3, LockoutDuration = TimeSpan.FromMinutes(15) }), _time);
     }
 
     [Fact]
