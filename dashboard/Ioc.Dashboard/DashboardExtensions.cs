@@ -173,6 +173,8 @@ public static class DashboardExtensions
         return context.Response.WriteAsJsonAsync(new { error });
     }
 
+    private static readonly HtmlEncoder PageEncoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
     /// <summary>429 with the login page's own message, in the request's language, and when to try again.</summary>
     private static async ValueTask LoginThrottledAsync(OnRejectedContext context, CancellationToken cancellationToken)
     {
@@ -185,7 +187,7 @@ public static class DashboardExtensions
         var lang = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
         await http.Response.WriteAsync(
             $"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>429</title></head><body><main class=\"ioc-login\">" +
-            $"<p role=\"alert\" data-testid=\"login-error\">{HtmlEncoder.Default.Encode(message)}</p><p><a href=\"{http.Request.PathBase}/login\">Đăng nhập / Log in</a></p></main></body></html>",
+            $"<p role=\"alert\" data-testid=\"login-error\">{PageEncoder.Encode(message)}</p><p><a href=\"{http.Request.PathBase}/login\">Đăng nhập / Log in</a></p></main></body></html>",
             cancellationToken);
     }
 }

@@ -25,7 +25,7 @@ public sealed class SecurityTests(DashboardServer server)
         { "GET", "overview", 302 },
         { "GET", "api/uptime.csv", 401 },
         { "GET", "account/culture?culture=en-US&redirectUri=%2Falerts", 302 },
-        { "GET", "no-such-file.js", 404 },
+        { "GET", "no-such-file.js", 302 },
         { "POST", "account/login", 400 },
     };
 
@@ -158,7 +158,7 @@ public sealed class SecurityTests(DashboardServer server)
         // Act
         using var logout = await browser.PostFormAsync("account/logout", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
         using var attacker = new SourceClient(server.BaseUrl, "127.0.0.9");
-        attacker.Cookies.Add(attacker.BaseAddress, new Cookie("ioc.auth", stolen));
+        attacker.Cookies.Add(attacker.BaseAddress, new System.Net.Cookie("ioc.auth", stolen));
         using var page = await attacker.GetAsync("admin/users");
         using var api = await attacker.GetAsync("api/uptime.csv");
 

@@ -24,6 +24,9 @@ public sealed class LoginThrottle
         _time = time;
     }
 
+    /// <summary>Counters and locks held now.</summary>
+    internal int Count => _entries.Count;
+
     public bool IsLocked(string userName, string source) =>
         _entries.TryGetValue(Key(userName, source), out var entry) && entry.LockedUntil is { } until && until > _time.GetUtcNow();
 

@@ -65,6 +65,39 @@ public sealed class UserStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task VerifyAsync_FailuresBelowAccountThreshold_DoNotLockTheAccount()
+    {
+        // Arrange: the per-address limit (MaxFailedLogins) is LoginThrottle's; the account itself locks only at AccountLockoutThreshold.
+        var users = new UserStore(_db.Operational.Users, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { MaxFailedLogins = 2, AccountLockoutThreshold = 4 }), _time);
+        await users.CreateAsync("op2", "Operator Two", Roles.Operator, Password, CancellationToken.None);
+
+        // Act
+        var outcomes = new List<LoginOutcome>();
+        for (var i = 0; i < 4; i++)
+        {
+            outcomes.Add((await users.VerifyAsync("op2", "wrong-password", CancellationToken.None)).Outcome);
+        }
+
+        // Assert
+        Assert.Equal([LoginOutcome.InvalidCredentials, LoginOutcome.InvalidCredentials, LoginOutcome.InvalidCredentials, LoginOutcome.LockedOut], outcomes);
+    }
+
+    [Fact]
+    public async Task RotateSecurityStampAsync_ChangesStampOnly()
+    {
+        // Arrange
+        await _users.CreateAsync("v2", "Viewer", Roles.Viewer, Password, CancellationToken.None);
+        var before = await _users.GetSecurityStampAsync("v2", CancellationToken.None);
+
+        // Act
+        await _users.RotateSecurityStampAsync("v2", CancellationToken.None);
+
+        // Assert
+        Assert.NotEqual(before, await _users.GetSecurityStampAsync("v2", CancellationToken.None));
+        Assert.Equal(LoginOutcome.Success, (await _users.VerifyAsync("v2", Password, CancellationToken.None)).Outcome);
+    }
+
+    [Fact]
     public async Task VerifyAsync_DisabledUser_IsRefused()
     {
         // Arrange
