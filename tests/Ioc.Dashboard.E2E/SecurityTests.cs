@@ -170,6 +170,26 @@ public sealed class SecurityTests(DashboardServer server)
     }
 
     [Fact]
+    public async Task OpenPage_UserLoggedOutElsewhere_LeavesForTheLoginPage()
+    {
+        // Arrange: the same user in Chromium (a live circuit) and in another client.
+        await server.Services.GetRequiredService<UserStore>().CreateAsync("circuit1", "Circuit", Roles.Viewer, DashboardServer.UserPassword, CancellationToken.None);
+        await using var context = await server.NewContextAsync();
+        var page = await DashboardServer.LoginAsync(context, "circuit1", DashboardServer.UserPassword, "overview");
+        using var other = new SourceClient(server.BaseUrl, "127.0.0.10");
+        Assert.Equal(HttpStatusCode.Redirect, (await other.LoginAsync("circuit1", DashboardServer.UserPassword)).StatusCode);
+        var token = await other.TokenFromAsync("overview");
+
+        // Act
+        using var logout = await other.PostFormAsync("account/logout", new Dictionary<string, string> { ["__RequestVerificationToken"] = token });
+
+        // Assert: the open page re-checks its session (every second here) and leaves.
+        Assert.Equal(HttpStatusCode.Redirect, logout.StatusCode);
+        await page.WaitForURLAsync("**/login**", new PageWaitForURLOptions { Timeout = 10_000 });
+        await Expect(page.Locator("[data-testid=login-form]")).ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Login_PostWithoutAntiforgeryToken_IsRefused()
     {
         // Arrange

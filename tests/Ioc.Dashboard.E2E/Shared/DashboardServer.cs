@@ -102,6 +102,7 @@ public class DashboardServer : IAsyncLifetime
             ["Ioc:Mqtt:Port"] = brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ioc:Dashboard:AdminPassword"] = AdminPassword,
             ["Ioc:Dashboard:KioskRotateSeconds"] = "600",
+            ["Ioc:Dashboard:CircuitRevalidationInterval"] = "00:00:01",
             ["Ioc:Dashboard:LoginRateLimit"] = LoginRateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
