@@ -19,8 +19,9 @@ var app = builder.Build();
 if (!app.Environment.IsDevelopment())
 {
     app.UseExceptionHandler("/denied", createScopeForErrors: true);
-    app.UseHsts();
 }
+
+// Security headers and HSTS (outside Development) come with the dashboard's pipeline.
 
 app.MapIocDashboard();
 app.Run();

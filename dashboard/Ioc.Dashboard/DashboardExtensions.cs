@@ -11,7 +11,14 @@ using Ioc.Mqtt.Hosting;
 using Ioc.ServiceDefaults;
 using Ioc.Contract.Alerts;
 using Microsoft.AspNetCore.Authentication.Cookies;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Localization;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
@@ -45,6 +52,7 @@ public static class DashboardExtensions
 
         services.AddSingleton<DashboardClock>();
         services.AddSingleton<UserStore>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AuditLog>();
         services.AddScoped<ActionGuard>();
         services.AddHostedService<AdminBootstrapper>();
@@ -69,18 +77,38 @@ public static class DashboardExtensions
                 options.Cookie.Name = "ioc.auth";
                 options.Cookie.HttpOnly = true;
                 options.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+                // Secure whenever the request came over HTTPS; plain-HTTP local use keeps working (see docs/security.md:
+                // behind a TLS-terminating proxy the host must apply forwarded headers so the request counts as HTTPS).
+                options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
                 options.LoginPath = "/login";
                 options.LogoutPath = "/account/logout";
                 options.AccessDeniedPath = "/denied";
                 options.SlidingExpiration = true;
                 options.Events.OnValidatePrincipal = StampValidator.ValidateAsync;
+                options.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized, "unauthorized");
+                options.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden, "forbidden");
             });
         services.AddOptions<CookieAuthenticationOptions>(CookieAuthenticationDefaults.AuthenticationScheme)
             .Configure<IOptions<DashboardOptions>>((cookie, dashboard) => cookie.ExpireTimeSpan = dashboard.Value.SessionLifetime);
         services.AddAuthorizationBuilder().AddDashboardPolicies();
         services.AddCascadingAuthenticationState();
         services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, StampRevalidatingStateProvider>();
-        services.AddAntiforgery();
+        services.AddAntiforgery(options =>
+        {
+            options.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            options.Cookie.SameSite = Microsoft.AspNetCore.Http.SameSiteMode.Strict;
+        });
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>()
+            .Configure<IOptions<DashboardOptions>>((limiter, dashboard) =>
+            {
+                var d = dashboard.Value;
+                limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+                limiter.AddPolicy(AccountEndpoints.LoginRatePolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+                    AccountEndpoints.SourceOf(http),
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = d.LoginRateLimit, Window = d.LoginRateWindow, QueueLimit = 0 }));
+                limiter.OnRejected = LoginThrottledAsync;
+            });
 
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -99,9 +127,19 @@ public static class DashboardExtensions
         return builder.SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
 
-    /// <summary>Adds localization, auth, antiforgery and static assets to the pipeline and maps pages and endpoints.</summary>
+    /// <summary>
+    /// Adds security headers (every response), HSTS outside Development, localization, auth, the login rate limiter,
+    /// antiforgery and static assets to the pipeline and maps pages and endpoints.
+    /// </summary>
     public static WebApplication MapIocDashboard(this WebApplication app)
     {
+        app.UseIocSecurityHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            // Only sent on HTTPS responses; a browser that saw it once refuses plain HTTP to this host for a year.
+            app.UseHsts();
+        }
+
         var options = app.Services.GetRequiredService<IOptions<DashboardOptions>>().Value;
         var cultures = DashboardOptions.SupportedCultures.Select(c => new CultureInfo(c)).ToList();
         app.UseRequestLocalization(new RequestLocalizationOptions
@@ -113,11 +151,43 @@ public static class DashboardExtensions
         });
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapStaticAssets().AllowAnonymous();
         AccountEndpoints.Map(app);
         ExportEndpoints.Map(app);
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
         return app;
+    }
+
+    /// <summary>Pages redirect to the login (or denied) page; <c>/api</c> answers 401 or 403 with a JSON body instead.</summary>
+    private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int status, string error)
+    {
+        if (!context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
+        {
+            context.Response.Redirect(context.RedirectUri);
+            return Task.CompletedTask;
+        }
+
+        context.Response.StatusCode = status;
+        return context.Response.WriteAsJsonAsync(new { error });
+    }
+
+    private static readonly HtmlEncoder PageEncoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
+    /// <summary>429 with the login page's own message, in the request's language, and when to try again.</summary>
+    private static async ValueTask LoginThrottledAsync(OnRejectedContext context, CancellationToken cancellationToken)
+    {
+        var http = context.HttpContext;
+        var window = http.RequestServices.GetRequiredService<IOptions<DashboardOptions>>().Value.LoginRateWindow;
+        var retry = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : window;
+        http.Response.Headers.RetryAfter = ((int)Math.Ceiling(retry.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        var message = http.RequestServices.GetRequiredService<IStringLocalizer<Components.Account.Login>>()["Error_throttled"].Value;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        var lang = CultureInfo.CurrentUICulture.TwoLetterISOLanguageName;
+        await http.Response.WriteAsync(
+            $"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>429</title></head><body><main class=\"ioc-login\">" +
+            $"<p role=\"alert\" data-testid=\"login-error\">{PageEncoder.Encode(message)}</p><p><a href=\"{http.Request.PathBase}/login\">Đăng nhập / Log in</a></p></main></body></html>",
+            cancellationToken);
     }
 }

@@ -4,7 +4,10 @@ using Xunit;
 
 namespace Ioc.Dashboard.E2E;
 
-/// <summary>Every main page at a wall size and a laptop size: saved for review, and checked for horizontal overflow.</summary>
+/// <summary>
+/// Every main page at a wall size and a laptop size: saved for review, and checked for horizontal overflow and for
+/// Content-Security-Policy violations (the policy must let Blazor Server and MudBlazor work untouched).
+/// </summary>
 [Collection(DashboardCollection.Name)]
 public sealed class ScreenshotTests(DashboardServer server)
 {
@@ -46,6 +49,7 @@ public sealed class ScreenshotTests(DashboardServer server)
         // Arrange
         var (name, ready) = (nameAndReady.Split('|')[0], nameAndReady.Split('|')[1]);
         await using var context = await server.NewContextAsync(width, height);
+        var csp = await CspWatch.AttachAsync(context);
         var page = await DashboardServer.LoginAsync(context, "admin", DashboardServer.AdminPassword, path);
 
         await page.WaitForSelectorAsync(ready, new PageWaitForSelectorOptions { Timeout = 15_000 });
@@ -70,5 +74,6 @@ public sealed class ScreenshotTests(DashboardServer server)
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(3), $"{name} took {clock.ElapsedMilliseconds} ms to become live.");
         Assert.True(overflow <= 0, $"{name} at {width}x{height} is {overflow}px wider than the window.");
         Assert.True(kioskOverflow <= 0, $"the wall screen at {width}x{height} is {kioskOverflow}px taller than the screen.");
+        Assert.Empty(csp.Violations);
     }
 }

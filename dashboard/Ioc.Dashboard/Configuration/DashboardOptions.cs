@@ -8,13 +8,28 @@ public sealed class DashboardOptions
     /// <summary>Password of the <c>admin</c> created on first start; when empty one is generated and printed once.</summary>
     public string? AdminPassword { get; set; }
 
-    /// <summary>Failed logins in a row before an account is locked.</summary>
+    /// <summary>Failed logins in a row from one client address against one account before that address is refused for that account (see docs/security.md).</summary>
     public int MaxFailedLogins { get; set; } = 5;
 
+    /// <summary>Failed logins in a row against one account, from any address, before the account itself is locked (an admin can unlock it).</summary>
+    public int AccountLockoutThreshold { get; set; } = 20;
+
+    /// <summary>How long either lock lasts.</summary>
     public TimeSpan LockoutDuration { get; set; } = TimeSpan.FromMinutes(15);
 
-    /// <summary>How long a login lasts without activity.</summary>
+    /// <summary>Login form posts one client address may send per <see cref="LoginRateWindow"/>; more are answered 429.</summary>
+    public int LoginRateLimit { get; set; } = 10;
+
+    public TimeSpan LoginRateWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a login lasts without activity (sliding).</summary>
     public TimeSpan SessionLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>How long a login lasts at most from the moment the password was given, however active the user.</summary>
+    public TimeSpan SessionMaxAge { get; set; } = TimeSpan.FromHours(12);
+
+    /// <summary>How often an open page (a Blazor circuit) re-checks that its login is still valid (stamp, maximum age).</summary>
+    public TimeSpan CircuitRevalidationInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>IANA id of the time zone every date is shown in.</summary>
     public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
@@ -53,6 +68,31 @@ public sealed class DashboardOptions
         if (SessionLifetime < TimeSpan.FromMinutes(1))
         {
             yield return $"{SectionName}:SessionLifetime must be at least 00:01:00 (was {SessionLifetime}).";
+        }
+
+        if (SessionMaxAge < SessionLifetime)
+        {
+            yield return $"{SectionName}:SessionMaxAge must be at least SessionLifetime ({SessionLifetime}) (was {SessionMaxAge}).";
+        }
+
+        if (CircuitRevalidationInterval < TimeSpan.FromSeconds(1) || CircuitRevalidationInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return $"{SectionName}:CircuitRevalidationInterval must be between 00:00:01 and 00:05:00 (was {CircuitRevalidationInterval}).";
+        }
+
+        if (AccountLockoutThreshold < MaxFailedLogins)
+        {
+            yield return $"{SectionName}:AccountLockoutThreshold must be at least MaxFailedLogins ({MaxFailedLogins}) (was {AccountLockoutThreshold}).";
+        }
+
+        if (LoginRateLimit < 1)
+        {
+            yield return $"{SectionName}:LoginRateLimit must be at least 1 (was {LoginRateLimit}).";
+        }
+
+        if (LoginRateWindow < TimeSpan.FromSeconds(1))
+        {
+            yield return $"{SectionName}:LoginRateWindow must be at least 00:00:01 (was {LoginRateWindow}).";
         }
 
         if (!System.TimeZoneInfo.TryFindSystemTimeZoneById(TimeZone, out _))

@@ -7,7 +7,8 @@ namespace Ioc.Dashboard.Security;
 
 /// <summary>
 /// Console accounts, kept in the operational store's <see cref="IUserStore"/>. Passwords are hashed with ASP.NET Core Identity's PBKDF2 <see cref="PasswordHasher{TUser}"/>;
-/// a run of failed logins locks the account for <see cref="DashboardOptions.LockoutDuration"/>.
+/// a run of <see cref="DashboardOptions.AccountLockoutThreshold"/> failed logins (from any address) locks the account for
+/// <see cref="DashboardOptions.LockoutDuration"/>. The per-address lock is <see cref="LoginThrottle"/>'s.
 /// </summary>
 public sealed class UserStore
 {
@@ -40,7 +41,10 @@ public sealed class UserStore
 
     public Task<IReadOnlyList<DashboardUser>> ListAsync(CancellationToken cancellationToken) => _store.ListAsync(cancellationToken);
 
-    /// <summary>Checks a password; counts failures and locks the account after <see cref="DashboardOptions.MaxFailedLogins"/> in a row.</summary>
+    /// <summary>
+    /// Checks a password; counts failures and locks the account after <see cref="DashboardOptions.AccountLockoutThreshold"/> in a row.
+    /// Every path hashes once, so the time taken does not tell unknown, locked, disabled and real names apart.
+    /// </summary>
     public async Task<LoginResult> VerifyAsync(string userName, string password, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
@@ -54,11 +58,13 @@ public sealed class UserStore
         var user = credentials.User;
         if (user.IsLockedOut(now))
         {
+            Hasher.VerifyHashedPassword(userName, DummyHash, password);
             return new LoginResult(LoginOutcome.LockedOut, user);
         }
 
         if (user.Disabled)
         {
+            Hasher.VerifyHashedPassword(userName, DummyHash, password);
             return new LoginResult(LoginOutcome.Disabled, user);
         }
 
@@ -66,7 +72,7 @@ public sealed class UserStore
         if (verdict == PasswordVerificationResult.Failed)
         {
             var failures = user.FailedLogins + 1;
-            var lockNow = failures >= _options.MaxFailedLogins;
+            var lockNow = failures >= _options.AccountLockoutThreshold;
             await _store.RecordFailedLoginAsync(user.Id, lockNow ? 0 : failures, lockNow ? now + _options.LockoutDuration : null, cancellationToken);
             return new LoginResult(lockNow ? LoginOutcome.LockedOut : LoginOutcome.InvalidCredentials, user);
         }
@@ -96,6 +102,10 @@ public sealed class UserStore
         ValidatePassword(password);
         Found(await _store.SetPasswordHashAsync(userName, Hasher.HashPassword(userName, password), NewStamp(), cancellationToken), userName);
     }
+
+    /// <summary>A new stamp alone: every cookie and open page of the user stops working (logout ends every copy of the session).</summary>
+    public async Task RotateSecurityStampAsync(string userName, CancellationToken cancellationToken) =>
+        Found(await _store.SetSecurityStampAsync(userName, NewStamp(), cancellationToken), userName);
 
     internal static string GeneratePassword()
     {

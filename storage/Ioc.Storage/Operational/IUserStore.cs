@@ -55,6 +55,9 @@ public interface IUserStore
     Task<bool> UnlockAsync(string userName, string newStamp, CancellationToken cancellationToken);
 
     Task<bool> SetPasswordHashAsync(string userName, string passwordHash, string newStamp, CancellationToken cancellationToken);
+
+    /// <summary>Replaces the stamp alone (a logout: every cookie issued before dies).</summary>
+    Task<bool> SetSecurityStampAsync(string userName, string newStamp, CancellationToken cancellationToken);
 }
 
 /// <summary>Every action a dashboard user takes (or is refused).</summary>

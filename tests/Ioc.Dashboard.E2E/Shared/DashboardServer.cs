@@ -24,8 +24,10 @@ namespace Ioc.Dashboard.E2E.Shared;
 /// <summary>
 /// The dashboard running for real on a free 127.0.0.1 port, with MQTTnet's embedded broker, a temp SQLite file seeded with
 /// a fleet and its history, an in-memory alert engine (reads, commands, change feed) standing in for the real one, and Debian's Chromium.
+/// Every browser here comes from 127.0.0.1, so the per-address login rate limit is raised (<see cref="LoginRateLimit"/>);
+/// <see cref="StrictDashboardServer"/> keeps the shipped defaults.
 /// </summary>
-public sealed class DashboardServer : IAsyncLifetime
+public class DashboardServer : IAsyncLifetime
 {
     public const string AdminPassword = "admin-password-e2e";
     public const string UserPassword = "user-password-e2e";
@@ -46,6 +48,9 @@ public sealed class DashboardServer : IAsyncLifetime
     public static string ArtifactsDirectory { get; } = Environment.GetEnvironmentVariable("IOC_E2E_ARTIFACTS") is { Length: > 0 } dir
         ? dir
         : Path.Combine(RepositoryRoot(), "artifacts", "e2e");
+
+    /// <summary>Login posts one address may send per minute (the shipped default is 10).</summary>
+    protected virtual int LoginRateLimit => 1000;
 
     public async Task InitializeAsync()
     {
@@ -97,6 +102,8 @@ public sealed class DashboardServer : IAsyncLifetime
             ["Ioc:Mqtt:Port"] = brokerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Ioc:Dashboard:AdminPassword"] = AdminPassword,
             ["Ioc:Dashboard:KioskRotateSeconds"] = "600",
+            ["Ioc:Dashboard:CircuitRevalidationInterval"] = "00:00:01",
+            ["Ioc:Dashboard:LoginRateLimit"] = LoginRateLimit.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Logging:LogLevel:Default"] = "Warning",
         });
         builder.Services.AddIocDashboard(builder.Configuration);
@@ -257,4 +264,16 @@ public sealed class DashboardServer : IAsyncLifetime
 public sealed class DashboardCollection : ICollectionFixture<DashboardServer>
 {
     public const string Name = "dashboard";
+}
+
+/// <summary>The dashboard with the shipped login limits (10 posts a minute per address, 5 failures per address and account).</summary>
+public sealed class StrictDashboardServer : DashboardServer
+{
+    protected override int LoginRateLimit => new Ioc.Dashboard.Configuration.DashboardOptions().LoginRateLimit;
+}
+
+[CollectionDefinition(Name)]
+public sealed class StrictDashboardCollection : ICollectionFixture<StrictDashboardServer>
+{
+    public const string Name = "dashboard-strict";
 }

@@ -15,7 +15,7 @@ public sealed class UserStoreTests : IDisposable
 
     public UserStoreTests()
     {
-        _users = new UserStore(_db.Operational.Users, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { MaxFailedLogins = 3, LockoutDuration = TimeSpan.FromMinutes(15) }), _time);
+        _users = new UserStore(_db.Operational.Users, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { MaxFailedLogins = 3, AccountLockoutThreshold = 3, LockoutDuration = TimeSpan.FromMinutes(15) }), _time);
     }
 
     [Fact]
@@ -62,6 +62,39 @@ public sealed class UserStoreTests : IDisposable
         // Assert
         Assert.Equal(LoginOutcome.InvalidCredentials, result.Outcome);
         Assert.Null(result.User);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_FailuresBelowAccountThreshold_DoNotLockTheAccount()
+    {
+        // Arrange: the per-address limit (MaxFailedLogins) is LoginThrottle's; the account itself locks only at AccountLockoutThreshold.
+        var users = new UserStore(_db.Operational.Users, Microsoft.Extensions.Options.Options.Create(new DashboardOptions { MaxFailedLogins = 2, AccountLockoutThreshold = 4 }), _time);
+        await users.CreateAsync("op2", "Operator Two", Roles.Operator, Password, CancellationToken.None);
+
+        // Act
+        var outcomes = new List<LoginOutcome>();
+        for (var i = 0; i < 4; i++)
+        {
+            outcomes.Add((await users.VerifyAsync("op2", "wrong-password", CancellationToken.None)).Outcome);
+        }
+
+        // Assert
+        Assert.Equal([LoginOutcome.InvalidCredentials, LoginOutcome.InvalidCredentials, LoginOutcome.InvalidCredentials, LoginOutcome.LockedOut], outcomes);
+    }
+
+    [Fact]
+    public async Task RotateSecurityStampAsync_ChangesStampOnly()
+    {
+        // Arrange
+        await _users.CreateAsync("v2", "Viewer", Roles.Viewer, Password, CancellationToken.None);
+        var before = await _users.GetSecurityStampAsync("v2", CancellationToken.None);
+
+        // Act
+        await _users.RotateSecurityStampAsync("v2", CancellationToken.None);
+
+        // Assert
+        Assert.NotEqual(before, await _users.GetSecurityStampAsync("v2", CancellationToken.None));
+        Assert.Equal(LoginOutcome.Success, (await _users.VerifyAsync("v2", Password, CancellationToken.None)).Outcome);
     }
 
     [Fact]

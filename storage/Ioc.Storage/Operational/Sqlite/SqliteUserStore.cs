@@ -98,6 +98,9 @@ internal sealed class SqliteUserStore(SqliteDatabase database) : IUserStore
     public Task<bool> SetPasswordHashAsync(string userName, string passwordHash, string newStamp, CancellationToken cancellationToken) =>
         UpdateAsync(userName, "password_hash = @value, failed_logins = 0, locked_until = NULL", passwordHash, newStamp, cancellationToken);
 
+    public Task<bool> SetSecurityStampAsync(string userName, string newStamp, CancellationToken cancellationToken) =>
+        UpdateAsync(userName, "failed_logins = failed_logins", null, newStamp, cancellationToken);
+
     private async Task<bool> UpdateAsync(string userName, string set, object? value, string stamp, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
