@@ -14,7 +14,7 @@ namespace Ioc.IntegrationTests.Infrastructure;
 public sealed class DevicePublisher : IAsyncDisposable
 {
     private readonly BrokerClient _client;
-    private readonly ConcurrentDictionary<int, byte> _acknowledged = new();
+    private readonly ConcurrentDictionary<int, DateTime> _acknowledged = new();
     private readonly ConcurrentDictionary<int, byte> _unmatched = new();
     private int _retries;
 
@@ -22,6 +22,9 @@ public sealed class DevicePublisher : IAsyncDisposable
 
     /// <summary>Sequence numbers whose PUBACK carried a success code (below 0x80), including "no matching subscribers".</summary>
     public IReadOnlyCollection<int> Acknowledged => (IReadOnlyCollection<int>)_acknowledged.Keys;
+
+    /// <summary>How many messages the broker acknowledged after <paramref name="since"/> (UTC).</summary>
+    public int AcknowledgedSince(DateTime since) => _acknowledged.Values.Count(at => at > since);
 
     /// <summary>Acknowledged with 0x10 "no matching subscribers": the broker accepted the message and dropped it.</summary>
     public int Unmatched => _unmatched.Count;
@@ -84,7 +87,7 @@ public sealed class DevicePublisher : IAsyncDisposable
                 var result = await _client.PublishAsync(message.Topic, payload, MqttQualityOfServiceLevel.AtLeastOnce, cancellationToken: cancellationToken);
                 if ((int)result.ReasonCode < 0x80)
                 {
-                    _acknowledged.TryAdd(seq, 0);
+                    _acknowledged.TryAdd(seq, DateTime.UtcNow);
                     if (result.ReasonCode == MqttClientPublishReasonCode.NoMatchingSubscribers)
                     {
                         _unmatched.TryAdd(seq, 0);
