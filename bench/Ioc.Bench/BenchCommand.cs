@@ -5,6 +5,7 @@ namespace Ioc.Bench;
 /// <summary>
 /// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|alert-latency|memory|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
+/// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
 internal static class BenchCommand
@@ -12,6 +13,11 @@ internal static class BenchCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        if (mode == "faults")
+        {
+            return await FaultsBench.RunAsync(Option(args, "--messages", 200_000));
+        }
+
         if (mode == "fuzz")
         {
             return FuzzBench.Run(Option(args, "--inputs", 1_000_000), args.Contains("--seed") ? OptionText(args, "--seed", "") : null);

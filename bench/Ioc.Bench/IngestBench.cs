@@ -75,6 +75,8 @@ internal static class IngestBench
         ["Ioc:Collector:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Ioc:Mqtt:ClientId"] = "bench-collector",
         ["Ioc:Collector:BatchInterval"] = "00:00:00.200",
+        // Every bench message is env-sensor telemetry: partitioned by type and channel it would all go to one connection.
+        ["Ioc:Collector:Subscription"] = "Shared",
     };
 
     internal static Dictionary<string, string?> InfluxSettings(InfluxDbServer influx, int connections) => new(Settings(connections))

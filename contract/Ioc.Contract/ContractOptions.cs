@@ -22,6 +22,9 @@ public sealed class ContractOptions
     /// <summary>Device types accepted beyond <see cref="DeviceTypes.All"/>.</summary>
     public List<string> ExtraDeviceTypes { get; set; } = [];
 
+    /// <summary>Metric types beyond <see cref="FieldSchema.Declared"/> (or overriding them), e.g. <c>Ioc:Contract:Metrics:fw_build=String</c>.</summary>
+    public Dictionary<string, MetricType> Metrics { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<string> Validate()
     {
         if (MaxPayloadBytes is < 256 or > 16 * 1024 * 1024)
@@ -47,6 +50,14 @@ public sealed class ContractOptions
         if (MaxPastAge <= TimeSpan.Zero || MaxFutureSkew < TimeSpan.Zero)
         {
             yield return $"{SectionName}:MaxPastAge must be positive and MaxFutureSkew not negative.";
+        }
+
+        foreach (var name in Metrics.Keys)
+        {
+            if (!Names.IsKey(name) || name.Contains(':', StringComparison.Ordinal))
+            {
+                yield return $"{SectionName}:Metrics entry '{name}' is not a metric name without ':' (a suffix such as :str is added by the contract, not declared).";
+            }
         }
 
         foreach (var type in ExtraDeviceTypes)

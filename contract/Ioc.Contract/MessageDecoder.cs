@@ -25,10 +25,12 @@ public sealed class MessageDecoder
     private static readonly DateTimeOffset MaxStorable = DateTimeOffset.UnixEpoch.AddTicks(long.MaxValue / 100);
     private readonly ContractOptions _options;
     private readonly HashSet<string> _deviceTypes;
+    private readonly FieldSchema _schema;
 
     public MessageDecoder(ContractOptions options)
     {
         _options = options;
+        _schema = new FieldSchema(options.Metrics);
         _deviceTypes = new HashSet<string>(DeviceTypes.All.Concat(options.ExtraDeviceTypes), StringComparer.Ordinal);
     }
 
@@ -172,7 +174,7 @@ public sealed class MessageDecoder
                 reader.Skip();
             }
 
-            fields.Add(new Field(name, value));
+            fields.Add(Resolve(name, value, fields, null));
         }
 
         return fields;
@@ -465,6 +467,7 @@ public sealed class MessageDecoder
                 throw new RejectException(RejectReason.TooManyMetrics, $"line {line.LineNumber}: more than {_options.MaxMetrics} fields");
             }
 
+            var fields = new List<Field>(line.Fields.Count);
             foreach (var field in line.Fields)
             {
                 CheckFieldKey(field.Key, "field");
@@ -477,6 +480,8 @@ public sealed class MessageDecoder
                 {
                     CheckString(field.Value.AsString(), field.Key);
                 }
+
+                fields.Add(Resolve(field.Key, field.Value, fields, line.LineNumber));
             }
 
             var ts = line.TimestampNs ?? ToNs(now);
@@ -485,10 +490,30 @@ public sealed class MessageDecoder
                 throw new RejectException(RejectReason.TimestampOutOfRange, $"line {line.LineNumber}: timestamp {ts} ns is outside the accepted window ({_options.MaxPastAge} back, {_options.MaxFutureSkew} ahead); line protocol timestamps are nanoseconds");
             }
 
-            points.Add(new Point(line.Measurement, [.. tags], [.. line.Fields], ts));
+            points.Add(new Point(line.Measurement, [.. tags], [.. fields], ts));
         }
 
         return new DecodedMessage(device, MessageChannel.Telemetry, points);
+    }
+
+    /// <summary>The stored field for a metric under the contract's field-type rule; refuses a type mismatch and a name clash after suffixing.</summary>
+    private Field Resolve(string name, FieldValue value, List<Field> earlier, int? lineNumber)
+    {
+        var where = lineNumber is { } n ? $"line {n}: " : string.Empty;
+        if (!_schema.TryResolve(name, value, out var field, out var error))
+        {
+            throw new RejectException(RejectReason.BadMetricType, where + error);
+        }
+
+        foreach (var existing in earlier)
+        {
+            if (existing.Key == field.Key)
+            {
+                throw new RejectException(RejectReason.BadMetricName, $"{where}metric '{name}' is stored as '{field.Key}', which appears twice");
+            }
+        }
+
+        return field;
     }
 
     private long ReadTimestamp(ref Utf8JsonReader reader, DateTimeOffset now, bool checkRange = true)

@@ -14,6 +14,9 @@ public enum RejectReason
     TooManyMetrics,
     BadMetricName,
     BadMetricValue,
+
+    /// <summary>A metric whose value is of another type than the contract fixes for its name (<see cref="FieldSchema"/>).</summary>
+    BadMetricType,
     NonFiniteNumber,
     StringTooLong,
     BadTimestamp,

@@ -114,7 +114,7 @@ public class MessageDecoderTests
         Assert.True(result.IsAccepted, result.Rejection?.ToString());
         var point = result.Message!.Points[0];
         Assert.Equal("eth,0", point.GetTag("iface"));
-        Assert.Equal("say \"hi\" \\ there", point.GetField("note")!.Value.AsString());
+        Assert.Equal("say \"hi\" \\ there", point.GetField("note:str")!.Value.AsString());
     }
 
     public static TheoryData<string, string, RejectReason> Rejections => new()

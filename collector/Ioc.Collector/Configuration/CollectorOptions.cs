@@ -1,5 +1,25 @@
 namespace Ioc.Collector.Configuration;
 
+/// <summary>How the collector's connections divide the device topics between them.</summary>
+public enum SubscriptionMode
+{
+    /// <summary>
+    /// Each connection holds ordinary (non-shared) persistent subscriptions to its own slice of the topic space: the
+    /// contract's device types × channels, dealt round-robin over <c>PartitionCount</c> collectors × <c>Connections</c>.
+    /// Every broker restores ordinary subscriptions with the session, so nothing published while the collector is away, or
+    /// right after a broker restart, goes unmatched. For Mosquitto (2.0.11 does not restore <c>$share/…</c> subscriptions).
+    /// </summary>
+    Partitioned,
+
+    /// <summary>
+    /// Every connection subscribes to <c>$share/{SharedGroup}/{TopicFilter}</c>: the broker balances, and a collector that
+    /// dies leaves its share to the others at once. Only for brokers that keep shared subscriptions in a persistent
+    /// session across their restart (EMQX, VerneMQ, HiveMQ); with Mosquitto 2.0.11 a broker restart drops QoS 1 messages
+    /// until the collector subscribes again.
+    /// </summary>
+    Shared,
+}
+
 /// <summary>Section <c>Ioc:Collector</c>: the subscriber connections and the pipeline's bounds. The broker itself is <c>Ioc:Mqtt</c>.</summary>
 public sealed class CollectorOptions
 {
@@ -14,14 +34,30 @@ public sealed class CollectorOptions
     /// <summary>Parallel subscriber connections; one MQTT client tops out near 10–13k msg/s.</summary>
     public int Connections { get; set; } = 1;
 
-    /// <summary>Shared-subscription group (<c>$share/{group}/ioc/v1/#</c>). Defaults to "ioc-collector" when Connections &gt; 1.</summary>
+    /// <summary>Partitioned or Shared (see <see cref="SubscriptionMode"/>). Unset: Shared when <see cref="SharedGroup"/> is set, else Partitioned.</summary>
+    public SubscriptionMode? Subscription { get; set; }
+
+    /// <summary>Shared-subscription group (<c>$share/{group}/ioc/v1/#</c>) in Shared mode; defaults to "ioc-collector".</summary>
     public string? SharedGroup { get; set; }
+
+    /// <summary>Partitioned mode: how many collector processes divide the topic space (each with its own client id)…</summary>
+    public int PartitionCount { get; set; } = 1;
+
+    /// <summary>…and which of them this one is, 0 to PartitionCount-1.</summary>
+    public int PartitionIndex { get; set; }
 
     public string TopicFilter { get; set; } = Ioc.Contract.Topics.AllDevices;
 
-    public string EffectiveSharedGroup => !string.IsNullOrWhiteSpace(SharedGroup) ? SharedGroup : Connections > 1 ? "ioc-collector" : string.Empty;
+    public SubscriptionMode EffectiveSubscription => Subscription ?? (string.IsNullOrWhiteSpace(SharedGroup) ? SubscriptionMode.Partitioned : SubscriptionMode.Shared);
 
-    public string SubscriptionFilter => EffectiveSharedGroup.Length > 0 ? $"$share/{EffectiveSharedGroup}/{TopicFilter}" : TopicFilter;
+    public string EffectiveSharedGroup => EffectiveSubscription == SubscriptionMode.Shared
+        ? (!string.IsNullOrWhiteSpace(SharedGroup) ? SharedGroup : "ioc-collector")
+        : string.Empty;
+
+    /// <summary>A one-line description of what the connections subscribe to (logs, banners).</summary>
+    public string SubscriptionFilter => EffectiveSubscription == SubscriptionMode.Shared
+        ? $"$share/{EffectiveSharedGroup}/{TopicFilter}"
+        : PartitionCount * Connections == 1 ? TopicFilter : $"{TopicFilter} partitioned by device type and channel (collector {PartitionIndex} of {PartitionCount}, {Connections} connection(s))";
 
     /// <summary>Messages received but not yet batched; when full the MQTT handler waits (backpressure to the broker).</summary>
     public int QueueCapacity { get; set; } = 50_000;
@@ -53,6 +89,21 @@ public sealed class CollectorOptions
         if (SharedGroup is { Length: > 0 } group && (group.Contains('/') || group.Contains('+') || group.Contains('#')))
         {
             yield return $"{SectionName}:SharedGroup may not contain '/', '+' or '#'.";
+        }
+
+        if (PartitionCount is < 1 or > 32 || PartitionIndex < 0 || PartitionIndex >= PartitionCount)
+        {
+            yield return $"{SectionName}:PartitionCount must be 1–32 and PartitionIndex 0 to PartitionCount-1 (were {PartitionCount} and {PartitionIndex}).";
+        }
+
+        if (EffectiveSubscription == SubscriptionMode.Partitioned && PartitionCount * Connections > 27)
+        {
+            yield return $"{SectionName}:PartitionCount × Connections may be at most 27 (9 device types × 3 channels) when partitioned (was {PartitionCount * Connections}).";
+        }
+
+        if (EffectiveSubscription == SubscriptionMode.Partitioned && PartitionCount * Connections > 1 && TopicFilter != Ioc.Contract.Topics.AllDevices)
+        {
+            yield return $"{SectionName}:TopicFilter must stay {Ioc.Contract.Topics.AllDevices} when the topic space is partitioned (Subscription Partitioned with several connections or collectors); set Subscription to Shared to use another filter.";
         }
 
         if (string.IsNullOrWhiteSpace(TopicFilter))

@@ -36,6 +36,7 @@ public sealed partial class MqttIngressService : BackgroundService
         CollectorMetrics metrics,
         [FromKeyedServices(CollectorOptions.MqttComponent)] MqttConnectionOptions mqtt,
         IOptions<CollectorOptions> options,
+        IOptions<ContractOptions> contract,
         TimeProvider time,
         ILogger<MqttIngressService> logger,
         ILogger<BrokerClient> clientLogger)
@@ -48,13 +49,13 @@ public sealed partial class MqttIngressService : BackgroundService
         _mqtt = mqtt;
         _options = options.Value;
         var prefix = mqtt.ClientIdOr(CollectorOptions.DefaultClientId);
-        var subscriptions = new[] { new MqttSubscription(_options.SubscriptionFilter) };
+        var plan = SubscriptionPlan.For(_options, contract.Value.ExtraDeviceTypes);
         Func<MqttApplicationMessageReceivedEventArgs, Task> onMessage = OnMessageAsync;
         _clients = Enumerable.Range(0, _options.Connections)
             .Select(i => new BrokerClient(
                 mqtt,
-                // Stable ids: each connection finds its persistent session again after a restart.
-                new BrokerClientSettings { ClientId = $"{prefix}-{i}", Subscriptions = subscriptions, PersistentSession = true, AutoAcknowledge = false },
+                // Stable ids: each connection finds its persistent session (and, partitioned, its own slice) again after a restart.
+                new BrokerClientSettings { ClientId = $"{prefix}-{i}", Subscriptions = plan[i], PersistentSession = true, AutoAcknowledge = false },
                 onMessage,
                 clientLogger,
                 time))

@@ -36,10 +36,33 @@ public class OptionsValidationTests
     }
 
     [Fact]
-    public void SharedGroup_DefaultsWhenSeveralConnections()
+    public void Subscription_PartitionedUnlessASharedGroupIsSet()
     {
         Assert.Equal("ioc/v1/#", new CollectorOptions { Connections = 1 }.SubscriptionFilter);
-        Assert.Equal("$share/ioc-collector/ioc/v1/#", new CollectorOptions { Connections = 4 }.SubscriptionFilter);
+        Assert.Equal(SubscriptionMode.Partitioned, new CollectorOptions { Connections = 4 }.EffectiveSubscription);
         Assert.Equal("$share/g1/ioc/v1/#", new CollectorOptions { Connections = 1, SharedGroup = "g1" }.SubscriptionFilter);
+        Assert.Equal("$share/ioc-collector/ioc/v1/#", new CollectorOptions { Connections = 4, Subscription = SubscriptionMode.Shared }.SubscriptionFilter);
+    }
+
+    [Fact]
+    public void SubscriptionPlan_Partitioned_EveryTypeAndChannelExactlyOnceAcrossCollectorsAndConnections()
+    {
+        var filters = Enumerable.Range(0, 2)
+            .SelectMany(index => SubscriptionPlan.For(new CollectorOptions { Connections = 4, PartitionCount = 2, PartitionIndex = index }, ["meter"]))
+            .SelectMany(connection => connection.Select(s => s.Filter))
+            .ToList();
+
+        Assert.Equal(10 * 3, filters.Count);
+        Assert.Equal(filters.Count, filters.Distinct().Count());
+        Assert.Contains("ioc/v1/+/meter/+/status", filters);
+        Assert.All(SubscriptionPlan.For(new CollectorOptions { Connections = 4, PartitionCount = 2, PartitionIndex = 1 }, []), c => Assert.NotEmpty(c));
+    }
+
+    [Fact]
+    public void SubscriptionPlan_Shared_SameFilterOnEveryConnection()
+    {
+        var plan = SubscriptionPlan.For(new CollectorOptions { Connections = 3, SharedGroup = "g" }, []);
+
+        Assert.All(plan, c => Assert.Equal("$share/g/ioc/v1/#", Assert.Single(c).Filter));
     }
 }

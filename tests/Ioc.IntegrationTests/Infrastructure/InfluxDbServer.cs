@@ -75,6 +75,14 @@ public sealed class InfluxDbServer : IAsyncDisposable
         throw new TimeoutException($"InfluxDB did not answer /ping:\n{_process.Output}");
     }
 
+    /// <summary>SIGSTOP: the process is frozen (a stalled disk, a VM pause); connections stay open and requests hang.</summary>
+    public Task FreezeAsync() => Signals.SendAsync(RunningProcess.ProcessId, "STOP");
+
+    /// <summary>SIGCONT after <see cref="FreezeAsync"/>.</summary>
+    public Task ThawAsync() => Signals.SendAsync(RunningProcess.ProcessId, "CONT");
+
+    private ServerProcess RunningProcess => _process ?? throw new InvalidOperationException("InfluxDB is not running");
+
     /// <summary>Kills the server as a crash would; its data stays for the restart.</summary>
     public async Task StopAsync()
     {
@@ -93,6 +101,22 @@ public sealed class InfluxDbServer : IAsyncDisposable
         var uri = $"{Url}/query?db={Uri.EscapeDataString(database)}&epoch=ns&q={Uri.EscapeDataString(influxQl)}";
         var document = await http.GetFromJsonAsync<JsonElement>(uri);
         return document.GetProperty("results")[0];
+    }
+
+    /// <summary>The distinct integer values of <paramref name="field"/> in <paramref name="measurement"/> (for set comparisons after a fault).</summary>
+    public async Task<HashSet<long>> DistinctAsync(string database, string measurement, string field)
+    {
+        var result = await QueryAsync(database, $"SELECT DISTINCT(\"{field}\") FROM \"{measurement}\"");
+        var values = new HashSet<long>();
+        if (result.TryGetProperty("series", out var series))
+        {
+            foreach (var row in series[0].GetProperty("values").EnumerateArray())
+            {
+                values.Add((long)row[1].GetDouble());
+            }
+        }
+
+        return values;
     }
 
     public async Task<long> CountAsync(string database, string influxQl)

@@ -46,7 +46,7 @@ public sealed class MosquittoBroker : IAsyncDisposable
         return broker;
     }
 
-    public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null)
+    public static async Task<MosquittoBroker> StartAsync(string? username = null, string? password = null, string? extraConfig = null)
     {
         var folder = Directory.CreateTempSubdirectory("ioc-mosquitto-").FullName;
         var port = FreePort.Next();
@@ -78,11 +78,26 @@ public sealed class MosquittoBroker : IAsyncDisposable
             max_keepalive 120
             set_tcp_nodelay true
             user root
+            {extraConfig ?? string.Empty}
             """);
         var broker = new MosquittoBroker(folder, port);
         await broker.RestartAsync();
         return broker;
     }
+
+    /// <summary>SIGTERM and wait for the exit: Mosquitto writes its persistence database (sessions, subscriptions, queues) on the way out.</summary>
+    public async Task TerminateAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.TerminateAsync(TimeSpan.FromSeconds(30));
+            await _process.DisposeAsync();
+            _process = null;
+        }
+    }
+
+    /// <summary>SIGKILL: only what the last autosave wrote survives.</summary>
+    public Task KillAsync() => StopAsync();
 
     /// <summary>Starts (again) on the same port and folder, keeping what was persisted.</summary>
     public async Task RestartAsync()

@@ -39,6 +39,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException($"{Name} is not running");
+
     public static async Task<ServerProcess> StartAsync(string name, string executable, string arguments, int port, TimeSpan timeout)
     {
         if (!File.Exists(executable))
@@ -92,6 +94,17 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>SIGTERM, as a service manager's stop or <c>docker stop</c>: the server shuts down its own way (Mosquitto saves its database).</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (_process is { HasExited: false } process)
+        {
+            await Signals.SendAsync(process.Id, "TERM");
+            using var cancel = new CancellationTokenSource(timeout);
+            await process.WaitForExitAsync(cancel.Token);
         }
     }
 
