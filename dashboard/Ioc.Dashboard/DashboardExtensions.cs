@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Text.Encodings.Web;
+using System.Threading.RateLimiting;
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
@@ -11,8 +13,6 @@ using Ioc.Mqtt.Hosting;
 using Ioc.ServiceDefaults;
 using Ioc.Contract.Alerts;
 using Microsoft.AspNetCore.Authentication.Cookies;
-using System.Text.Encodings.Web;
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -33,6 +33,9 @@ namespace Ioc.Dashboard;
 /// <summary>Hosting glue: any web host serves the dashboard with these two calls.</summary>
 public static class DashboardExtensions
 {
+    /// <summary>Vietnamese stays readable in the 429 page (the default encoder escapes every non-ASCII letter).</summary>
+    private static readonly HtmlEncoder PageEncoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
+
     /// <summary>
     /// Registers the dashboard: options (validated at start), cookie auth and policies, users/audit in the operational store, the live MQTT
     /// feed and stores, history queries, MudBlazor and localization. Stores already registered by the host (the collector's
@@ -172,8 +175,6 @@ public static class DashboardExtensions
         context.Response.StatusCode = status;
         return context.Response.WriteAsJsonAsync(new { error });
     }
-
-    private static readonly HtmlEncoder PageEncoder = HtmlEncoder.Create(System.Text.Unicode.UnicodeRanges.All);
 
     /// <summary>429 with the login page's own message, in the request's language, and when to try again.</summary>
     private static async ValueTask LoginThrottledAsync(OnRejectedContext context, CancellationToken cancellationToken)

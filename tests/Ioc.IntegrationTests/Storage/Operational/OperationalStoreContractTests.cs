@@ -221,6 +221,10 @@ public abstract class OperationalStoreContractTests : IAsyncLifetime
         Assert.True(await Store.Users.UnlockAsync(name, "stamp2", CancellationToken.None));
         Assert.False((await Store.Users.FindAsync(name, CancellationToken.None))!.IsLockedOut(T0.AddMinutes(1)));
         Assert.Equal("stamp2", await Store.Users.GetSecurityStampAsync(name, CancellationToken.None));
+        Assert.True(await Store.Users.SetSecurityStampAsync(name, "stamp2b", CancellationToken.None));
+        Assert.Equal("stamp2b", await Store.Users.GetSecurityStampAsync(name, CancellationToken.None));
+        Assert.False((await Store.Users.FindAsync(name, CancellationToken.None))!.IsLockedOut(T0.AddMinutes(1)));
+        Assert.False(await Store.Users.SetSecurityStampAsync(Unique("nobody"), "s", CancellationToken.None));
 
         await Store.Users.RecordLoginAsync(user.Id, T0.AddHours(1), "hash2", CancellationToken.None);
         Assert.True(await Store.Users.SetRoleAsync(name, "admin", "stamp3", CancellationToken.None));
