@@ -35,6 +35,7 @@ public static class AllInOneExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.AddIocServiceDefaults();
         builder.Services.AddValidatedOptions<EmbeddedBrokerOptions>(builder.Configuration, EmbeddedBrokerOptions.SectionName, o => o.Validate());
+        builder.Services.AddSingleton<IBrokerDeviceAuthenticator, RegistryDeviceAuthenticator>();
         builder.Services.AddSingleton<EmbeddedBrokerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
