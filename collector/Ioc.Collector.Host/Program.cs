@@ -1,6 +1,18 @@
 using Ioc.Alerting.Hosting;
 using Ioc.Collector;
 using Ioc.ServiceDefaults;
+using Ioc.Storage.Operational;
+
+if (args.Length > 0 && args[0] == DeviceProvisioning.Verb)
+{
+    // Device credentials in the configured operational store (docs/broker-identity.md), then exit.
+    var tool = Host.CreateApplicationBuilder(args[1..]);
+    tool.Services.AddOperationalStore(tool.Configuration);
+    using var host = tool.Build();
+    var store = host.Services.GetRequiredService<IOperationalStore>();
+    await store.MigrateAsync(CancellationToken.None);
+    return await DeviceProvisioning.RunAsync(args, store.DeviceCredentials, TimeProvider.System, Console.Out, Console.Error, CancellationToken.None);
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddIocServiceDefaults();
@@ -12,4 +24,5 @@ var app = builder.Build();
 app.MapCollectorEndpoints();
 // Commands from a dashboard in another process (needs Ioc:Alerting:CommandToken).
 app.MapAlertCommandEndpoints();
-app.Run();
+await app.RunAsync();
+return 0;

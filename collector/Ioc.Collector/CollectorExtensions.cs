@@ -42,7 +42,11 @@ public static class CollectorExtensions
         services.AddSingleton<PipelineDrain>();
         services.AddSingleton<CollectorStatus>();
         services.AddSingleton<MqttIngressService>();
+        services.AddValidatedOptions<DeviceRegistryOptions>(configuration, DeviceRegistryOptions.SectionName, o => o.Validate());
+        services.AddSingleton<DeviceAdmission>();
 
+        // Before the pipeline: the registry's device ids are in memory before the first message is decoded.
+        services.AddHostedService<DeviceRegistryRefresher>();
         services.AddHostedService<StorageWriterService>();
         services.AddHostedService<BatchingService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());

@@ -5,6 +5,10 @@ public enum RejectReason
 {
     BadTopic,
     UnknownDeviceType,
+
+    /// <summary>The device id has no live credential in the registry (and <c>Ioc:Devices:AutoRegister</c> is off).</summary>
+    UnknownDevice,
+
     PayloadTooLarge,
     EmptyPayload,
     BadEncoding,

@@ -27,6 +27,7 @@ public static class AllInOneExtensions
                 // The dashboard in this process hears new alerts from the engine's announcements on the embedded broker.
                 ["Ioc:Alerting:Announcements:Enabled"] = "true",
             });
+            builder.Configuration.AddInMemoryCollection(InProcessCredentials(builder.Configuration));
         }
 
         // Serve the dashboard's and its packages' static files from the build output in every environment (dotnet run
@@ -34,6 +35,7 @@ public static class AllInOneExtensions
         builder.WebHost.UseStaticWebAssets();
         builder.AddIocServiceDefaults();
         builder.Services.AddValidatedOptions<EmbeddedBrokerOptions>(builder.Configuration, EmbeddedBrokerOptions.SectionName, o => o.Validate());
+        builder.Services.AddSingleton<IBrokerDeviceAuthenticator, RegistryDeviceAuthenticator>();
         builder.Services.AddSingleton<EmbeddedBrokerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
@@ -44,6 +46,65 @@ public static class AllInOneExtensions
         builder.Services.AddSimulators(builder.Configuration);
         return builder;
     }
+
+    /// <summary>
+    /// The embedded broker refuses anonymous clients, so each in-process component gets its own account, generated
+    /// at start (nothing to configure, nothing written to disk): the collector, the engine (announcer and evaluator
+    /// share it: the only writer of <c>ioc/v1/_system/#</c>), the dashboard. The simulated devices connect each under
+    /// its own id with a per-start device password. A component whose username is configured keeps it.
+    /// </summary>
+    private static Dictionary<string, string?> InProcessCredentials(IConfiguration configuration)
+    {
+        var values = new Dictionary<string, string?>();
+        if (configuration.GetValue<bool>($"{EmbeddedBrokerOptions.SectionName}:AllowAnonymous") || !string.IsNullOrEmpty(configuration["Ioc:Mqtt:Username"]))
+        {
+            return values;
+        }
+
+        (string Component, string Username, BrokerRole Role)[] services =
+        [
+            ("Collector", "ioc-collector", BrokerRole.Collector),
+            ("Alerting", "ioc-engine", BrokerRole.Engine),
+            ("Evaluator", "ioc-engine", BrokerRole.Engine),
+            ("Dashboard", "ioc-dashboard", BrokerRole.Dashboard),
+        ];
+        var passwords = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (component, username, role) in services)
+        {
+            if (!string.IsNullOrEmpty(configuration[$"Ioc:Mqtt:{component}:Username"]))
+            {
+                continue;
+            }
+
+            if (!passwords.TryGetValue(username, out var password))
+            {
+                password = NewSecret();
+                passwords[username] = password;
+                values[$"{EmbeddedBrokerOptions.SectionName}:Accounts:{username}:Password"] = password;
+                values[$"{EmbeddedBrokerOptions.SectionName}:Accounts:{username}:Role"] = role.ToString();
+            }
+
+            values[$"Ioc:Mqtt:{component}:Username"] = username;
+            values[$"Ioc:Mqtt:{component}:Password"] = password;
+        }
+
+        if (string.IsNullOrEmpty(configuration["Ioc:Mqtt:Simulators:Username"]))
+        {
+            var devicePassword = configuration[$"{EmbeddedBrokerOptions.SectionName}:DevicePassword"];
+            if (string.IsNullOrEmpty(devicePassword))
+            {
+                devicePassword = NewSecret();
+                values[$"{EmbeddedBrokerOptions.SectionName}:DevicePassword"] = devicePassword;
+            }
+
+            values["Ioc:Mqtt:Simulators:Username"] = Ioc.Simulators.Publishing.PerDeviceSink.DeviceIdUsername;
+            values["Ioc:Mqtt:Simulators:Password"] = devicePassword;
+        }
+
+        return values;
+    }
+
+    private static string NewSecret() => Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
 
     public static WebApplication MapAllInOne(this WebApplication app)
     {

@@ -34,8 +34,9 @@ public sealed partial class BatchingService : BackgroundService
         CollectorMetrics metrics,
         IOptions<CollectorOptions> options,
         TimeProvider time,
-        ILogger<BatchingService> logger)
-        : this(ingest, batches, message => decoder.Decode(message.Topic, message.Payload, message.ReceivedAt), observers, metrics, options, time, logger)
+        ILogger<BatchingService> logger,
+        DeviceAdmission? admission = null)
+        : this(ingest, batches, message => admission?.Admit(decoder.Decode(message.Topic, message.Payload, message.ReceivedAt)) ?? decoder.Decode(message.Topic, message.Payload, message.ReceivedAt), observers, metrics, options, time, logger)
     {
     }
 

@@ -16,6 +16,12 @@ public sealed class MultiplexedSink : IMessageSink
     public MultiplexedSink(MqttConnectionOptions broker, int connections, ILogger? logger = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
+        if (broker.Username == PerDeviceSink.DeviceIdUsername)
+        {
+            throw new InvalidOperationException(
+                $"Username {PerDeviceSink.DeviceIdUsername} needs one connection per device (Ioc:Simulators:Mode=PerDevice); multiplexed connections need a simulators account.");
+        }
+
         var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);
         var run = Guid.NewGuid().ToString("N")[..6];
         _clients = Enumerable.Range(0, connections)

@@ -14,6 +14,12 @@ namespace Ioc.Simulators.Publishing;
 /// </summary>
 public sealed class PerDeviceSink : IMessageSink
 {
+    /// <summary>
+    /// As the username (<c>Ioc:Mqtt:Simulators:Username</c>), each device connects under its own id, as a real device
+    /// does at a broker that enforces per-device topics (docs/broker-identity.md). Per-device mode only.
+    /// </summary>
+    public const string DeviceIdUsername = "{deviceId}";
+
     private readonly BrokerClient[] _clients;
     private readonly int _connectConcurrency;
 
@@ -22,13 +28,26 @@ public sealed class PerDeviceSink : IMessageSink
         _connectConcurrency = Math.Max(1, connectConcurrency);
         var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);
         _clients = fleet.Devices.Select(d => new BrokerClient(
-            broker,
+            ForDevice(broker, d.Id),
             new BrokerClientSettings
             {
                 ClientId = $"{prefix}-{d.Id}",
                 Will = new MqttWill(d.Address.Topic(MessageChannel.Status), PayloadWriter.Will()),
             },
             logger: logger)).ToArray();
+    }
+
+    /// <summary>The connection options of one device: <see cref="DeviceIdUsername"/> becomes its id.</summary>
+    private static MqttConnectionOptions ForDevice(MqttConnectionOptions broker, string deviceId)
+    {
+        if (broker.Username != DeviceIdUsername)
+        {
+            return broker;
+        }
+
+        var own = broker.Clone();
+        own.Username = deviceId;
+        return own;
     }
 
     public int Connections => _clients.Count(c => c.IsConnected);

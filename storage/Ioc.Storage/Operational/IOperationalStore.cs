@@ -13,6 +13,9 @@ public interface IOperationalStore
 
     IDeviceStore Devices { get; }
 
+    /// <summary>Per-device MQTT credentials (docs/broker-identity.md).</summary>
+    IDeviceCredentialStore DeviceCredentials { get; }
+
     IUserStore Users { get; }
 
     IAuditStore Audit { get; }

@@ -38,6 +38,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton(_database.Operational.DeadLetters);
         Services.AddSingleton(_database.Operational.Users);
         Services.AddSingleton(_database.Operational.Audit);
+        Services.AddSingleton(_database.Operational.DeviceCredentials);
         Services.AddSingleton<DashboardClock>();
         Services.AddSingleton<AuditLog>();
         Services.AddSingleton<UserStore>();

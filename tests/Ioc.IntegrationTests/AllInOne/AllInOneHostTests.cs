@@ -15,6 +15,8 @@ public sealed class AllInOneHostTests : IAsyncLifetime
     private readonly string _folder = Directory.CreateTempSubdirectory("ioc-aio-").FullName;
     private readonly int _mqttPort = FreePort.Next();
     private readonly int _httpPort = FreePort.Next();
+    private const string SimulatorUser = "test-simulators";
+    private const string SimulatorPassword = "test-simulators-password";
     private WebApplication _app = null!;
 
     public async Task InitializeAsync()
@@ -28,6 +30,9 @@ public sealed class AllInOneHostTests : IAsyncLifetime
             "--Ioc:Collector:BatchInterval=00:00:00.050",
             "--Ioc:Simulators:Enabled=false",
             "--Ioc:Dashboard:AdminPassword=all-in-one-test-password",
+            // The embedded broker refuses anonymous clients: this test publishes for many devices as a fleet simulator.
+            $"--Ioc:Broker:Accounts:{SimulatorUser}:Password={SimulatorPassword}",
+            $"--Ioc:Broker:Accounts:{SimulatorUser}:Role=Simulators",
         ] });
         builder.AddAllInOne();
         _app = builder.Build();
@@ -49,7 +54,7 @@ public sealed class AllInOneHostTests : IAsyncLifetime
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
         await Wait.UntilAsync(async () => (await HealthAsync(http)).GetProperty("status").GetString() == "Healthy", TimeSpan.FromSeconds(15), "all-in-one healthy");
 
-        await using (var publisher = await Publisher.ConnectAsync(_mqttPort))
+        await using (var publisher = await Publisher.ConnectAsync(_mqttPort, username: SimulatorUser, password: SimulatorPassword))
         {
             await publisher.PublishManyAsync(500, i => Telemetry.EnvSensor(i));
             await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/ENV-001/telemetry", "{not json");
@@ -76,7 +81,7 @@ public sealed class AllInOneHostTests : IAsyncLifetime
     public async Task WaterLeakPublishedToEmbeddedBroker_OpensAnAlert()
     {
         var alerts = _app.Services.GetRequiredService<IAlertService>();
-        await using (var publisher = await Publisher.ConnectAsync(_mqttPort))
+        await using (var publisher = await Publisher.ConnectAsync(_mqttPort, username: SimulatorUser, password: SimulatorPassword))
         {
             await Wait.UntilAsync(() => _app.Services.GetRequiredService<Ioc.Collector.Diagnostics.CollectorStatus>().Snapshot().MqttConnected == 1, TimeSpan.FromSeconds(15), "collector connected");
             await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/ENV-LEAK/telemetry", $$$"""{"ts":{{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}},"metrics":{"water_leak":true}}""");

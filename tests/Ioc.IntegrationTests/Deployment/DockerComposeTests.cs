@@ -11,11 +11,9 @@ public partial class DockerComposeTests
 
     private static readonly Dictionary<string, string> Secrets = new()
     {
-        ["MQTT_COLLECTOR_USERNAME"] = "ioc-collector",
         ["MQTT_COLLECTOR_PASSWORD"] = "test-secret",
-        ["MQTT_DASHBOARD_USERNAME"] = "ioc-dashboard",
+        ["MQTT_ENGINE_PASSWORD"] = "test-secret",
         ["MQTT_DASHBOARD_PASSWORD"] = "test-secret",
-        ["MQTT_SIMULATORS_USERNAME"] = "ioc-sim",
         ["MQTT_SIMULATORS_PASSWORD"] = "test-secret",
         ["POSTGRES_PASSWORD"] = "test-secret",
         ["INFLUXDB_ADMIN_USER"] = "admin",
@@ -162,6 +160,16 @@ public partial class DockerComposeTests
         Assert.True(unknown.Count == 0, "keys in docker-compose.yml that no options class has: " + string.Join(", ", unknown));
     }
 
+    /// <summary>Every component name given to AddMqttConnection: the <c>MqttComponent</c> constants.</summary>
+    private static readonly Lazy<HashSet<string>> MqttComponents = new(() => OptionSections().Values.SelectMany(t => t).Select(t => t.Assembly)
+        .Concat(AppDomain.CurrentDomain.GetAssemblies().Where(a => a.GetName().Name?.StartsWith("Ioc.", StringComparison.Ordinal) == true))
+        .Distinct()
+        .SelectMany(a => a.GetTypes())
+        .Select(t => t.GetField("MqttComponent", System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static))
+        .Where(f => f is { IsLiteral: true })
+        .Select(f => (string)f!.GetRawConstantValue()!)
+        .ToHashSet(StringComparer.OrdinalIgnoreCase));
+
     private static Dictionary<string, List<Type>> OptionSections()
     {
         // Every Ioc assembly the hosts load (the all-in-one references them all, the collector host is built beside it).
@@ -191,6 +199,14 @@ public partial class DockerComposeTests
 
     private static bool Resolves(string key, Dictionary<string, List<Type>> sections)
     {
+        // Ioc:Mqtt:{Component}:{Key} overrides Ioc:Mqtt:{Key} for one component (MqttConnectionRegistration).
+        var mqtt = Ioc.Mqtt.MqttConnectionOptions.SectionName + ":";
+        if (key.StartsWith(mqtt, StringComparison.OrdinalIgnoreCase) && key[mqtt.Length..].Split(':') is [var component, var rest]
+            && MqttComponents.Value.Contains(component))
+        {
+            return Resolves(typeof(Ioc.Mqtt.MqttConnectionOptions), rest);
+        }
+
         var section = sections.Keys.Where(s => key.StartsWith(s + ":", StringComparison.OrdinalIgnoreCase)).OrderByDescending(s => s.Length).FirstOrDefault();
         return section is not null && sections[section].Any(type => Resolves(type, key[(section.Length + 1)..]));
     }

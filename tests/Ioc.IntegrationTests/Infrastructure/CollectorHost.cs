@@ -27,6 +27,8 @@ public sealed class CollectorHost : IAsyncDisposable
             ["Ioc:Collector:SpoolPath"] = Path.Combine(folder, "spool"),
             ["Ioc:Collector:BatchInterval"] = "00:00:00.100",
             ["Ioc:Collector:ReplayRetryDelay"] = "00:00:00.200",
+            // Tests publish for devices they never registered; the registry check has its own (DeviceAdmissionTests).
+            ["Ioc:Devices:AutoRegister"] = "true",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

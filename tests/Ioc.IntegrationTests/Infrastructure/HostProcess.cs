@@ -83,6 +83,8 @@ public sealed class HostProcess : IAsyncDisposable
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["Logging__LogLevel__Default"] = "Warning";
         info.Environment["Logging__Console__FormatterName"] = "simple";
+        // Tests publish for devices they never registered; the registry check has its own tests (DeviceAdmissionTests).
+        info.Environment["Ioc__Devices__AutoRegister"] = "true";
         foreach (var (key, value) in settings)
         {
             info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

@@ -99,6 +99,59 @@ public sealed class MosquittoBroker : IAsyncDisposable
     /// <summary>SIGKILL: only what the last autosave wrote survives.</summary>
     public Task KillAsync() => StopAsync();
 
+    /// <summary>
+    /// The shipped configuration (deploy/mosquitto/mosquitto.conf with deploy/mosquitto/acl), moved to a free loopback
+    /// port and a temp folder; <paramref name="users"/> are written to its password file with mosquitto_passwd, then
+    /// <paramref name="extraPasswdLines"/> (lines exported from the device registry) are appended as they are.
+    /// </summary>
+    public static async Task<MosquittoBroker> StartShippedAsync(IReadOnlyDictionary<string, string> users, IEnumerable<string>? extraPasswdLines = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("ioc-mosquitto-shipped-").FullName;
+        var port = FreePort.Next();
+        var deploy = Path.Combine(RepositoryRoot.Path, "deploy", "mosquitto");
+        File.Copy(Path.Combine(deploy, "acl"), Path.Combine(folder, "acl"));
+        await File.WriteAllTextAsync(Path.Combine(folder, "passwd"), string.Empty);
+        foreach (var (username, password) in users)
+        {
+            await MosquittoPasswdAsync($"{folder}/passwd", username, password);
+        }
+
+        if (extraPasswdLines is not null)
+        {
+            await File.AppendAllLinesAsync(Path.Combine(folder, "passwd"), extraPasswdLines);
+        }
+
+        var shipped = await File.ReadAllLinesAsync(Path.Combine(deploy, "mosquitto.conf"));
+        var config = shipped.Select(line => line.Split(' ')[0] switch
+        {
+            "listener" => $"listener {port} 127.0.0.1",
+            "password_file" => $"password_file {folder}/passwd",
+            "acl_file" => $"acl_file {folder}/acl",
+            "persistence_location" => $"persistence_location {folder}/",
+            _ => line,
+        }).Append("user root");
+        if (!shipped.Any(line => line.StartsWith("acl_file ", StringComparison.Ordinal)))
+        {
+            throw new InvalidOperationException("deploy/mosquitto/mosquitto.conf has no acl_file: every client could write every topic.");
+        }
+
+        await File.WriteAllLinesAsync(Path.Combine(folder, "mosquitto.conf"), config);
+        var broker = new MosquittoBroker(folder, port);
+        await broker.RestartAsync();
+        return broker;
+    }
+
+    private static async Task MosquittoPasswdAsync(string file, string username, string password)
+    {
+        using var passwd = System.Diagnostics.Process.Start("/usr/bin/mosquitto_passwd", ["-b", file, username, password])
+            ?? throw new InvalidOperationException("mosquitto_passwd did not start");
+        await passwd.WaitForExitAsync();
+        if (passwd.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"mosquitto_passwd exited {passwd.ExitCode}");
+        }
+    }
+
     /// <summary>Starts (again) on the same port and folder, keeping what was persisted.</summary>
     public async Task RestartAsync()
     {

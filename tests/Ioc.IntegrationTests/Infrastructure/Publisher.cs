@@ -13,11 +13,12 @@ public sealed class Publisher : IAsyncDisposable
 
     private Publisher(IMqttClient client) => _client = client;
 
-    public static async Task<Publisher> ConnectAsync(int port, string clientId = "")
+    public static async Task<Publisher> ConnectAsync(int port, string clientId = "", string? username = null, string? password = null, string host = "127.0.0.1")
     {
         var client = new MqttClientFactory().CreateMqttClient();
         var options = new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port)
+            .WithTcpServer(host, port)
+            .WithCredentials(username, password)
             .WithProtocolVersion(MqttProtocolVersion.V500)
             .WithClientId(clientId.Length > 0 ? clientId : "pub-" + Guid.NewGuid().ToString("N")[..12])
             .WithCleanStart(true)

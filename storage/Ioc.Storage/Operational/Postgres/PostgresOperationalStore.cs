@@ -18,6 +18,7 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
         Alerts = new PostgresAlertStore(_dataSource, MigrateAsync);
         Notifications = new PostgresNotificationStore(_dataSource);
         Devices = new PostgresDeviceStore(_dataSource);
+        DeviceCredentials = new DeviceCredentialStore(async ct => await _dataSource.OpenConnectionAsync(ct));
         Users = new PostgresUserStore(_dataSource);
         Audit = new PostgresAuditStore(_dataSource);
         DeadLetters = new PostgresDeadLetterStore(_dataSource, MigrateAsync);
@@ -29,6 +30,8 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
     public INotificationStore Notifications { get; }
 
     public IDeviceStore Devices { get; }
+
+    public IDeviceCredentialStore DeviceCredentials { get; }
 
     public IUserStore Users { get; }
 

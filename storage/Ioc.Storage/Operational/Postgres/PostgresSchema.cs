@@ -209,6 +209,18 @@ internal static class PostgresSchema
             SELECT site, device_type, device_id, district, health, last_seen, health_since AS since
             FROM alert_devices;
             """),
+        // Unix milliseconds, as in SQLite: one adapter (DeviceCredentialStore) and one row shape serve both.
+        (4, "device credentials", """
+            CREATE TABLE device_credentials (
+                device_id text PRIMARY KEY,
+                site text NOT NULL,
+                device_type text NOT NULL,
+                password_hash text NOT NULL,
+                created_at bigint NOT NULL,
+                rotated_at bigint,
+                revoked_at bigint
+            );
+            """),
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -173,6 +173,17 @@ internal static class SqliteOperationalSchema
                 strftime('%Y-%m-%dT%H:%M:%fZ', health_since / 1000.0, 'unixepoch') AS since
             FROM alert_devices;
             """),
+        (5, "device credentials", """
+            CREATE TABLE device_credentials (
+                device_id TEXT PRIMARY KEY,
+                site TEXT NOT NULL,
+                device_type TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                rotated_at INTEGER,
+                revoked_at INTEGER
+            );
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)

@@ -15,6 +15,7 @@ public sealed class SqliteOperationalStore : IOperationalStore
         Alerts = new SqliteAlertStore(database, MigrateAsync);
         Notifications = new SqliteNotificationStore(database);
         Devices = new SqliteDeviceStore(database);
+        DeviceCredentials = new DeviceCredentialStore(async ct => await database.OpenAsync(ct));
         Users = new SqliteUserStore(database);
         Audit = new SqliteAuditStore(database);
         DeadLetters = new SqliteDeadLetterStore(database);
@@ -28,6 +29,8 @@ public sealed class SqliteOperationalStore : IOperationalStore
     public INotificationStore Notifications { get; }
 
     public IDeviceStore Devices { get; }
+
+    public IDeviceCredentialStore DeviceCredentials { get; }
 
     public IUserStore Users { get; }
 

@@ -349,4 +349,48 @@ public abstract class OperationalStoreContractTests : IAsyncLifetime
         Assert.StartsWith("2026-01-02", row["fired_at"]);
         Assert.Equal("offline", Assert.Single(deviceRows)["health"]);
     }
+
+    [Fact]
+    public async Task DeviceCredentials_IssueVerifyRotateRevoke_FollowTheLifecycle()
+    {
+        var id = Unique("ENV");
+        var device = new DeviceIdentity(id, "dc-tinh", "env-sensor");
+        var credentials = Store.DeviceCredentials;
+
+        var secret = await credentials.IssueAsync(device, T0, CancellationToken.None);
+        Assert.Equal(device, await credentials.VerifyAsync(id, secret, CancellationToken.None));
+        Assert.Null(await credentials.VerifyAsync(id, secret + "x", CancellationToken.None));
+        Assert.Null(await credentials.VerifyAsync(Unique("ENV"), secret, CancellationToken.None));
+        await Assert.ThrowsAsync<ArgumentException>(() => credentials.IssueAsync(device, T0, CancellationToken.None));
+
+        var rotated = await credentials.RotateAsync(id, T0.AddHours(1), CancellationToken.None);
+        Assert.NotNull(rotated);
+        Assert.NotEqual(secret, rotated);
+        Assert.Null(await credentials.VerifyAsync(id, secret, CancellationToken.None));
+        Assert.Equal(device, await credentials.VerifyAsync(id, rotated, CancellationToken.None));
+
+        Assert.True(await credentials.RevokeAsync(id, T0.AddHours(2), CancellationToken.None));
+        Assert.False(await credentials.RevokeAsync(id, T0.AddHours(3), CancellationToken.None));
+        Assert.Null(await credentials.VerifyAsync(id, rotated, CancellationToken.None));
+        Assert.Null(await credentials.RotateAsync(id, T0.AddHours(3), CancellationToken.None));
+        var listed = Assert.Single(await credentials.ListAsync(CancellationToken.None), c => c.DeviceId == id);
+        Assert.Equal((T0, T0.AddHours(1), T0.AddHours(2), false), (listed.CreatedAt, listed.RotatedAt, listed.RevokedAt, listed.IsActive));
+        Assert.DoesNotContain(await credentials.ListActiveHashesAsync(CancellationToken.None), c => c.Credential.DeviceId == id);
+
+        // Issued again after revocation: a new secret, the device live again.
+        var again = await credentials.IssueAsync(device, T0.AddHours(4), CancellationToken.None);
+        Assert.Equal(device, await credentials.VerifyAsync(id, again, CancellationToken.None));
+        var hash = Assert.Single(await credentials.ListActiveHashesAsync(CancellationToken.None), c => c.Credential.DeviceId == id);
+        Assert.StartsWith("$7$", hash.PasswordHash, StringComparison.Ordinal);
+        Assert.DoesNotContain(again, hash.PasswordHash, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("+")]
+    [InlineData("a:b")]
+    public async Task DeviceCredentials_IdThatIsNotOneTopicLevel_IsRefused(string id)
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.DeviceCredentials.IssueAsync(new DeviceIdentity(id, "dc-tinh", "env-sensor"), T0, CancellationToken.None));
+    }
 }
