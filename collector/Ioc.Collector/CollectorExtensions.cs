@@ -36,6 +36,7 @@ public static class CollectorExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<IngestQueue>();
+        services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<BatchQueue>();
         services.AddSingleton<DiskSpool>();
         services.AddSingleton<StoreAvailability>();
@@ -48,6 +49,7 @@ public static class CollectorExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
         services.AddHostedService<SpoolReplayService>();
         services.AddHostedService<StatsReporterService>();
+        services.AddHostedService<CollectorHealthPublisher>();
         if (configuration.GetValue(StorageOptions.SectionName + ":Provider", StorageProvider.Sqlite) == StorageProvider.Sqlite)
         {
             services.AddHostedService<SqliteRetentionService>();

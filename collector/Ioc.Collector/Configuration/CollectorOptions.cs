@@ -47,7 +47,13 @@ public sealed class CollectorOptions
     public double DeviceRateLimit { get; set; } = 50;
 
     /// <summary>Messages a device may send at once above its rate (the token bucket's depth).</summary>
-    public double DeviceBurst { get; set; } = 100;
+    public double DeviceBurst { get; set; } = 200;
+
+    /// <summary>
+    /// After each (re)connect of the collector, the rate limit waits this long: the broker then delivers the backlog of the
+    /// persistent session at its own speed, far above any device's publishing rate, and that backlog must not be refused.
+    /// </summary>
+    public TimeSpan RateLimitGrace { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Devices the rate limiter tracks at once; the least recently seen is forgotten when a new one arrives.</summary>
     public int RateLimitTrackedDevices { get; set; } = 100_000;
@@ -65,6 +71,11 @@ public sealed class CollectorOptions
         if (!double.IsFinite(DeviceBurst) || DeviceBurst < 1)
         {
             yield return $"{SectionName}:DeviceBurst must be at least 1 message (was {DeviceBurst}).";
+        }
+
+        if (RateLimitGrace < TimeSpan.Zero || RateLimitGrace > TimeSpan.FromHours(1))
+        {
+            yield return $"{SectionName}:RateLimitGrace must be 0 to 1 hour (was {RateLimitGrace}).";
         }
 
         if (RateLimitTrackedDevices is < 16 or > 10_000_000)

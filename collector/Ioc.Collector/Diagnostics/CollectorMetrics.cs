@@ -29,7 +29,6 @@ public sealed class CollectorMetrics : IDisposable
     private long _lastDecoderFault;
     private long _lastWriteMicros;
     private int _heldBatches;
-    private long _rateLimited;
 
     public CollectorMetrics()
     {
@@ -39,7 +38,6 @@ public sealed class CollectorMetrics : IDisposable
         _meter.CreateObservableCounter("ioc.collector.rejected", ObserveRejected, description: "Messages refused, by reason");
         _meter.CreateObservableCounter("ioc.collector.points_written", () => Written, description: "Points written to the store");
         _meter.CreateObservableCounter("ioc.collector.points_spooled", () => Spooled, description: "Points written to the disk spool");
-        _meter.CreateObservableCounter("ioc.collector.rate_limited", () => RateLimited, description: "Messages refused because their device sent over Ioc:Collector:DeviceRateLimit");
         _meter.CreateObservableGauge("ioc.collector.held_batches", () => HeldBatches, description: "Batches that could be neither stored nor spooled, held and retried");
         _meter.CreateObservableGauge("ioc.collector.no_write_seconds", () => NoWriteSeconds(), unit: "s", description: "Seconds messages have waited without any batch being made durable");
         WriteLatency = _meter.CreateHistogram<double>("ioc.collector.write_latency", "ms", "Time to write one batch to the store");
@@ -81,9 +79,7 @@ public sealed class CollectorMetrics : IDisposable
     }
 
     /// <summary>Messages refused as <c>rate_limited</c>, dead-lettered or only counted (sampled).</summary>
-    public long RateLimited => Interlocked.Read(ref _rateLimited);
-
-    public void MessageRateLimited() => Interlocked.Increment(ref _rateLimited);
+    public long RateLimited => Rejected(RejectReason.RateLimited);
 
     /// <summary>Devices over their rate limit within the last minute (set by the rate limiter).</summary>
     public int FloodDevices { get; set; }
