@@ -64,13 +64,9 @@ public sealed partial class MqttIngressService : BackgroundService
             .ToArray();
         foreach (var client in _clients)
         {
-            client.ConnectionChanged += (_, up) =>
-            {
-                if (up)
-                {
-                    limiter.Connected();
-                }
-            };
+            // The backlog of a persistent session may arrive before the "connected" event (between CONNACK and the
+            // subscription): the grace starts on the loss of a connection as well as on its return, and at start.
+            client.ConnectionChanged += (_, _) => limiter.Connected();
         }
     }
 
@@ -95,6 +91,7 @@ public sealed partial class MqttIngressService : BackgroundService
     {
         _stoppingToken = stoppingToken;
         Log.Starting(_logger, _clients.Length, _mqtt.Host, _mqtt.Port, _options.SubscriptionFilter);
+        _limiter.Connected();
         foreach (var client in _clients)
         {
             client.Start();

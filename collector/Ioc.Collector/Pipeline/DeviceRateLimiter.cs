@@ -58,7 +58,7 @@ public sealed class DeviceRateLimiter
         _graceTicks = (long)(options.Value.RateLimitGrace.TotalSeconds * _ticksPerSecond);
     }
 
-    /// <summary>A collector connection came up: no limit for <see cref="CollectorOptions.RateLimitGrace"/> (the session's backlog arrives now).</summary>
+    /// <summary>A collector connection starts, comes up or goes down: no limit for <see cref="CollectorOptions.RateLimitGrace"/> (the session's backlog arrives now).</summary>
     public void Connected() => Volatile.Write(ref _graceUntil, _time.GetTimestamp() + _graceTicks);
 
     public bool Enabled => _rate > 0;

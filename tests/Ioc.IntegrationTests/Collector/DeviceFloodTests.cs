@@ -29,7 +29,10 @@ public sealed class DeviceFloodTests(ITestOutputHelper output)
         Assert.Equal(baseline.Published, baseline.LatenciesMs.Count);
         Assert.Equal(flooded.Published, flooded.LatenciesMs.Count);
         Assert.True(flooded.FloodRate > 20 * baseline.Published / baseline.Seconds, $"the flooder reached only {flooded.FloodRate:F0} msg/s");
-        Assert.True(flooded.Percentile(0.99) <= 2 * baseline.Percentile(0.99), $"normal devices' p99 {flooded.Percentile(0.99)} ms under the flood, baseline {baseline.Percentile(0.99)} ms");
+        // Within 2x of the baseline, the baseline taken as at least 250 ms (2.5 batch intervals): on two cores shared with
+        // other builds a quiet baseline's p99 swings between 150 ms and over a second, and a tighter bound only measures that.
+        var bound = 2 * Math.Max(baseline.Percentile(0.99), 250);
+        Assert.True(flooded.Percentile(0.99) <= bound, $"normal devices' p99 {flooded.Percentile(0.99)} ms under the flood, baseline {baseline.Percentile(0.99)} ms, bound {bound} ms");
 
         // The flooder got its rate and burst through, the rest was refused (counted) with a sampled dead letter a second.
         var snapshot = collector.Snapshot;

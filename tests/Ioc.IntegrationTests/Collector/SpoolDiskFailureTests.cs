@@ -16,7 +16,7 @@ public sealed class SpoolDiskFailureTests
         await using var broker = await MosquittoBroker.StartAsync();
         await using var influx = await InfluxDbServer.StartAsync();
         const string database = "doublefault";
-        await using var collector = CollectorHost.ForInflux(broker.Port, influx, database);
+        await using var collector = CollectorHost.ForInflux(broker.Port, influx, database, new Dictionary<string, string?> { ["Ioc:Collector:Health:PublishInterval"] = "10" });
         await using var disk = await FullDisk.CreateAsync(Path.Combine(collector.Folder, "spool"));
         await collector.StartAsync();
         await disk.BreakAsync();

@@ -27,6 +27,9 @@ public sealed class CollectorHost : IAsyncDisposable
             ["Ioc:Collector:SpoolPath"] = Path.Combine(folder, "spool"),
             ["Ioc:Collector:BatchInterval"] = "00:00:00.100",
             ["Ioc:Collector:ReplayRetryDelay"] = "00:00:00.200",
+            // The collector's own health reports are messages too; tests that count messages and points exactly would
+            // count them. Tests of those reports turn them on.
+            ["Ioc:Collector:Health:PublishInterval"] = "0",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
