@@ -27,6 +27,8 @@ public sealed class AllInOneHostTests : IAsyncLifetime
             $"--Ioc:Collector:SpoolPath={_folder}/spool",
             "--Ioc:Collector:BatchInterval=00:00:00.050",
             "--Ioc:Simulators:Enabled=false",
+            // The collector's own health reports are received messages too; this test counts them exactly.
+            "--Ioc:Collector:Health:PublishInterval=0",
             "--Ioc:Dashboard:AdminPassword=all-in-one-test-password",
         ] });
         builder.AddAllInOne();
