@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Ioc.Bench;
 
 /// <summary>
-/// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|alert-latency|memory|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
+/// <c>dotnet run -c Release --project bench/Ioc.Bench -- [ingest|latency|alert-latency|memory|flood|all] [--messages N] [--connections N] [--store sqlite|influxdb|both]</c>
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
+/// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
 internal static class BenchCommand
@@ -55,6 +56,11 @@ internal static class BenchCommand
             if (mode is "memory" or "all")
             {
                 await MemoryBench.RunAsync(devices: Option(args, "--devices", 10_000), connections);
+            }
+
+            if (mode == "flood")
+            {
+                await FloodBench.RunAsync(Option(args, "--seconds", 10), Option(args, "--connections", 1));
             }
 
             if (mode == "micro")

@@ -36,6 +36,7 @@ public static class CollectorExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<CollectorMetrics>();
         services.AddSingleton<IngestQueue>();
+        services.AddSingleton<DeviceRateLimiter>();
         services.AddSingleton<BatchQueue>();
         services.AddSingleton<DiskSpool>();
         services.AddSingleton<StoreAvailability>();
@@ -52,6 +53,7 @@ public static class CollectorExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
         services.AddHostedService<SpoolReplayService>();
         services.AddHostedService<StatsReporterService>();
+        services.AddHostedService<CollectorHealthPublisher>();
         if (configuration.GetValue(StorageOptions.SectionName + ":Provider", StorageProvider.Sqlite) == StorageProvider.Sqlite)
         {
             services.AddHostedService<SqliteRetentionService>();
@@ -61,15 +63,17 @@ public static class CollectorExtensions
     }
 
     /// <summary>
-    /// <c>GET /healthz</c>: 200 when healthy or degraded (store down but spooling, or some connections down),
-    /// 503 when no broker connection is up. Left open for orchestrators; it shows counters, no data.
+    /// <c>GET /healthz</c>: 200 when healthy or degraded (spooling, replaying, store slow, some connections down, a device
+    /// flooding), 503 when failing (no broker connection, nothing made durable for NoWriteFailAfter while messages wait,
+    /// spool full or its disk failing, a decoder fault in the last minute); <c>reasons</c> says why. Left open for
+    /// orchestrators; it shows counters, no data.
     /// </summary>
     public static IEndpointRouteBuilder MapCollectorEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/healthz", (CollectorStatus status) =>
         {
             var snapshot = status.Snapshot();
-            return Results.Json(snapshot, HealthJson, statusCode: snapshot.Status == "Unhealthy" ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+            return Results.Json(snapshot, HealthJson, statusCode: snapshot.Status == CollectorStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         }).AllowAnonymous();
         return endpoints;
     }

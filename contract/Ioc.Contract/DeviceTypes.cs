@@ -13,6 +13,9 @@ public static class DeviceTypes
     public const string Cooling = "cooling";
     public const string EnvironmentSensor = "env-sensor";
 
+    /// <summary>An Ioc collector reporting its own health (<c>ioc/v1/ioc-core/collector/{id}/telemetry</c>), alerted on like any device.</summary>
+    public const string Collector = "collector";
+
     public static IReadOnlyList<string> All { get; } =
-        [WifiAccessPoint, Switch, Router, Firewall, Server, Ups, Pdu, Cooling, EnvironmentSensor];
+        [WifiAccessPoint, Switch, Router, Firewall, Server, Ups, Pdu, Cooling, EnvironmentSensor, Collector];
 }

@@ -34,6 +34,9 @@ public enum RejectReason
 
     /// <summary>The decoder threw instead of deciding (a bug): the collector dead-letters the message and goes on.</summary>
     DecoderFault,
+
+    /// <summary>The device sent faster than <c>Ioc:Collector:DeviceRateLimit</c> allows: refused and acknowledged (dead letters sampled).</summary>
+    RateLimited,
 }
 
 public static class RejectReasons

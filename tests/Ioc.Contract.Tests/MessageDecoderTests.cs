@@ -275,6 +275,17 @@ public class MessageDecoderTests
     }
 
     [Fact]
+    public void Decode_CollectorHealthTelemetry_IsAcceptedAsTheCollectorDeviceType()
+    {
+        var decoder = new MessageDecoder(new ContractOptions());
+
+        var result = decoder.Decode("ioc/v1/ioc-core/collector/ioc-collector/telemetry", """{"metrics":{"health":2,"spool_full":true,"no_write_seconds":31.5}}"""u8, Now);
+
+        Assert.True(result.IsAccepted, result.Rejection?.ToString());
+        Assert.Equal("collector", Assert.Single(result.Message!.Points).Measurement);
+    }
+
+    [Fact]
     public void RejectReasonNames_AreSnakeCaseAndUnique()
     {
         var names = RejectReasons.All.Select(r => r.Name()).ToList();
@@ -282,6 +293,7 @@ public class MessageDecoderTests
         Assert.Equal(names.Count, names.Distinct().Count());
         Assert.Contains("bad_line_protocol", names);
         Assert.Contains("timestamp_out_of_range", names);
+        Assert.Contains("rate_limited", names);
         Assert.All(names, n => Assert.Matches("^[a-z_]+$", n));
     }
 }

@@ -79,8 +79,51 @@ public sealed class CollectorOptions
     /// <summary>Pause between replay attempts while the store is still down (doubles up to 10× this).</summary>
     public TimeSpan ReplayRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Messages per second one device (site/type/id) may send before the excess is refused as <c>rate_limited</c>; 0 turns the limit off.</summary>
+    public double DeviceRateLimit { get; set; } = 50;
+
+    /// <summary>Messages a device may send at once above its rate (the token bucket's depth).</summary>
+    public double DeviceBurst { get; set; } = 200;
+
+    /// <summary>
+    /// After each (re)connect of the collector, the rate limit waits this long: the broker then delivers the backlog of the
+    /// persistent session at its own speed, far above any device's publishing rate, and that backlog must not be refused.
+    /// </summary>
+    public TimeSpan RateLimitGrace { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Devices the rate limiter tracks at once; the least recently seen is forgotten when a new one arrives.</summary>
+    public int RateLimitTrackedDevices { get; set; } = 100_000;
+
+    /// <summary>Section <c>Ioc:Collector:Health</c>: when the collector calls itself degraded or failing, and how it reports it.</summary>
+    public CollectorHealthOptions Health { get; set; } = new();
+
     public IEnumerable<string> Validate()
     {
+        if (!double.IsFinite(DeviceRateLimit) || DeviceRateLimit < 0)
+        {
+            yield return $"{SectionName}:DeviceRateLimit must be 0 (off) or a positive number of messages per second (was {DeviceRateLimit}).";
+        }
+
+        if (!double.IsFinite(DeviceBurst) || DeviceBurst < 1)
+        {
+            yield return $"{SectionName}:DeviceBurst must be at least 1 message (was {DeviceBurst}).";
+        }
+
+        if (RateLimitGrace < TimeSpan.Zero || RateLimitGrace > TimeSpan.FromHours(1))
+        {
+            yield return $"{SectionName}:RateLimitGrace must be 0 to 1 hour (was {RateLimitGrace}).";
+        }
+
+        if (RateLimitTrackedDevices is < 16 or > 10_000_000)
+        {
+            yield return $"{SectionName}:RateLimitTrackedDevices must be 16–10000000 (was {RateLimitTrackedDevices}).";
+        }
+
+        foreach (var error in Health.Validate())
+        {
+            yield return error;
+        }
+
         if (Connections is < 1 or > 32)
         {
             yield return $"{SectionName}:Connections must be 1–32 (was {Connections}).";
@@ -144,6 +187,55 @@ public sealed class CollectorOptions
         if (ReplayRetryDelay <= TimeSpan.Zero)
         {
             yield return $"{SectionName}:ReplayRetryDelay must be positive.";
+        }
+    }
+}
+
+/// <summary>Section <c>Ioc:Collector:Health</c>.</summary>
+public sealed class CollectorHealthOptions
+{
+    public const string SectionName = CollectorOptions.SectionName + ":Health";
+
+    /// <summary>Seconds without any batch made durable (stored or spooled) while messages wait, after which the collector is failing.</summary>
+    public double NoWriteFailAfter { get; set; } = 15;
+
+    /// <summary>A store write slower than this many milliseconds makes the collector degraded.</summary>
+    public double SlowWriteMs { get; set; } = 2_000;
+
+    /// <summary>Seconds between the collector's own health reports on its device topic (also sent on every change); 0 turns them off.</summary>
+    public double PublishInterval { get; set; } = 10;
+
+    /// <summary>Site of the collector's own device topic <c>ioc/v1/{Site}/collector/{CollectorId}/telemetry</c>.</summary>
+    public string Site { get; set; } = "ioc-core";
+
+    /// <summary>Device id of the collector on its own topic; default: the MQTT client id prefix (e.g. <c>ioc-collector</c>).</summary>
+    public string? CollectorId { get; set; }
+
+    public IEnumerable<string> Validate()
+    {
+        if (!double.IsFinite(NoWriteFailAfter) || NoWriteFailAfter is < 1 or > 86_400)
+        {
+            yield return $"{SectionName}:NoWriteFailAfter must be 1–86400 seconds (was {NoWriteFailAfter}).";
+        }
+
+        if (!double.IsFinite(SlowWriteMs) || SlowWriteMs < 1)
+        {
+            yield return $"{SectionName}:SlowWriteMs must be a positive number of milliseconds (was {SlowWriteMs}).";
+        }
+
+        if (!double.IsFinite(PublishInterval) || PublishInterval is < 0 or > 3_600)
+        {
+            yield return $"{SectionName}:PublishInterval must be 0 (off) to 3600 seconds (was {PublishInterval}).";
+        }
+
+        if (!Ioc.Contract.Names.IsSlug(Site))
+        {
+            yield return $"{SectionName}:Site must be a slug [a-z0-9-]{{1,64}} (was '{Site}').";
+        }
+
+        if (CollectorId is { } id && !Ioc.Contract.Names.IsDeviceId(id))
+        {
+            yield return $"{SectionName}:CollectorId must match [A-Za-z0-9_.-]{{1,64}} (was '{id}').";
         }
     }
 }

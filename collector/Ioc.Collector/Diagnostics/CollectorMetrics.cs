@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Ioc.Contract;
 
@@ -23,6 +24,11 @@ public sealed class CollectorMetrics : IDisposable
     private long _ignored;
     private long _ackFailures;
     private long _batches;
+    private readonly long[] _inFlightSince = new long[16];
+    private long _lastProgress = Stopwatch.GetTimestamp();
+    private long _lastDecoderFault;
+    private long _lastWriteMicros;
+    private int _heldBatches;
 
     public CollectorMetrics()
     {
@@ -32,6 +38,8 @@ public sealed class CollectorMetrics : IDisposable
         _meter.CreateObservableCounter("ioc.collector.rejected", ObserveRejected, description: "Messages refused, by reason");
         _meter.CreateObservableCounter("ioc.collector.points_written", () => Written, description: "Points written to the store");
         _meter.CreateObservableCounter("ioc.collector.points_spooled", () => Spooled, description: "Points written to the disk spool");
+        _meter.CreateObservableGauge("ioc.collector.held_batches", () => HeldBatches, description: "Batches that could be neither stored nor spooled, held and retried");
+        _meter.CreateObservableGauge("ioc.collector.no_write_seconds", () => NoWriteSeconds(), unit: "s", description: "Seconds messages have waited without any batch being made durable");
         WriteLatency = _meter.CreateHistogram<double>("ioc.collector.write_latency", "ms", "Time to write one batch to the store");
     }
 
@@ -61,10 +69,69 @@ public sealed class CollectorMetrics : IDisposable
 
     public void MessageAccepted() => Interlocked.Increment(ref _accepted);
 
-    public void MessageRejected(RejectReason reason) => Interlocked.Increment(ref _rejected[(int)reason]);
+    public void MessageRejected(RejectReason reason)
+    {
+        Interlocked.Increment(ref _rejected[(int)reason]);
+        if (reason == RejectReason.DecoderFault)
+        {
+            Volatile.Write(ref _lastDecoderFault, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>Messages refused as <c>rate_limited</c>, dead-lettered or only counted (sampled).</summary>
+    public long RateLimited => Rejected(RejectReason.RateLimited);
+
+    /// <summary>Devices over their rate limit within the last minute (set by the rate limiter).</summary>
+    public int FloodDevices { get; set; }
+
+    /// <summary>Batches currently held because they could be neither stored nor spooled.</summary>
+    public int HeldBatches => Volatile.Read(ref _heldBatches);
+
+    public void BatchHeld() => Interlocked.Increment(ref _heldBatches);
+
+    public void BatchReleased() => Interlocked.Decrement(ref _heldBatches);
+
+    /// <summary>Writer <paramref name="slot"/> took a batch; with <see cref="BatchFinished"/> this tells how long messages have waited.</summary>
+    public void BatchStarted(int slot) => Volatile.Write(ref _inFlightSince[slot], Stopwatch.GetTimestamp());
+
+    public void BatchFinished(int slot) => Volatile.Write(ref _inFlightSince[slot], 0);
+
+    /// <summary>A batch was made durable (stored, spooled or replayed).</summary>
+    public void Progress() => Volatile.Write(ref _lastProgress, Stopwatch.GetTimestamp());
+
+    /// <summary>Seconds since a decoder fault, or null if none was seen.</summary>
+    public double? SecondsSinceDecoderFault()
+    {
+        var last = Volatile.Read(ref _lastDecoderFault);
+        return last == 0 ? null : Stopwatch.GetElapsedTime(last).TotalSeconds;
+    }
+
+    /// <summary>Milliseconds the last batch write to the store took.</summary>
+    public double LastWriteMs => Volatile.Read(ref _lastWriteMicros) / 1000.0;
+
+    /// <summary>
+    /// While a batch waits in a writer: seconds since the later of its start and the last durable write (stored, spooled or
+    /// replayed) anywhere in the pipeline. Zero when no batch waits.
+    /// </summary>
+    public double NoWriteSeconds()
+    {
+        long oldest = 0;
+        for (var i = 0; i < _inFlightSince.Length; i++)
+        {
+            var value = Volatile.Read(ref _inFlightSince[i]);
+            if (value != 0 && (oldest == 0 || value < oldest))
+            {
+                oldest = value;
+            }
+        }
+
+        return oldest == 0 ? 0 : Stopwatch.GetElapsedTime(Math.Max(oldest, Volatile.Read(ref _lastProgress))).TotalSeconds;
+    }
 
     public void PointsWritten(int count, TimeSpan elapsed)
     {
+        Progress();
+        Volatile.Write(ref _lastWriteMicros, (long)elapsed.TotalMicroseconds);
         Interlocked.Add(ref _written, count);
         Interlocked.Increment(ref _batches);
         WriteLatency.Record(elapsed.TotalMilliseconds);
@@ -75,9 +142,17 @@ public sealed class CollectorMetrics : IDisposable
         }
     }
 
-    public void PointsSpooled(int count) => Interlocked.Add(ref _spooled, count);
+    public void PointsSpooled(int count)
+    {
+        Progress();
+        Interlocked.Add(ref _spooled, count);
+    }
 
-    public void PointsReplayed(int count) => Interlocked.Add(ref _replayed, count);
+    public void PointsReplayed(int count)
+    {
+        Progress();
+        Interlocked.Add(ref _replayed, count);
+    }
 
     public void AcknowledgeFailed() => Interlocked.Increment(ref _ackFailures);
 

@@ -1,11 +1,18 @@
+using Ioc.Collector.Configuration;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
+using Ioc.Contract;
 using Ioc.Storage;
+using Microsoft.Extensions.Options;
 
 namespace Ioc.Collector.Diagnostics;
 
-/// <summary>A point-in-time view of the collector for /healthz, logs and the dashboard.</summary>
+/// <summary>
+/// A point-in-time view of the collector for /healthz, logs, its own health telemetry and the dashboard.
+/// <see cref="Status"/> is <c>Healthy</c>, <c>Degraded</c> (working around something) or <c>Unhealthy</c> (failing:
+/// data is not getting through, or will not for long); <see cref="Reasons"/> says why, one line per cause.
+/// </summary>
 public sealed record CollectorSnapshot(
     string Status,
     int MqttConnected,
@@ -25,40 +32,187 @@ public sealed record CollectorSnapshot(
     long PointsReplayed,
     long AckFailures,
     double WriteLatencyP50Ms,
-    double WriteLatencyP99Ms);
-
-public sealed class CollectorStatus(
-    CollectorMetrics metrics,
-    MqttIngressService ingress,
-    IngestQueue queue,
-    DiskSpool spool,
-    StoreAvailability availability,
-    ITelemetryStore store)
+    double WriteLatencyP99Ms)
 {
+    /// <summary>0 healthy, 1 degraded, 2 failing: the <c>health</c> metric of the collector's own telemetry.</summary>
+    public int Health { get; init; }
+
+    public IReadOnlyList<string> Reasons { get; init; } = [];
+
+    public double NoWriteSeconds { get; init; }
+
+    public double LastWriteMs { get; init; }
+
+    public bool SpoolFull { get; init; }
+
+    public string? SpoolError { get; init; }
+
+    public int HeldBatches { get; init; }
+
+    public long DecoderFaults { get; init; }
+
+    public long RateLimited { get; init; }
+
+    public int FloodDevices { get; init; }
+}
+
+public sealed class CollectorStatus
+{
+    public const string Healthy = "Healthy";
+    public const string Degraded = "Degraded";
+    public const string Unhealthy = "Unhealthy";
+
+    private static readonly string[] StatusNames = [Healthy, Degraded, Unhealthy];
+    private readonly CollectorMetrics _metrics;
+    private readonly Func<(int Connected, int Total)> _connections;
+    private readonly IngestQueue _queue;
+    private readonly DiskSpool _spool;
+    private readonly StoreAvailability _availability;
+    private readonly ITelemetryStore _store;
+    private readonly CollectorHealthOptions _health;
+
+    public CollectorStatus(
+        CollectorMetrics metrics,
+        MqttIngressService ingress,
+        IngestQueue queue,
+        DiskSpool spool,
+        StoreAvailability availability,
+        ITelemetryStore store,
+        IOptions<CollectorOptions> options)
+        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health)
+    {
+    }
+
+    /// <summary>With the broker connections given as a function: the seam the pipeline tests use (no MQTT there).</summary>
+    internal CollectorStatus(
+        CollectorMetrics metrics,
+        Func<(int Connected, int Total)> connections,
+        IngestQueue queue,
+        DiskSpool spool,
+        StoreAvailability availability,
+        ITelemetryStore store,
+        CollectorHealthOptions health)
+    {
+        _metrics = metrics;
+        _connections = connections;
+        _queue = queue;
+        _spool = spool;
+        _availability = availability;
+        _store = store;
+        _health = health;
+    }
+
     public CollectorSnapshot Snapshot()
     {
-        var (p50, p99) = metrics.WriteLatencyPercentiles();
-        var connected = ingress.ConnectedCount;
-        var status = connected == 0 ? "Unhealthy" : availability.IsDown || connected < ingress.ConnectionCount ? "Degraded" : "Healthy";
+        var (p50, p99) = _metrics.WriteLatencyPercentiles();
+        var (connected, total) = _connections();
+        var noWrite = _metrics.NoWriteSeconds();
+        var spoolFull = _spool.IsFull;
+        var spoolError = _spool.Fault;
+        var held = _metrics.HeldBatches;
+        var sinceDecoderFault = _metrics.SecondsSinceDecoderFault();
+        var lastWrite = _metrics.LastWriteMs;
+        var flooding = _metrics.FloodDevices;
+        var reasons = new List<string>();
+        var level = 0;
+
+        void Fail(string reason)
+        {
+            reasons.Add("failing: " + reason);
+            level = 2;
+        }
+
+        void Degrade(string reason)
+        {
+            reasons.Add("degraded: " + reason);
+            level = Math.Max(level, 1);
+        }
+
+        if (connected == 0)
+        {
+            Fail($"no broker connection up (0 of {total})");
+        }
+
+        if (noWrite >= _health.NoWriteFailAfter)
+        {
+            Fail($"no batch stored or spooled for {noWrite:F0} s while messages wait (Ioc:Collector:Health:NoWriteFailAfter {_health.NoWriteFailAfter} s)");
+        }
+
+        if (spoolFull)
+        {
+            Fail($"disk spool full ({_spool.PendingBytes} of {_spool.MaxBytes} bytes, Ioc:Collector:SpoolMaxBytes)");
+        }
+
+        if (spoolError is not null)
+        {
+            Fail($"disk spool failing: {spoolError}");
+        }
+
+        if (held > 0)
+        {
+            Fail($"{held} batch(es) neither stored nor spooled, held and retried; intake waits");
+        }
+
+        if (sinceDecoderFault is < 60)
+        {
+            Fail($"decoder fault {sinceDecoderFault:F0} s ago (see the dead letters with reason decoder_fault)");
+        }
+
+        if (connected > 0 && connected < total)
+        {
+            Degrade($"{connected} of {total} broker connections up");
+        }
+
+        if (_availability.IsDown)
+        {
+            Degrade($"store {_store.Name} unavailable, spooling to disk ({_availability.LastError})");
+        }
+        else if (_spool.PendingSegments > 0)
+        {
+            Degrade($"replaying {_spool.PendingSegments} spooled batches");
+        }
+
+        if (lastWrite > _health.SlowWriteMs)
+        {
+            Degrade($"store slow: last write took {lastWrite:F0} ms (Ioc:Collector:Health:SlowWriteMs {_health.SlowWriteMs})");
+        }
+
+        if (flooding > 0)
+        {
+            Degrade($"{flooding} device(s) over Ioc:Collector:DeviceRateLimit in the last minute, excess refused as rate_limited");
+        }
+
         return new CollectorSnapshot(
-            status,
+            StatusNames[level],
             connected,
-            ingress.ConnectionCount,
-            store.Name,
-            !availability.IsDown,
-            availability.LastError,
-            queue.Count,
-            spool.PendingSegments,
-            spool.PendingBytes,
-            metrics.Received,
-            metrics.Accepted,
-            metrics.RejectedTotal,
-            metrics.RejectedByReason(),
-            metrics.Written,
-            metrics.Spooled,
-            metrics.Replayed,
-            metrics.AckFailures,
+            total,
+            _store.Name,
+            !_availability.IsDown,
+            _availability.LastError,
+            _queue.Count,
+            _spool.PendingSegments,
+            _spool.PendingBytes,
+            _metrics.Received,
+            _metrics.Accepted,
+            _metrics.RejectedTotal,
+            _metrics.RejectedByReason(),
+            _metrics.Written,
+            _metrics.Spooled,
+            _metrics.Replayed,
+            _metrics.AckFailures,
             Math.Round(p50, 2),
-            Math.Round(p99, 2));
+            Math.Round(p99, 2))
+        {
+            Health = level,
+            Reasons = reasons,
+            NoWriteSeconds = Math.Round(noWrite, 1),
+            LastWriteMs = Math.Round(lastWrite, 2),
+            SpoolFull = spoolFull,
+            SpoolError = spoolError,
+            HeldBatches = held,
+            DecoderFaults = _metrics.Rejected(RejectReason.DecoderFault),
+            RateLimited = _metrics.RateLimited,
+            FloodDevices = flooding,
+        };
     }
 }

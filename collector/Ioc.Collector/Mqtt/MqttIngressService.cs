@@ -20,6 +20,7 @@ namespace Ioc.Collector.Mqtt;
 public sealed partial class MqttIngressService : BackgroundService
 {
     private readonly IngestQueue _ingest;
+    private readonly DeviceRateLimiter _limiter;
     private readonly PipelineDrain _drain;
     private readonly CollectorMetrics _metrics;
     private readonly TimeProvider _time;
@@ -32,6 +33,7 @@ public sealed partial class MqttIngressService : BackgroundService
 
     public MqttIngressService(
         IngestQueue ingest,
+        DeviceRateLimiter limiter,
         PipelineDrain drain,
         CollectorMetrics metrics,
         [FromKeyedServices(CollectorOptions.MqttComponent)] MqttConnectionOptions mqtt,
@@ -42,6 +44,7 @@ public sealed partial class MqttIngressService : BackgroundService
         ILogger<BrokerClient> clientLogger)
     {
         _ingest = ingest;
+        _limiter = limiter;
         _drain = drain;
         _metrics = metrics;
         _time = time;
@@ -60,6 +63,12 @@ public sealed partial class MqttIngressService : BackgroundService
                 clientLogger,
                 time))
             .ToArray();
+        foreach (var client in _clients)
+        {
+            // The backlog of a persistent session may arrive before the "connected" event (between CONNACK and the
+            // subscription): the grace starts on the loss of a connection as well as on its return, and at start.
+            client.ConnectionChanged += (_, _) => limiter.Connected();
+        }
     }
 
     /// <summary>Connections currently up.</summary>
@@ -83,6 +92,7 @@ public sealed partial class MqttIngressService : BackgroundService
     {
         _stoppingToken = stoppingToken;
         Log.Starting(_logger, _clients.Length, _mqtt.Host, _mqtt.Port, _options.SubscriptionFilter);
+        _limiter.Connected();
         foreach (var client in _clients)
         {
             client.Start();
@@ -132,7 +142,19 @@ public sealed partial class MqttIngressService : BackgroundService
         }
 
         _metrics.MessageReceived();
-        var message = new InboundMessage(topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync);
+        var decision = _limiter.Check(topic);
+        if (decision != RateDecision.Pass)
+        {
+            // Over the device's rate: refused before the queue, so the flood cannot stand in front of other devices.
+            _metrics.MessageRejected(RejectReason.RateLimited);
+            if (decision == RateDecision.Limited)
+            {
+                e.AutoAcknowledge = true;
+                return Task.CompletedTask;
+            }
+        }
+
+        var message = new InboundMessage(topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync, decision == RateDecision.LimitedSample);
         return _ingest.Writer.TryWrite(message) ? Task.CompletedTask : WriteSlowAsync(message);
     }
 

@@ -25,6 +25,7 @@ public sealed partial class BatchingService : BackgroundService
     private readonly ITelemetryObserver[] _observers;
     private readonly int _batchSize;
     private readonly TimeSpan _interval;
+    private readonly string _rateLimitedDetail;
 
     public BatchingService(
         IngestQueue ingest,
@@ -60,6 +61,7 @@ public sealed partial class BatchingService : BackgroundService
         _observers = observers.ToArray();
         _batchSize = options.Value.BatchSize;
         _interval = options.Value.BatchInterval;
+        _rateLimitedDetail = $"device over Ioc:Collector:DeviceRateLimit ({options.Value.DeviceRateLimit} msg/s, burst {options.Value.DeviceBurst}); one dead letter per device per second is kept as a sample, the rest are only counted";
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -131,6 +133,13 @@ public sealed partial class BatchingService : BackgroundService
 
     private void Process(InboundMessage message, Batch batch)
     {
+        if (message.RateLimited)
+        {
+            // Counted at the ingress with every other refused message of the flood; this one is the second's sample.
+            batch.AddRejected(message, DeadLetter.Create(message.ReceivedAt, message.Topic, RejectReason.RateLimited.Name(), _rateLimitedDetail, message.Payload));
+            return;
+        }
+
         DecodeResult result;
         try
         {

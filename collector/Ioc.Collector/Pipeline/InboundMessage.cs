@@ -2,6 +2,7 @@ namespace Ioc.Collector.Pipeline;
 
 /// <summary>
 /// A message as received from the broker, not yet acknowledged. <see cref="Acknowledge"/> sends the QoS 1 PUBACK;
-/// the pipeline calls it only once the message is stored, spooled or dead-lettered.
+/// the pipeline calls it only once the message is stored, spooled or dead-lettered. <see cref="RateLimited"/>: the device
+/// was over its rate; the message is not decoded, only dead-lettered (a sample of the refused ones).
 /// </summary>
-public sealed record InboundMessage(string Topic, byte[] Payload, DateTimeOffset ReceivedAt, Func<CancellationToken, Task>? Acknowledge);
+public sealed record InboundMessage(string Topic, byte[] Payload, DateTimeOffset ReceivedAt, Func<CancellationToken, Task>? Acknowledge, bool RateLimited = false);

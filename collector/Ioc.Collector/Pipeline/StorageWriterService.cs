@@ -33,25 +33,92 @@ public sealed partial class StorageWriterService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await InitializeStoresAsync(stoppingToken);
-        await Task.WhenAll(Enumerable.Range(0, options.Value.WriteConcurrency).Select(_ => WriteLoopAsync()));
+        await Task.WhenAll(Enumerable.Range(0, options.Value.WriteConcurrency).Select(slot => WriteLoopAsync(slot, stoppingToken)));
         drain.MarkDrained();
     }
 
-    private async Task WriteLoopAsync()
+    private async Task WriteLoopAsync(int slot, CancellationToken stoppingToken)
     {
         // Read until the batcher completes the queue, even after stop is requested: what was received gets stored.
         await foreach (var batch in batches.Reader.ReadAllAsync(CancellationToken.None))
         {
+            metrics.BatchStarted(slot);
             try
             {
-                await PersistAsync(batch);
-                await StoreDeadLettersAsync(batch.DeadLetters);
-                await AcknowledgeAsync(batch);
+                if (await MakeDurableAsync(batch, stoppingToken))
+                {
+                    await StoreDeadLettersAsync(batch.DeadLetters);
+                    await AcknowledgeAsync(batch);
+                }
             }
-            catch (Exception ex)
+            finally
             {
-                // Unacknowledged messages come back from the broker; keep the loop alive for the rest.
-                Log.BatchFailed(logger, batch.MessageCount, ex);
+                metrics.BatchFinished(slot);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Stores or spools the batch. If neither works (store down and spool full or its disk failing) the batch is held and
+    /// retried — store first, then spool — with a growing pause; meanwhile this writer takes nothing new, so the queues
+    /// fill and the broker stops delivering (backpressure). Nothing is dropped and nothing is left unacknowledged for
+    /// good: once either side takes the batch it is acknowledged, without a restart. False only when the host stops with
+    /// the batch still held: its messages stay unacknowledged in the persistent session and come back after the restart.
+    /// </summary>
+    private async Task<bool> MakeDurableAsync(Batch batch, CancellationToken stoppingToken)
+    {
+        var baseDelay = options.Value.ReplayRetryDelay;
+        var delay = baseDelay;
+        var held = false;
+        var storeFirst = false;
+        try
+        {
+            while (true)
+            {
+                try
+                {
+                    await PersistAsync(batch, storeFirst);
+                    if (held)
+                    {
+                        Log.BatchReleased(logger, batch.MessageCount);
+                    }
+
+                    return true;
+                }
+                catch (Exception ex)
+                {
+                    if (!held)
+                    {
+                        held = true;
+                        metrics.BatchHeld();
+                        Log.BatchHeld(logger, batch.MessageCount, ex.Message);
+                    }
+
+                    if (stoppingToken.IsCancellationRequested)
+                    {
+                        Log.BatchLeftAtStop(logger, batch.MessageCount);
+                        return false;
+                    }
+                }
+
+                try
+                {
+                    await Task.Delay(delay, time, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    // Stopping: one last try below, then leave the batch to the broker.
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, baseDelay.Ticks * 10));
+                storeFirst = true;
+            }
+        }
+        finally
+        {
+            if (held)
+            {
+                metrics.BatchReleased();
             }
         }
     }
@@ -71,20 +138,27 @@ public sealed partial class StorageWriterService(
         }
     }
 
-    private async Task PersistAsync(Batch batch)
+    /// <param name="storeFirst">Try the store even while it is marked down: a held batch's retry, which also notices recovery.</param>
+    private async Task PersistAsync(Batch batch, bool storeFirst)
     {
         if (batch.Points.Count == 0)
         {
             return;
         }
 
-        if (!availability.IsDown)
+        if (!availability.IsDown || storeFirst)
         {
             var started = Stopwatch.GetTimestamp();
             try
             {
                 await store.WriteAsync(batch.Points, CancellationToken.None);
                 metrics.PointsWritten(batch.Points.Count, Stopwatch.GetElapsedTime(started));
+                if (availability.IsDown && spool.IsEmpty)
+                {
+                    // Nothing spooled for the replayer to probe with: this write is the proof the store is back.
+                    availability.MarkUp();
+                }
+
                 return;
             }
             catch (StoreUnavailableException ex)
@@ -105,6 +179,21 @@ public sealed partial class StorageWriterService(
 
     /// <summary>The store refused something in the batch: find which messages, dead-letter them, keep the rest.</summary>
     private async Task PersistOneByOneAsync(Batch batch)
+    {
+        // If the rest can be neither stored nor spooled the whole batch is retried: forget this pass's dead letters.
+        var letters = batch.DeadLetters.Count;
+        try
+        {
+            await PersistEachAsync(batch);
+        }
+        catch
+        {
+            batch.DeadLetters.RemoveRange(letters, batch.DeadLetters.Count - letters);
+            throw;
+        }
+    }
+
+    private async Task PersistEachAsync(Batch batch)
     {
         for (var i = 0; i < batch.Accepted.Count; i++)
         {
@@ -132,11 +221,11 @@ public sealed partial class StorageWriterService(
 
     private async Task SpoolAsync(IReadOnlyList<Point> points)
     {
-        while (!await spool.TryAppendAsync(points, CancellationToken.None))
+        if (!await spool.TryAppendAsync(points, CancellationToken.None))
         {
-            // The spool is full: hold the batch (and so the broker's messages) until the store or the spool has room.
+            // The spool is full: the caller holds the batch (and so the broker's messages) until the store or the spool has room.
             Log.SpoolFull(logger, spool.PendingBytes);
-            await Task.Delay(RetryPause, time);
+            throw new IOException($"disk spool full ({spool.PendingBytes} of {spool.MaxBytes} bytes)");
         }
 
         metrics.PointsSpooled(points.Count);
@@ -194,13 +283,19 @@ public sealed partial class StorageWriterService(
         [LoggerMessage(Level = LogLevel.Warning, Message = "Store refused a batch of {Points} points ({Error}); retrying message by message")]
         public static partial void BatchRefused(ILogger logger, int points, string error);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "Disk spool full ({Bytes} bytes); holding the batch and the broker's messages")]
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Disk spool full ({Bytes} bytes)")]
         public static partial void SpoolFull(ILogger logger, long bytes);
 
         [LoggerMessage(Level = LogLevel.Error, Message = "Could not record {Count} dead letters; retrying")]
         public static partial void DeadLettersFailed(ILogger logger, int count, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} messages failed; its messages stay unacknowledged and will be redelivered")]
-        public static partial void BatchFailed(ILogger logger, int count, Exception exception);
+        [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} messages can be neither stored nor spooled ({Error}); holding it and retrying, store first, while intake waits")]
+        public static partial void BatchHeld(ILogger logger, int count, string error);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "A held batch of {Count} messages is durable again; intake resumes")]
+        public static partial void BatchReleased(ILogger logger, int count);
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with a held batch of {Count} messages: left unacknowledged, the broker delivers them again after the restart")]
+        public static partial void BatchLeftAtStop(ILogger logger, int count);
     }
 }

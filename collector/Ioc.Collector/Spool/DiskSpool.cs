@@ -25,6 +25,8 @@ public sealed class DiskSpool
     private readonly SortedDictionary<long, SpoolSegment> _segments = [];
     private long _nextSequence;
     private long _bytes;
+    private volatile bool _full;
+    private volatile string? _fault;
 
     public DiskSpool(IOptions<CollectorOptions> options)
     {
@@ -65,6 +67,14 @@ public sealed class DiskSpool
 
     public bool IsEmpty => PendingSegments == 0;
 
+    public long MaxBytes => _maxBytes;
+
+    /// <summary>The last append was refused for want of room (cleared by the next append that fits or by a replayed segment).</summary>
+    public bool IsFull => _full;
+
+    /// <summary>Why the last append failed on the disk (no space, folder gone, I/O error); null once an append succeeds.</summary>
+    public string? Fault => _fault;
+
     /// <summary>Appends a batch durably; false when the spool is full (the caller must hold on to the batch).</summary>
     public async Task<bool> TryAppendAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken)
     {
@@ -74,6 +84,7 @@ public sealed class DiskSpool
         {
             if (_bytes + body.Length > _maxBytes)
             {
+                _full = true;
                 return false;
             }
 
@@ -93,10 +104,19 @@ public sealed class DiskSpool
 
             File.Move(temporary, path);
         }
-        catch
+        catch (Exception ex)
         {
             Interlocked.Add(ref _bytes, -body.Length);
-            File.Delete(temporary);
+            _fault = $"{ex.GetType().Name}: {ex.Message}";
+            try
+            {
+                File.Delete(temporary);
+            }
+            catch (Exception)
+            {
+                // The folder itself is what failed (gone, replaced, read-only): nothing to clean up.
+            }
+
             throw;
         }
 
@@ -105,7 +125,42 @@ public sealed class DiskSpool
             _segments[sequence] = new SpoolSegment(sequence, path, body.Length);
         }
 
+        _full = false;
+        _fault = null;
+
         return true;
+    }
+
+    /// <summary>
+    /// After a failed append, checks whether the folder takes a file again (writes, flushes and deletes a probe), so a
+    /// repaired disk stops being reported without waiting for the next outage. True when the spool is usable.
+    /// </summary>
+    public bool Probe()
+    {
+        if (_fault is null)
+        {
+            return true;
+        }
+
+        var probe = Path.Combine(_folder, "probe.tmp");
+        try
+        {
+            Directory.CreateDirectory(_folder);
+            using (var stream = new FileStream(probe, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.WriteByte(0);
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Delete(probe);
+            _fault = null;
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _fault = $"{ex.GetType().Name}: {ex.Message}";
+            return false;
+        }
     }
 
     public SpoolSegment? Oldest()
@@ -132,6 +187,7 @@ public sealed class DiskSpool
             if (_segments.Remove(segment.Sequence))
             {
                 _bytes -= segment.Bytes;
+                _full = false;
             }
         }
     }

@@ -39,6 +39,12 @@ public sealed partial class SpoolReplayService(
             var segment = spool.Oldest();
             if (segment is null)
             {
+                if (spool.Fault is not null && !spool.Probe())
+                {
+                    // Still failing: probe again after a longer pause.
+                    await Task.Delay(baseDelay, time, stoppingToken);
+                }
+
                 await Task.Delay(IdlePoll, time, stoppingToken);
                 continue;
             }

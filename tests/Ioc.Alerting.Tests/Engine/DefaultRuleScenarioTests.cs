@@ -249,4 +249,58 @@ public sealed class DefaultRuleScenarioTests
         Assert.All(open, a => Assert.Equal("DC-A01-SRV01", a.DeviceId));
         Assert.All(open, a => Assert.Equal("/", a.Labels["path"]));
     }
+
+    [Fact]
+    public async Task CollectorHealth_DegradedThenFailingThenHealthy_RaisesEachAlertAndClearsIt()
+    {
+        await using var h = await AlertingHarness.CreateAsync(DefaultRules.Value);
+        var collector = new DeviceAddress("ioc-core", DeviceTypes.Collector, "ioc-collector-0");
+
+        await h.TelemetryAsync(collector, """{"health": 1, "spool_bytes": 4096, "spool_full": false, "no_write_seconds": 0}""");
+        await h.TickAsync();
+        var degraded = Assert.Single(await h.OpenAsync());
+        Assert.Equal("collector-degraded", degraded.RuleId);
+        Assert.Equal(AlertSeverity.Warning, degraded.Severity);
+
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        await h.TelemetryAsync(collector, """{"health": 2, "spool_bytes": 1073741824, "spool_full": true, "no_write_seconds": 20}""");
+        await h.TickAsync();
+        var failing = Assert.Single(await h.OpenAsync());
+        Assert.Equal("collector-failing", failing.RuleId);
+        Assert.Equal(AlertSeverity.Critical, failing.Severity);
+
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        await h.TelemetryAsync(collector, """{"health": 0, "spool_bytes": 0, "spool_full": false, "no_write_seconds": 0}""");
+        await h.TickAsync();
+        Assert.Empty(await h.OpenAsync());
+    }
+
+    [Fact]
+    public async Task DeviceFlooding_TheCollectorsEvent_RaisesOneAlertPerFlooderThatGoesStaleWhenItStops()
+    {
+        await using var h = await AlertingHarness.CreateAsync(DefaultRules.Value);
+        var collector = new DeviceAddress("ioc-core", DeviceTypes.Collector, "ioc-collector-0");
+
+        for (var minute = 0; minute < 3; minute++)
+        {
+            await h.SendAsync(TestMessages.Event(collector, "device_flooding", """{"flood_device": "dc-tinh/env-sensor/DC-ENV-01", "rate": 31500, "limit": 50}""", h.Now, "major"));
+            await h.TelemetryAsync(collector, """{"health": 0, "flood_devices": 1}""");
+            h.Time.Advance(TimeSpan.FromMinutes(1));
+            await h.TickAsync();
+        }
+
+        var alert = Assert.Single(await h.OpenAsync());
+        Assert.Equal("device-flooding", alert.RuleId);
+        Assert.Equal("dc-tinh/env-sensor/DC-ENV-01", alert.Labels["flood_device"]);
+
+        for (var step = 0; step < 8; step++)
+        {
+            // The collector goes on reporting (so it is not offline), without the event.
+            await h.TelemetryAsync(collector, """{"health": 0, "flood_devices": 0}""");
+            h.Time.Advance(TimeSpan.FromSeconds(30));
+            await h.TickAsync();
+        }
+
+        Assert.Empty(await h.OpenAsync());
+    }
 }

@@ -20,6 +20,10 @@ public sealed class RuleLoaderTests
             Assert.Contains(rules.Rules, r => r.Kind == kind);
         }
 
+        Assert.Equal(AlertSeverity.Warning, rules.ById["collector-degraded"].Severity);
+        Assert.Equal(AlertSeverity.Critical, rules.ById["collector-failing"].Severity);
+        Assert.Equal(RuleKind.EventCount, rules.ById["device-flooding"].Kind);
+
         var bruteForce = rules.ById["brute-force"];
         Assert.Equal(AlertSeverity.Major, bruteForce.Severity);
         Assert.Equal(["src_ip"], bruteForce.GroupBy);

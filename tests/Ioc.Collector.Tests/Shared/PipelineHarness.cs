@@ -44,6 +44,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             ? new BatchingService(Ingest, batches, new MessageDecoder(new ContractOptions()), observers, Metrics, wrapped, TimeProvider.System, NullLogger<BatchingService>.Instance)
             : new BatchingService(Ingest, batches, decode, observers, Metrics, wrapped, TimeProvider.System, NullLogger<BatchingService>.Instance);
         _writer = new StorageWriterService(batches, store, DeadLetters, Spool, Availability, drain, Metrics, wrapped, TimeProvider.System, NullLogger<StorageWriterService>.Instance);
+        Status = new CollectorStatus(Metrics, () => (1, 1), Ingest, Spool, Availability, store, collectorOptions.Health);
         _replayer = new SpoolReplayService(Spool, store, Availability, Metrics, wrapped, TimeProvider.System, NullLogger<SpoolReplayService>.Instance);
     }
 
@@ -58,6 +59,9 @@ public sealed class PipelineHarness : IAsyncDisposable
     public SqliteDeadLetterStore DeadLetters { get; }
 
     public CollectorMetrics Metrics { get; } = new();
+
+    /// <summary>What /healthz would say, with one broker connection up.</summary>
+    public CollectorStatus Status { get; }
 
     /// <summary>The batching stage's run; faulted if an exception escaped it.</summary>
     public Task? BatcherTask => _batcher.ExecuteTask;

@@ -20,7 +20,20 @@ public sealed class TestTelemetryStore : ITelemetryStore
     public Task InitializeAsync(CancellationToken cancellationToken) =>
         Down ? throw new StoreUnavailableException("down at start") : Task.CompletedTask;
 
-    public Task WriteAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken)
+    /// <summary>While set and not completed, every write waits for it: a frozen store that neither answers nor fails.</summary>
+    public volatile TaskCompletionSource? Frozen;
+
+    public async Task WriteAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken)
+    {
+        if (Frozen is { } frozen)
+        {
+            await frozen.Task.WaitAsync(cancellationToken);
+        }
+
+        Write(points);
+    }
+
+    private void Write(IReadOnlyList<Point> points)
     {
         Interlocked.Increment(ref Writes);
         if (Down)
@@ -37,8 +50,6 @@ public sealed class TestTelemetryStore : ITelemetryStore
         {
             Written.Enqueue(point);
         }
-
-        return Task.CompletedTask;
     }
 
     public Task<IReadOnlyList<Point>> QueryAsync(PointQuery query, CancellationToken cancellationToken) =>

@@ -251,7 +251,7 @@ public static class DecoderInputs
                 return "neither accepted nor rejected";
             }
 
-            if (!Enum.IsDefined(rejection.Reason) || rejection.Reason is RejectReason.StoreRejected or RejectReason.DecoderFault)
+            if (!Enum.IsDefined(rejection.Reason) || rejection.Reason is RejectReason.StoreRejected or RejectReason.DecoderFault or RejectReason.RateLimited)
             {
                 return $"rejected with reason {rejection.Reason}, which the decoder does not give";
             }

@@ -29,6 +29,8 @@ public sealed class AllInOneHostTests : IAsyncLifetime
             $"--Ioc:Collector:SpoolPath={_folder}/spool",
             "--Ioc:Collector:BatchInterval=00:00:00.050",
             "--Ioc:Simulators:Enabled=false",
+            // The collector's own health reports are received messages too; this test counts them exactly.
+            "--Ioc:Collector:Health:PublishInterval=0",
             "--Ioc:Dashboard:AdminPassword=all-in-one-test-password",
             // The embedded broker refuses anonymous clients: this test publishes for many devices as a fleet simulator.
             $"--Ioc:Broker:Accounts:{SimulatorUser}:Password={SimulatorPassword}",

@@ -29,6 +29,9 @@ public sealed class CollectorHost : IAsyncDisposable
             ["Ioc:Collector:ReplayRetryDelay"] = "00:00:00.200",
             // Tests publish for devices they never registered; the registry check has its own (DeviceAdmissionTests).
             ["Ioc:Devices:AutoRegister"] = "true",
+            // The collector's own health reports are messages too; tests that count messages and points exactly would
+            // count them. Tests of those reports turn them on.
+            ["Ioc:Collector:Health:PublishInterval"] = "0",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
