@@ -44,7 +44,7 @@ public abstract class RuleEvaluator(AlertRule rule)
     protected bool TryMatch(in MessageContext context, Point point, string metric, bool numeric, out FieldValue field, [NotNullWhen(true)] out Subject? subject)
     {
         subject = null;
-        if ((Rule.Measurement is not null && point.Measurement != Rule.Measurement) || point.GetField(metric) is not { } value
+        if ((Rule.Measurement is not null && point.Measurement != Rule.Measurement) || FindField(point, metric) is not { } value
             || (numeric && !value.IsNumeric) || !Rule.Scope.MatchesTags(point))
         {
             field = default;
@@ -55,6 +55,41 @@ public abstract class RuleEvaluator(AlertRule rule)
         subject = SubjectFor(context, point);
         return subject is not null;
     }
+
+    /// <summary>
+    /// The metric's value in the point: under its own name, or — for a metric the contract does not declare — under the
+    /// kind-suffixed name it is stored as (<c>state</c> → <c>state:str</c>, <c>x:bool</c>, <c>n:int</c>; see
+    /// <c>FieldSchema</c>), so that rules name metrics as devices send them.
+    /// </summary>
+    private FieldValue? FindField(Point point, string metric)
+    {
+        if (point.GetField(metric) is { } value)
+        {
+            return value;
+        }
+
+        if (!ReferenceEquals(metric, _suffixedFor))
+        {
+            _suffixed = metric.Contains(':', StringComparison.Ordinal)
+                ? []
+                : [metric + FieldSchema.StringSuffix, metric + FieldSchema.BooleanSuffix, metric + FieldSchema.IntegerSuffix];
+            _suffixedFor = metric;
+        }
+
+        foreach (var name in _suffixed)
+        {
+            if (point.GetField(name) is { } stored)
+            {
+                return stored;
+            }
+        }
+
+        return null;
+    }
+
+    // Evaluators run on the engine's one loop: a per-evaluator cache needs no lock.
+    private string? _suffixedFor;
+    private string[] _suffixed = [];
 
     /// <summary>The subject a point is about under the rule's <c>groupBy</c> (the cached device subject in the common case).</summary>
     protected Subject? SubjectFor(in MessageContext context, Point point) =>

@@ -52,7 +52,8 @@ public class OptionsValidationTests
             .SelectMany(connection => connection.Select(s => s.Filter))
             .ToList();
 
-        Assert.Equal(10 * 3, filters.Count);
+        // Every built-in device type and the extra one, each with its three channels.
+        Assert.Equal((Ioc.Contract.DeviceTypes.All.Count + 1) * 3, filters.Count);
         Assert.Equal(filters.Count, filters.Distinct().Count());
         Assert.Contains("ioc/v1/+/meter/+/status", filters);
         Assert.All(SubscriptionPlan.For(new CollectorOptions { Connections = 4, PartitionCount = 2, PartitionIndex = 1 }, []), c => Assert.NotEmpty(c));
