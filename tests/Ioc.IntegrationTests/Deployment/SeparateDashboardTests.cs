@@ -71,6 +71,19 @@ public sealed class SeparateDashboardTests(ITestOutputHelper output)
             await page.ClickAsync("[data-testid=login-submit]");
             await page.WaitForSelectorAsync("[data-interactive=yes]", new() { Timeout = 30_000 });
 
+            // The moment the row appears, taken in the page (a mutation observer, the machine's clock), not when a poll sees it.
+            await page.EvaluateAsync("""
+                () => {
+                    window.__seenAt = 0;
+                    const check = () => {
+                        if (!window.__seenAt && [...document.querySelectorAll('[data-testid=alert-row]')].some(r => r.textContent.includes('DC-LEAK-07'))) {
+                            window.__seenAt = Date.now();
+                        }
+                    };
+                    new MutationObserver(check).observe(document.body, { childList: true, subtree: true, characterData: true });
+                }
+                """);
+
             // Act: a water leak under the raised floor, reported by a sensor to the broker.
             await using var publisher = await Publisher.ConnectAsync(broker.Port);
             await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/DC-LEAK-07/telemetry", "{\"metrics\":{\"water_leak\":true}}");
@@ -78,7 +91,7 @@ public sealed class SeparateDashboardTests(ITestOutputHelper output)
             // Assert: the console shows it without a reload, within 1 s of the engine raising it.
             var row = page.Locator("[data-testid=alert-row]", new() { HasText = "DC-LEAK-07" });
             await Assertions.Expect(row).ToHaveCountAsync(1, new() { Timeout = 30_000 });
-            var seenAt = DateTimeOffset.UtcNow;
+            var seenAt = DateTimeOffset.FromUnixTimeMilliseconds((long)await page.EvaluateAsync<double>("() => window.__seenAt"));
             var firedAt = await ScalarAsync<DateTime>(operational, "SELECT fired_at FROM ioc_alerts WHERE device_id = 'DC-LEAK-07' AND rule_id = 'water-leak'");
             var latency = seenAt - new DateTimeOffset(DateTime.SpecifyKind(firedAt, DateTimeKind.Utc));
             output.WriteLine($"alert raised by the collector process, shown in the dashboard process after {latency.TotalMilliseconds:F0} ms");

@@ -40,6 +40,11 @@ public sealed class AlertingCollectorHost : IAsyncDisposable
             ["Ioc:Collector:SpoolPath"] = Path.Combine(_folder, "spool"),
             ["Ioc:Collector:BatchInterval"] = "00:00:00.050",
             ["Ioc:Alerting:Announcements:Enabled"] = "false",
+            // The simulated fleet has no credentials in this test's registry (registry checks: DeviceAdmissionTests).
+            ["Ioc:Devices:AutoRegister"] = "true",
+            // The lock-step driver counts every message the collector decodes: the collector's own health reports
+            // would be one more (they have their own tests).
+            ["Ioc:Collector:Health:PublishInterval"] = "0",
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {
