@@ -86,6 +86,13 @@ public sealed partial class CollectorHealthPublisher : BackgroundService
                 Log.StateChanged(_logger, snapshot.Status, string.Join("; ", snapshot.Reasons));
             }
 
+            // Nothing can be published without the broker, and a report taken before the first connection would say
+            // "failing: no broker connection" for a state that is over by the time it is sent: wait for the connection.
+            if (!_client.IsConnected)
+            {
+                continue;
+            }
+
             var changed = snapshot.Health != lastLevel || flooding.Count != lastFlooding;
             if (!changed && _time.GetElapsedTime(lastSent, now) < interval && due.Count == 0)
             {

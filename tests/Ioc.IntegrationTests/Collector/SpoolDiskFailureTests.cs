@@ -16,14 +16,22 @@ public sealed class SpoolDiskFailureTests
         await using var broker = await MosquittoBroker.StartAsync();
         await using var influx = await InfluxDbServer.StartAsync();
         const string database = "doublefault";
-        await using var collector = CollectorHost.ForInflux(broker.Port, influx, database);
+        await using var collector = CollectorHost.ForInflux(broker.Port, influx, database, new Dictionary<string, string?> { ["Ioc:Collector:Health:PublishInterval"] = "10" });
         await using var disk = await FullDisk.CreateAsync(Path.Combine(collector.Folder, "spool"));
         await collector.StartAsync();
         await disk.BreakAsync();
         await using var publisher = await Publisher.ConnectAsync(broker.Port);
+        // Watches the collector's own health topic as any subscriber of the broker would.
+        await using var watcher = await MqttProbe.ConnectAcceptedAsync(broker.Port, null, null);
+        await watcher.SubscribeAsync("ioc/v1/ioc-core/collector/+/telemetry");
 
         await publisher.PublishManyAsync(500, i => Telemetry.EnvSensor(i));
         await Wait.UntilAsync(() => collector.Snapshot.PointsWritten >= 500, TimeSpan.FromSeconds(20), "first 500 written");
+        // Only reports of the failure to come count below.
+        while (watcher.Received.TryDequeue(out _))
+        {
+        }
+
         await influx.StopAsync();
         await publisher.PublishManyAsync(2_000, i => Telemetry.EnvSensor(i + 500));
 
@@ -32,6 +40,8 @@ public sealed class SpoolDiskFailureTests
         Assert.Equal(CollectorStatus.Unhealthy, failing.Status);
         Assert.Contains(failing.Reasons, r => r.Contains("disk spool failing", StringComparison.Ordinal));
         Assert.Equal(0, failing.PointsSpooled);
+        // The collector announces the change on its own device topic within its one-second check, through the broker.
+        await Wait.UntilAsync(() => watcher.Received.Any(m => m.Payload.Contains("\"health\":2", StringComparison.Ordinal)), TimeSpan.FromSeconds(5), "the failing report published");
 
         await influx.RestartAsync();
 
@@ -43,6 +53,11 @@ public sealed class SpoolDiskFailureTests
 
         await disk.RepairAsync();
         await Wait.UntilAsync(() => collector.Snapshot.Status == CollectorStatus.Healthy, TimeSpan.FromSeconds(10), "healthy once the spool's disk has room again");
+
+        // The failing report waited in the pipeline with the rest and is stored now; the healthy one follows.
+        var own = $"SELECT COUNT(health) FROM \"collector\" WHERE device = 'collector-{Path.GetFileName(collector.Folder)}' AND health = ";
+        await Wait.UntilAsync(async () => await influx.CountAsync(database, own + "2") >= 1, TimeSpan.FromSeconds(10), "the failing report stored");
+        await Wait.UntilAsync(async () => await influx.CountAsync(database, own + "0 AND time > now() - 10s") >= 1, TimeSpan.FromSeconds(10), "a healthy report stored after the repair");
     }
 
     /// <summary>
