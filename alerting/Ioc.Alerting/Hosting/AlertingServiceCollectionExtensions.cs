@@ -152,26 +152,25 @@ public static class AlertingServiceCollectionExtensions
 
     private static EvaluatorOptions AddEvaluatorOptions(IServiceCollection services, IConfiguration configuration)
     {
-        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<EvaluatorOptions>)))
-        {
-            services.AddOptions<EvaluatorOptions>().Bind(configuration.GetSection(EvaluatorOptions.SectionName)).ValidateOnStart();
-            services.AddSingleton<IValidateOptions<EvaluatorOptions>>(new DelegateValidator<EvaluatorOptions>(o => o.Validate()));
-            services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<EvaluatorOptions>>().Value);
-        }
-
+        AddSectionOptions<EvaluatorOptions>(services, configuration, EvaluatorOptions.SectionName, o => o.Validate());
         return configuration.GetSection(EvaluatorOptions.SectionName).Get<EvaluatorOptions>() ?? new EvaluatorOptions();
     }
 
-    private static void AddAlertingOptions(IServiceCollection services, IConfiguration configuration)
+    private static void AddAlertingOptions(IServiceCollection services, IConfiguration configuration) =>
+        AddSectionOptions<AlertingOptions>(services, configuration, AlertingOptions.SectionName, o => o.Validate());
+
+    /// <summary>Binds one section, validated at start-up with every error named, and registers its value; once per host.</summary>
+    private static void AddSectionOptions<T>(IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate)
+        where T : class
     {
-        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<AlertingOptions>) && d.ImplementationType == typeof(AlertingOptionsValidator)))
+        if (services.Any(d => d.ServiceType == typeof(IValidateOptions<T>) && d.ImplementationInstance is DelegateValidator<T>))
         {
             return;
         }
 
-        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.SectionName)).ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AlertingOptions>, AlertingOptionsValidator>());
-        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<AlertingOptions>>().Value);
+        services.AddOptions<T>().Bind(configuration.GetSection(section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<T>>(new DelegateValidator<T>(validate));
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOptions<T>>().Value);
     }
 
     /// <summary>Loads the rules file named by <see cref="AlertingOptions.RulesPath"/> (relative to the application directory).</summary>
@@ -206,15 +205,6 @@ internal sealed class AlertEngineClientValidator(bool requireEngineUrl) : IValid
             errors.Add($"{AlertingOptions.SectionName}:EngineUrl must name the engine's (collector's) host, e.g. http://collector:8080/.");
         }
 
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
-internal sealed class AlertingOptionsValidator : IValidateOptions<AlertingOptions>
-{
-    public ValidateOptionsResult Validate(string? name, AlertingOptions options)
-    {
-        var errors = options.Validate().ToList();
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }
