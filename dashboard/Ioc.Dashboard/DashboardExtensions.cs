@@ -68,6 +68,7 @@ public static class DashboardExtensions
         services.AddHostedService<MqttLiveFeed>();
 
         services.TryAddSingleton<IFleetDirectory, SeriesFleetDirectory>();
+        services.TryAddSingleton<ISiteDirectory, SlugSiteDirectory>();
         services.AddSingleton<FleetView>();
         services.AddSingleton<TelemetryHistory>();
         services.AddSingleton<UptimeService>();
