@@ -46,7 +46,7 @@ public static class DashboardExtensions
     public static IServiceCollection AddIocDashboard(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<DashboardOptions>(configuration, DashboardOptions.SectionName, o => o.Validate());
-        services.AddOptions<DataCenterOptions>().Bind(configuration.GetSection(DataCenterOptions.SectionName));
+        services.AddValidatedOptions<DataCenterOptions>(configuration, DataCenterOptions.SectionName, o => o.Validate());
         services.AddMqttConnection(configuration, MqttLiveFeed.MqttComponent);
         services.TryAddSingleton(TimeProvider.System);
         // The same stores as the collector's (kept if the host registered them already).
@@ -72,6 +72,7 @@ public static class DashboardExtensions
         services.AddSingleton<FleetView>();
         services.AddSingleton<TelemetryHistory>();
         services.AddSingleton<UptimeService>();
+        services.AddSingleton<DataCenterStatus>();
         services.AddSingleton<OverviewService>();
         services.AddScoped<AlertAccess>();
 

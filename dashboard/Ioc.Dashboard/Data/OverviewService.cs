@@ -10,42 +10,45 @@ namespace Ioc.Dashboard.Data;
 public sealed class OverviewService
 {
     private static readonly TimeSpan CacheFor = TimeSpan.FromSeconds(60);
-    private readonly UptimeService _uptime;
+    private readonly DataCenterStatus _dataCenter;
     private readonly TelemetryHistory _history;
     private readonly ITelemetryStore _store;
     private readonly DashboardClock _clock;
     private readonly DashboardOptions _options;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private (DateTimeOffset At, double? Availability, IReadOnlyList<SeriesBucket> Trend)? _cached;
+    private (DateTimeOffset At, IReadOnlyList<SeriesBucket> Trend)? _cached;
 
-    public OverviewService(UptimeService uptime, TelemetryHistory history, ITelemetryStore store, DashboardClock clock, IOptions<DashboardOptions> options)
+    public OverviewService(DataCenterStatus dataCenter, TelemetryHistory history, ITelemetryStore store, DashboardClock clock, IOptions<DashboardOptions> options)
     {
-        _uptime = uptime;
+        _dataCenter = dataCenter;
         _history = history;
         _store = store;
         _clock = clock;
         _options = options.Value;
     }
 
-    /// <summary>Data-center availability since the start of the month, and devices online per hour over the last 24 h.</summary>
+    /// <summary>
+    /// Data-center availability now (<see cref="DataCenterStatus"/>: devices up and not under an open critical alert;
+    /// never cached), and devices online per hour over the last 24 h.
+    /// </summary>
     public async Task<(double? DataCenterAvailability, IReadOnlyList<SeriesBucket> OnlineTrend)> SlowFiguresAsync(CancellationToken cancellationToken)
     {
+        var availability = (await _dataCenter.AvailabilityAsync(cancellationToken)).Percent;
         var now = _clock.UtcNow;
         if (_cached is { } c && now - c.At < CacheFor)
         {
-            return (c.Availability, c.Trend);
+            return (availability, c.Trend);
         }
 
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            var report = await _uptime.ReportAsync(_clock.StartOfMonth, now, cancellationToken);
             var from = now.AddHours(-24);
             var initial = await _history.StatusAtAsync(from, TimeSpan.FromDays(60), cancellationToken);
             var changes = await _history.StatusChangesAsync(null, null, from, now, cancellationToken);
             var trend = OnlineTrend(initial, changes, from, now, 24);
-            _cached = (now, report.DataCenter.Percent, trend);
-            return (report.DataCenter.Percent, trend);
+            _cached = (now, trend);
+            return (availability, trend);
         }
         finally
         {
