@@ -70,9 +70,11 @@ public static class FleetGenerator
         const string dc = DataCenterSite;
         const string province = FleetDefinition.ProvinceDistrict;
         sites.Add(new Site(dc, "Trung tâm dữ liệu tỉnh", SiteKind.DataCenter, province, CoreSite));
+        // Row-end UPS units, spread over the rows in turn (UPS01 at row A, UPS02 at row B, …): the floor plan places them by this tag.
         for (var u = 1; u <= spec.UpsUnits; u++)
         {
-            devices.Add(Make($"DC-UPS{u:00}", DeviceTypes.Ups, dc, province, ("role", "ups"), ("feed", u % 2 == 1 ? "A" : "B")));
+            var row = ((char)('A' + ((u - 1) % spec.DataCenterRows))).ToString();
+            devices.Add(Make($"DC-UPS{u:00}", DeviceTypes.Ups, dc, province, ("role", "ups"), ("feed", u % 2 == 1 ? "A" : "B"), ("row", row)));
         }
 
         for (var r = 0; r < spec.DataCenterRows; r++)

@@ -103,6 +103,18 @@ public sealed class FleetGeneratorTests
     }
 
     [Fact]
+    public void Generate_EveryDataCenterDevice_CarriesARowForTheFloorPlan()
+    {
+        // Arrange
+        var dataCenter = TestFleets.Default.Devices.Where(d => d.Site == FleetGenerator.DataCenterSite).ToList();
+
+        // Assert: UPS units stand at the row ends in turn, so nothing is left off the floor plan.
+        Assert.NotEmpty(dataCenter);
+        Assert.All(dataCenter, d => Assert.NotNull(d.Tag("row")));
+        Assert.Equal(["A", "B", "C", "D"], TestFleets.Default.Devices.Where(d => d.Type == DeviceTypes.Ups).OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => d.Tag("row")!));
+    }
+
+    [Fact]
     public void FindDevice_ByTopicAddress_ReturnsDistrictForAlertRules()
     {
         // Arrange
