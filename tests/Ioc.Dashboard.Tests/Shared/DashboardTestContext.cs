@@ -10,6 +10,7 @@ using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
 using Ioc.Dashboard.Security;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -51,6 +52,8 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<FleetView>();
         Services.AddSingleton<TelemetryHistory>();
         Services.AddSingleton<UptimeService>();
+        Services.AddSingleton<DataCenterStatus>();
+        Services.TryAddSingleton<ISiteDirectory, SlugSiteDirectory>();
         Services.AddSingleton<OverviewService>();
         Services.AddScoped<AlertAccess>();
         if (withAlertEngine)
