@@ -24,7 +24,7 @@ public sealed class ScreenshotTests(DashboardServer server)
             ("events", "events", "[data-testid=event-list]"),
             ("devices", "devices", "[data-testid=device-row]"),
             ("device-detail", "devices/dc-tinh/env-sensor/DC-ENV-01", "[data-testid=device-chart] svg"),
-            ("datacenter", "datacenter", "[data-testid=rack]"),
+            ("datacenter", "datacenter", "[data-testid=dc-rack]"),
             ("uptime", "uptime?range=30d", "[data-testid=uptime-dc]"),
             ("topology", "topology", "[data-testid=topology-node]"),
             ("dead-letters", "dead-letters", "[data-testid=dead-letter-row]"),

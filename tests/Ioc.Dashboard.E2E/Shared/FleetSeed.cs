@@ -9,6 +9,8 @@ namespace Ioc.Dashboard.E2E.Shared;
 /// <summary>
 /// A small but complete fleet for the end-to-end runs: every district with a hub and three communes of Wi-Fi APs,
 /// the provincial data center with racks, power and cooling; plus 30 days of status history and 24 h of DC metrics.
+/// The data center is laid out as the simulator's: rows A and B, racks A01–B02 (tags <c>row</c> and <c>rack</c>),
+/// a CRAC and a UPS per row (tag <c>row</c>).
 /// </summary>
 internal static class FleetSeed
 {
@@ -31,20 +33,21 @@ internal static class FleetSeed
             }
         }
 
-        string[] racks = ["R01", "R02", "R03", "R04"];
+        string[] racks = ["A01", "A02", "B01", "B02"];
         for (var i = 0; i < 8; i++)
         {
             devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Server, $"DC-SRV-{i + 1:00}"), racks[i % 4]));
         }
 
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Router, "DC-CORE-01"), "R01"));
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Firewall, "DC-FW-01"), "R01"));
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Ups, "DC-UPS-01"), "R04"));
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Ups, "DC-UPS-02"), "R04"));
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Pdu, "DC-PDU-01"), "R02"));
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Pdu, "DC-PDU-02"), "R03"));
-        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Cooling, "DC-CRAC-01"), null));
-        for (var i = 1; i <= 3; i++)
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Router, "DC-CORE-01"), "A01"));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Firewall, "DC-FW-01"), "A01"));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Ups, "DC-UPS-01"), null));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Ups, "DC-UPS-02"), null));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Pdu, "DC-PDU-01"), "A02"));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Pdu, "DC-PDU-02"), "B01"));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Cooling, "DC-CRAC-A1"), null));
+        devices.Add((new DeviceAddress(DataCenter, DeviceTypes.Cooling, "DC-CRAC-B1"), null));
+        for (var i = 1; i <= 4; i++)
         {
             devices.Add((new DeviceAddress(DataCenter, DeviceTypes.EnvironmentSensor, $"DC-ENV-0{i}"), racks[i - 1]));
         }
@@ -56,19 +59,35 @@ internal static class FleetSeed
     public static bool StartsOffline(DeviceAddress device) =>
         device.DeviceId is "NG-AP-101" or "NG-AP-102" or "NG-AP-103" or "TH-AP-201";
 
+    /// <summary>The data-center row of a seeded device: its rack's letter, or the row its CRAC / UPS stands in.</summary>
+    public static string? Row(DeviceAddress device, string? rack) => rack is not null ? rack[..1] : device.DeviceId switch
+    {
+        "DC-UPS-01" or "DC-CRAC-A1" => "A",
+        "DC-UPS-02" or "DC-CRAC-B1" => "B",
+        _ => null,
+    };
+
+    /// <summary>The telemetry of a healthy CRAC (compressor and fans running).</summary>
+    public static string CracJson(string row, bool compressorOk) =>
+        "{\"metrics\":{\"supply_temp_c\":" + (compressorOk ? "17.5" : "24.8") + ",\"return_temp_c\":" + (compressorOk ? "27.1" : "36.2")
+        + ",\"compressor_ok\":" + (compressorOk ? "true" : "false") + ",\"fan_ok\":true,\"cooling_kw\":" + (compressorOk ? "28.4" : "0")
+        + "},\"tags\":{\"row\":\"" + row + "\"}}";
+
     public static string TelemetryJson(DeviceAddress device, string? rack, int step)
     {
         var wave = Math.Sin(step / 12.0);
         var metrics = device.DeviceType switch
         {
             DeviceTypes.WifiAccessPoint => Json(("clients", 12 + (step % 9)), ("throughput_mbps", 35 + (10 * wave)), ("rssi_dbm", -58 + (3 * wave))),
-            DeviceTypes.Ups => Json(("load_pct", 46 + (8 * wave)), ("battery_pct", 100), ("runtime_min", 38 - (4 * wave))),
+            DeviceTypes.Ups => Json(("load_pct", 46 + (8 * wave)), ("battery_pct", 100), ("runtime_min", 38 - (4 * wave))).Replace("}", ",\"on_battery\":false}", StringComparison.Ordinal),
             DeviceTypes.Pdu => Json(("power_kw", 4.2 + (0.6 * wave))),
             DeviceTypes.EnvironmentSensor => Json(("temp_c", 23.5 + (2.2 * wave)), ("humidity_pct", 47 + (5 * wave))),
-            DeviceTypes.Cooling => Json(("supply_temp_c", 17 + wave), ("return_temp_c", 27 + wave)),
+            DeviceTypes.Cooling => Json(("supply_temp_c", 17 + wave), ("return_temp_c", 27 + wave), ("cooling_kw", 28)).Replace("}", ",\"compressor_ok\":true,\"fan_ok\":true}", StringComparison.Ordinal),
             _ => Json(("cpu_pct", 30 + (15 * wave)), ("throughput_mbps", 400 + (120 * wave))),
         };
-        return "{\"metrics\":" + metrics + (rack is null ? string.Empty : ",\"tags\":{\"rack\":\"" + rack + "\"}") + "}";
+        var row = Row(device, rack);
+        var tags = (row is null ? string.Empty : "\"row\":\"" + row + "\"") + (rack is null ? string.Empty : ",\"rack\":\"" + rack + "\"");
+        return "{\"metrics\":" + metrics + (tags.Length == 0 ? string.Empty : ",\"tags\":{" + tags + "}") + "}";
     }
 
     /// <summary>Writes 30 days of status history (a few outages) and 24 h of 5-minute DC metrics into the store.</summary>
@@ -99,6 +118,11 @@ internal static class FleetSeed
             if (device.Site == DataCenter && device.DeviceType is DeviceTypes.Ups or DeviceTypes.EnvironmentSensor or DeviceTypes.Pdu)
             {
                 var telemetryTags = new List<Tag> { new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId) };
+                if (Row(device, rack) is { } row)
+                {
+                    telemetryTags.Add(new Tag("row", row));
+                }
+
                 if (rack is not null)
                 {
                     telemetryTags.Add(new Tag("rack", rack));
