@@ -12,22 +12,38 @@ namespace Ioc.Dashboard.Data;
 /// now (<see cref="DataCenterAvailability"/>), from the fleet directory, the live device states and the open alerts of
 /// the data-center site. The one place that computes data-center availability: the data-center page and the wall
 /// screen read it here. Pages follow <see cref="DeviceStateStore"/> and <see cref="AlertAnnouncements"/> (both
-/// throttled) and read again on a change.
+/// throttled) and read again on a change. Live telemetry of the whole province signals every 100 ms, so the open
+/// alerts are read from the store again only when <see cref="AlertAnnouncements"/> heard a change (or after
+/// <see cref="AlertsFreshFor"/>, in case a change went unheard); the devices' states are read from memory every time.
 /// </summary>
 public sealed class DataCenterStatus
 {
     /// <summary>More open alerts than a data center ever has; the list is read whole.</summary>
     public const int MaxAlerts = 10_000;
 
-    private readonly FleetView _fleet;
+    public static readonly TimeSpan AlertsFreshFor = TimeSpan.FromSeconds(15);
+
+    private readonly IFleetDirectory _fleet;
     private readonly DeviceStateStore _live;
+    private readonly AlertAnnouncements _announcements;
+    private readonly TimeProvider _time;
     private readonly IAlertQueries? _alerts;
     private readonly DataCenterOptions _options;
+    private AlertsRead? _lastAlerts;
 
-    public DataCenterStatus(FleetView fleet, DeviceStateStore live, IServiceProvider services, IOptions<DashboardOptions> dashboard, IOptions<DataCenterOptions> options)
+    public DataCenterStatus(
+        IFleetDirectory fleet,
+        DeviceStateStore live,
+        AlertAnnouncements announcements,
+        TimeProvider time,
+        IServiceProvider services,
+        IOptions<DashboardOptions> dashboard,
+        IOptions<DataCenterOptions> options)
     {
         _fleet = fleet;
         _live = live;
+        _announcements = announcements;
+        _time = time;
         _alerts = services.GetService<IAlertQueries>();
         _options = options.Value;
         Site = dashboard.Value.DataCenterSite;
@@ -47,13 +63,33 @@ public sealed class DataCenterStatus
     /// </summary>
     public async Task<DataCenterFloor> ReadAsync(CancellationToken cancellationToken)
     {
-        var listed = (await _fleet.RowsAsync(cancellationToken)).Where(r => r.Device.Address.Site == Site).Select(r => r.Device.Address);
+        var listed = (await _fleet.ListAsync(cancellationToken)).Where(d => d.Address.Site == Site).Select(d => d.Address);
         var heard = _live.Snapshot().Where(s => s.Address.Site == Site).Select(s => s.Address);
-        IReadOnlyList<Alert>? alerts = _alerts is null
-            ? null
-            : await _alerts.ListOpenAsync(new AlertFilter { Site = Site, Limit = MaxAlerts }, cancellationToken);
+        var alerts = await OpenAlertsAsync(cancellationToken);
         return DataCenterFloor.Build(listed.Concat(heard), _live.Find, alerts, _options);
     }
+
+    private async Task<IReadOnlyList<Alert>?> OpenAlertsAsync(CancellationToken cancellationToken)
+    {
+        if (_alerts is null)
+        {
+            return null;
+        }
+
+        // The version is taken before the read: a change announced during it makes the next call read again.
+        var version = _announcements.Version;
+        var now = _time.GetUtcNow();
+        if (Volatile.Read(ref _lastAlerts) is { } last && last.Version == version && now - last.At < AlertsFreshFor)
+        {
+            return last.Alerts;
+        }
+
+        var alerts = await _alerts.ListOpenAsync(new AlertFilter { Site = Site, Limit = MaxAlerts }, cancellationToken);
+        Volatile.Write(ref _lastAlerts, new AlertsRead(version, now, alerts));
+        return alerts;
+    }
+
+    private sealed record AlertsRead(long Version, DateTimeOffset At, IReadOnlyList<Alert> Alerts);
 
     /// <summary>Availability now, as <see cref="DataCenterAvailability"/> defines it.</summary>
     public async Task<DataCenterAvailability> AvailabilityAsync(CancellationToken cancellationToken) =>
