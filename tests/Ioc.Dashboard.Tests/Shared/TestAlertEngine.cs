@@ -18,8 +18,12 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
     private readonly List<Silence> _silences = [];
     private readonly AlertFeed _feed = new();
     private long _nextId = 1;
+    private int _reads;
 
     public List<string> Calls { get; } = [];
+
+    /// <summary>How many reads (lists and single alerts) were asked of the engine: a page must not read per line.</summary>
+    public int Reads => Volatile.Read(ref _reads);
 
     public IReadOnlyList<AlertRule> Rules { get; } = [];
 
@@ -90,6 +94,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
 
     public Task<AlertDetails?> GetAsync(long id, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _reads);
         lock (_gate)
         {
             var alert = _alerts.FirstOrDefault(a => a.Id == id);
@@ -221,6 +226,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
 
     private Task<IReadOnlyList<Alert>> List(AlertFilter filter, bool openOnly)
     {
+        Interlocked.Increment(ref _reads);
         lock (_gate)
         {
             IReadOnlyList<Alert> result = [.. _alerts

@@ -12,6 +12,9 @@ namespace Ioc.Dashboard.Components.Controls;
 /// </summary>
 public sealed class AlertWords(ISiteDirectory sites, IStringLocalizer<AlertWords> localizer)
 {
+    private const int MaxFolded = 50_000;
+    private readonly Dictionary<long, (DateTimeOffset Version, string Text)> _folded = [];
+
     private static CultureInfo Culture => CultureInfo.CurrentUICulture;
 
     /// <summary>"Điểm phát Wi-Fi" for <c>wifi-ap</c>; the type itself when it has no name.</summary>
@@ -50,6 +53,45 @@ public sealed class AlertWords(ISiteDirectory sites, IStringLocalizer<AlertWords
     /// <summary>True when every word of <paramref name="query"/> is in the alert's summary, device, type, site, district or rule, folded.</summary>
     public bool Matches(string? query, Alert alert) =>
         TextFold.Matches(query, alert.Summary, alert.Subject, alert.DeviceId, TypeName(alert.DeviceType), Site(alert), District(alert), alert.RuleName, Labels(alert));
+
+    /// <summary>
+    /// <see cref="Matches(string?, Alert)"/> for a query folded once (<see cref="QueryWords"/>) over thousands of alerts: each
+    /// alert's words are folded once per version of the alert and kept, so a refresh does not fold them again.
+    /// </summary>
+    public bool Matches(string[] queryWords, Alert alert)
+    {
+        if (queryWords.Length == 0)
+        {
+            return true;
+        }
+
+        if (!_folded.TryGetValue(alert.Id, out var entry) || entry.Version != alert.UpdatedAt)
+        {
+            // One text per line: a word of the query never spans two of them (TextFold.Matches looks in each text alone).
+            var text = string.Join('\n', alert.Summary, alert.Subject, alert.DeviceId, TypeName(alert.DeviceType), Site(alert), District(alert), alert.RuleName, Labels(alert));
+            entry = (alert.UpdatedAt, TextFold.Fold(text).Replace('-', ' '));
+            if (_folded.Count >= MaxFolded)
+            {
+                _folded.Clear();
+            }
+
+            _folded[alert.Id] = entry;
+        }
+
+        foreach (var word in queryWords)
+        {
+            if (!entry.Text.Contains(word, StringComparison.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The words of a search, folded, split as <see cref="TextFold.Matches"/> splits them; empty for no search.</summary>
+    public static string[] QueryWords(string? query) =>
+        TextFold.Fold(query).Split([' ', '\t', '-', '·', ',', '/'], StringSplitOptions.RemoveEmptyEntries);
 
     private static string? Labels(Alert alert) =>
         alert.Labels.Count == 0 ? null : string.Join(", ", alert.Labels.OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key} {l.Value}"));
