@@ -95,32 +95,32 @@ public static class Incidents
     }
 
     /// <summary>
-    /// Keeps the lines an operator is looking at where they were: incidents already shown keep their places (their
-    /// content is fresh), incidents that are gone leave, new ones wait (<paramref name="waiting"/>) until the order is let go.
+    /// Keeps the lines an operator is pointing at where they were: incidents already shown keep their places among
+    /// themselves (their content is fresh: an acknowledged line does not slide away from under the pointer), incidents that
+    /// are gone leave, and new ones are put in before the first shown line they sort ahead of, so nothing is held back.
     /// </summary>
-    public static List<Incident> Hold(List<Incident> sorted, IReadOnlyList<long> shownOrder, out int waiting)
+    public static List<Incident> Hold(List<Incident> sorted, IReadOnlyList<long> shownOrder)
     {
         var place = new Dictionary<long, int>(shownOrder.Count);
         for (var i = 0; i < shownOrder.Count; i++)
         {
-            place[shownOrder[i]] = i;
+            place.TryAdd(shownOrder[i], i);
         }
 
         var kept = new List<Incident>(sorted.Count);
-        waiting = 0;
+        var fresh = new List<Incident>();
         foreach (var incident in sorted)
         {
-            if (place.ContainsKey(incident.Id))
-            {
-                kept.Add(incident);
-            }
-            else
-            {
-                waiting++;
-            }
+            (place.ContainsKey(incident.Id) ? kept : fresh).Add(incident);
         }
 
         kept.Sort((a, b) => place[a.Id].CompareTo(place[b.Id]));
+        foreach (var incident in fresh)
+        {
+            var at = kept.FindIndex(k => place.ContainsKey(k.Id) && Compare(incident.Head, k.Head) < 0);
+            kept.Insert(at < 0 ? kept.Count : at, incident);
+        }
+
         return kept;
     }
 
