@@ -2,13 +2,15 @@ using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Service;
 using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Engine;
 
 /// <summary>
 /// Turns evaluator signals into stored alerts: one open alert per rule and subject (a repeat bumps its counter), flapping
-/// held in one state, silences marked, device alerts linked under their district alert; and, on each tick, settles
+/// held in one state, silences marked, device alerts linked under their district alert (whose count follows them:
+/// <see cref="IncidentCount"/>); and, on each tick, settles
 /// flapping alerts, follows silences starting and ending, and escalates unacknowledged alerts.
 /// </summary>
 public sealed class AlertLifecycle(
@@ -96,6 +98,10 @@ public sealed class AlertLifecycle(
         {
             await LinkChildrenAsync(signal.Rule, alert, now, cancellationToken);
         }
+        else if (alert.ParentId is { } parentId)
+        {
+            await IncidentCount.RecountAsync(store, rules, parentId, now, cancellationToken);
+        }
 
         return alert;
     }
@@ -132,6 +138,10 @@ public sealed class AlertLifecycle(
             if (resolved.Kind == RuleKinds.Name(RuleKind.Composite))
             {
                 await UngroupAsync(resolved, now, cancellationToken);
+            }
+            else if (resolved.ParentId is { } parentId)
+            {
+                await IncidentCount.RecountAsync(store, rules, parentId, now, cancellationToken);
             }
         }
 
@@ -295,6 +305,8 @@ public sealed class AlertLifecycle(
                 await publisher.PublishAsync(new AlertChange(AlertChangeKind.Grouped, child, EngineActor, now), cancellationToken);
             }
         }
+
+        await IncidentCount.RecountAsync(store, rules, parent.Id, now, cancellationToken);
     }
 
     private static Dictionary<string, CompositeLink[]> BuildParentLinks(RuleSet rules) =>

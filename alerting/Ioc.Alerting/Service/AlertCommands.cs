@@ -19,12 +19,19 @@ public sealed class AlertCommands(
 {
     private const int MaxCommentLength = 4000;
 
-    public Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, AlertChangeKind.Acknowledged, (a, now) => a.State switch
+    /// <summary>Acknowledges the alert and, for a group alert, every firing device alert folded under it (one command, each audited).</summary>
+    public async Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken)
+    {
+        var acknowledged = await ChangeAsync(id, user, AlertChangeKind.Acknowledged, (a, now) => a.State switch
         {
             AlertState.Firing => new AlertMutation(a with { State = AlertState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = user }, [(user, "acknowledged", note)]),
             _ => throw new AlertCommandException($"alert #{id} is {AlertStates.Name(a.State)}; only a firing alert can be acknowledged"),
         }, cancellationToken);
+        await CascadeAsync(acknowledged, user, AlertChangeKind.Acknowledged, (c, now) => c.State == AlertState.Firing
+            ? new AlertMutation(c with { State = AlertState.Acknowledged, AcknowledgedAt = now, AcknowledgedBy = user }, [(user, "acknowledged", $"with its group alert #{id}" + (note is null ? string.Empty : ": " + note))])
+            : null, cancellationToken);
+        return acknowledged;
+    }
 
     public Task<Alert> UnacknowledgeAsync(long id, string user, CancellationToken cancellationToken) =>
         ChangeAsync(id, user, AlertChangeKind.Unacknowledged, (a, _) => a.State switch
@@ -56,10 +63,25 @@ public sealed class AlertCommands(
         return comment;
     }
 
-    public Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, AlertChangeKind.Resolved, (a, now) => a.IsOpen
+    /// <summary>
+    /// Resolves the alert by hand. A group alert takes the device alerts folded under it along (one command, each audited);
+    /// a device alert leaves its group alert's count.
+    /// </summary>
+    public async Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken)
+    {
+        var resolved = await ChangeAsync(id, user, AlertChangeKind.Resolved, (a, now) => a.IsOpen
             ? new AlertMutation(a with { State = AlertState.Resolved, ResolvedAt = now, ResolvedBy = user }, [(user, "resolved", note ?? "resolved by hand")])
             : throw new AlertCommandException($"alert #{id} is already resolved"), cancellationToken);
+        await CascadeAsync(resolved, user, AlertChangeKind.Resolved, (c, now) => c.IsOpen
+            ? new AlertMutation(c with { State = AlertState.Resolved, ResolvedAt = now, ResolvedBy = user }, [(user, "resolved", $"with its group alert #{id}" + (note is null ? string.Empty : ": " + note))])
+            : null, cancellationToken);
+        if (resolved.ParentId is { } parentId)
+        {
+            await IncidentCount.RecountAsync(store, rules, parentId, time.GetUtcNow(), cancellationToken);
+        }
+
+        return resolved;
+    }
 
     public async Task<Silence> CreateSilenceAsync(SilenceRequest request, string user, CancellationToken cancellationToken)
     {
@@ -133,6 +155,25 @@ public sealed class AlertCommands(
             if (changed is not null)
             {
                 await publisher.PublishAsync(new AlertChange(silence is null ? AlertChangeKind.Unsilenced : AlertChangeKind.Silenced, changed, silence?.CreatedBy ?? "engine", now), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Applies a command already applied to a group alert to each open child still linked to it, and announces each.</summary>
+    private async Task CascadeAsync(Alert parent, string user, AlertChangeKind kind, Func<Alert, DateTimeOffset, AlertMutation?> change, CancellationToken cancellationToken)
+    {
+        foreach (var child in await store.ChildrenAsync(parent.Id, cancellationToken))
+        {
+            if (!child.IsOpen)
+            {
+                continue;
+            }
+
+            var now = time.GetUtcNow();
+            var updated = await store.UpdateAsync(child.Id, now, c => c.ParentId == parent.Id ? change(c, now) : null, cancellationToken);
+            if (updated is not null)
+            {
+                await publisher.PublishAsync(new AlertChange(kind, updated, user, now), cancellationToken);
             }
         }
     }

@@ -11,6 +11,7 @@ namespace Ioc.Alerting.Service;
 /// </summary>
 public interface IAlertCommands
 {
+    /// <summary>Acknowledges a firing alert; on a group alert (district or site down) also every firing device alert under it.</summary>
     Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken);
 
     /// <summary>Returns an acknowledged alert to firing (it may escalate again).</summary>
@@ -21,7 +22,10 @@ public interface IAlertCommands
 
     Task<AlertComment> CommentAsync(long id, string user, string text, CancellationToken cancellationToken);
 
-    /// <summary>Resolves by hand. The rule's evaluator stays firing until its condition clears, so the alert is not raised again meanwhile.</summary>
+    /// <summary>
+    /// Resolves by hand; on a group alert also every open device alert under it. The rule's evaluator stays firing until
+    /// its condition clears, so the alert is not raised again meanwhile.
+    /// </summary>
     Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken);
 
     Task<Silence> CreateSilenceAsync(SilenceRequest request, string user, CancellationToken cancellationToken);

@@ -18,12 +18,16 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
     private readonly List<Silence> _silences = [];
     private readonly AlertFeed _feed = new();
     private long _nextId = 1;
+    private int _reads;
 
     public List<string> Calls { get; } = [];
 
+    /// <summary>How many reads (lists and single alerts) were asked of the engine: a page must not read per line.</summary>
+    public int Reads => Volatile.Read(ref _reads);
+
     public IReadOnlyList<AlertRule> Rules { get; } = [];
 
-    public Alert Add(AlertSeverity severity, string subject, string site, string rule = "device-offline", string kind = "offline", string? deviceId = null, long? parentId = null, string? summary = null)
+    public Alert Add(AlertSeverity severity, string subject, string? site, string rule = "device-offline", string kind = "offline", string? deviceId = null, long? parentId = null, string? summary = null, string? district = null, string? deviceType = null, double? value = null)
     {
         Alert alert;
         lock (_gate)
@@ -35,12 +39,15 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
                 RuleId = rule,
                 RuleName = rule,
                 Kind = kind,
-                SubjectKey = $"device={site}/{deviceId}",
+                SubjectKey = site is null ? $"district={district}" : $"device={site}/{deviceType}/{deviceId}",
                 Subject = subject,
                 Severity = severity,
                 State = AlertState.Firing,
                 Site = site,
+                District = district,
+                DeviceType = deviceType,
                 DeviceId = deviceId,
+                Value = value,
                 Summary = summary ?? subject,
                 FiredAt = now,
                 LastFiredAt = now,
@@ -56,6 +63,26 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
         return alert;
     }
 
+    /// <summary>Links alerts under a group alert, as the engine does when a district goes down after its devices.</summary>
+    public void Link(long parentId, IEnumerable<long> childIds)
+    {
+        var linked = new List<Alert>();
+        lock (_gate)
+        {
+            foreach (var id in childIds)
+            {
+                var index = _alerts.FindIndex(a => a.Id == id);
+                _alerts[index] = _alerts[index] with { ParentId = parentId };
+                linked.Add(_alerts[index]);
+            }
+        }
+
+        foreach (var alert in linked)
+        {
+            _feed.AlertChanged(new AlertChange(AlertChangeKind.Grouped, alert, "engine", alert.UpdatedAt));
+        }
+    }
+
     public IDisposable Subscribe(Action<AlertChange>? onAlert, Action<DeviceHealth>? onHealth = null) => _feed.Subscribe(onAlert, onHealth);
 
     /// <summary>Announces a device's health as the engine would.</summary>
@@ -67,6 +94,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
 
     public Task<AlertDetails?> GetAsync(long id, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _reads);
         lock (_gate)
         {
             var alert = _alerts.FirstOrDefault(a => a.Id == id);
@@ -99,10 +127,19 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
         }
     }
 
-    public Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken) =>
-        Change(id, AlertChangeKind.Acknowledged, "acknowledged", user, note, a => a.State == AlertState.Firing
+    /// <summary>As the engine does: a group alert takes the firing alerts under it along.</summary>
+    public async Task<Alert> AcknowledgeAsync(long id, string user, string? note, CancellationToken cancellationToken)
+    {
+        var acknowledged = await Change(id, AlertChangeKind.Acknowledged, "acknowledged", user, note, a => a.State == AlertState.Firing
             ? a with { State = AlertState.Acknowledged, AcknowledgedAt = time.GetUtcNow(), AcknowledgedBy = user }
             : throw new AlertCommandException($"alert #{id} is {AlertStates.Name(a.State)}; only a firing alert can be acknowledged"));
+        foreach (var child in ChildrenOf(id).Where(c => c.State == AlertState.Firing))
+        {
+            await Change(child.Id, AlertChangeKind.Acknowledged, "acknowledged", user, $"with its group alert #{id}", a => a with { State = AlertState.Acknowledged, AcknowledgedAt = time.GetUtcNow(), AcknowledgedBy = user }, record: false);
+        }
+
+        return acknowledged;
+    }
 
     public Task<Alert> UnacknowledgeAsync(long id, string user, CancellationToken cancellationToken) =>
         Change(id, AlertChangeKind.Unacknowledged, "unacknowledged", user, null, a => a with { State = AlertState.Firing, AcknowledgedAt = null, AcknowledgedBy = null });
@@ -120,16 +157,28 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
             alert = _alerts.FirstOrDefault(a => a.Id == id) ?? throw new AlertNotFoundException($"alert #{id} does not exist");
             comment = new AlertComment(_nextId++, id, time.GetUtcNow(), user, text);
             _comments[id].Add(comment);
+
+            // As the stores do: the comment, and an audit line beside it.
+            _audit[id].Add(new AlertAuditEntry(_nextId++, id, comment.At, user, "commented", text));
         }
 
         _feed.AlertChanged(new AlertChange(AlertChangeKind.Commented, alert, user, comment.At));
         return Task.FromResult(comment);
     }
 
-    public Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken) =>
-        Change(id, AlertChangeKind.Resolved, "resolved", user, note, a => a.IsOpen
+    /// <summary>As the engine does: a group alert takes the open alerts under it along.</summary>
+    public async Task<Alert> ResolveAsync(long id, string user, string? note, CancellationToken cancellationToken)
+    {
+        var resolved = await Change(id, AlertChangeKind.Resolved, "resolved", user, note, a => a.IsOpen
             ? a with { State = AlertState.Resolved, ResolvedAt = time.GetUtcNow(), ResolvedBy = user }
             : throw new AlertCommandException($"alert #{id} is already resolved"));
+        foreach (var child in ChildrenOf(id).Where(c => c.IsOpen))
+        {
+            await Change(child.Id, AlertChangeKind.Resolved, "resolved", user, $"with its group alert #{id}", a => a with { State = AlertState.Resolved, ResolvedAt = time.GetUtcNow(), ResolvedBy = user }, record: false);
+        }
+
+        return resolved;
+    }
 
     public Task<Silence> CreateSilenceAsync(SilenceRequest request, string user, CancellationToken cancellationToken)
     {
@@ -177,6 +226,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
 
     private Task<IReadOnlyList<Alert>> List(AlertFilter filter, bool openOnly)
     {
+        Interlocked.Increment(ref _reads);
         lock (_gate)
         {
             IReadOnlyList<Alert> result = [.. _alerts
@@ -191,12 +241,24 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
         }
     }
 
-    private Task<Alert> Change(long id, AlertChangeKind kind, string action, string user, string? detail, Func<Alert, Alert> change)
+    private List<Alert> ChildrenOf(long id)
+    {
+        lock (_gate)
+        {
+            return [.. _alerts.Where(a => a.ParentId == id)];
+        }
+    }
+
+    private Task<Alert> Change(long id, AlertChangeKind kind, string action, string user, string? detail, Func<Alert, Alert> change, bool record = true)
     {
         Alert updated;
         lock (_gate)
         {
-            Calls.Add($"{action}:{id}:{user}");
+            if (record)
+            {
+                Calls.Add($"{action}:{id}:{user}");
+            }
+
             var index = _alerts.FindIndex(a => a.Id == id);
             if (index < 0)
             {

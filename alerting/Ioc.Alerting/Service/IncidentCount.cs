@@ -1,0 +1,36 @@
+using Ioc.Alerting.Evaluation;
+using Ioc.Alerting.Rules;
+using Ioc.Contract.Alerts;
+using Ioc.Storage.Operational;
+
+namespace Ioc.Alerting.Service;
+
+/// <summary>
+/// Keeps a group alert's stated count (its <see cref="Alert.Value"/> and the number in its summary) equal to the number of
+/// open device alerts folded under it. The composite fires with the count it saw; devices that fall silent afterwards are
+/// linked under it and devices that recover or are resolved by hand leave it, so the count is taken again from the store
+/// whenever a child joins or leaves.
+/// </summary>
+public static class IncidentCount
+{
+    /// <summary>The summary a composite rule uses when its rule file gives none (as <see cref="CompositeEvaluator"/> does).</summary>
+    public const string FallbackSummary = "{subject}: {value} devices down";
+
+    /// <summary>Recounts the open children of <paramref name="parentId"/>; returns the parent when its count changed, else null.</summary>
+    public static async Task<Alert?> RecountAsync(IAlertStore store, RuleSet rules, long parentId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var open = (await store.ChildrenAsync(parentId, cancellationToken)).Count(c => c.IsOpen);
+        return await store.UpdateAsync(parentId, now, a =>
+        {
+            if (!a.IsOpen || a.Value == open)
+            {
+                return null;
+            }
+
+            var summary = rules.ById.TryGetValue(a.RuleId, out var rule)
+                ? SummaryFormatter.Format(rule, Subject.FromAlert(a), open, FallbackSummary)
+                : a.Summary;
+            return new AlertMutation(a with { Value = open, Summary = summary }, []);
+        }, cancellationToken);
+    }
+}
