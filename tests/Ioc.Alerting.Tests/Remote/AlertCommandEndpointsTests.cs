@@ -218,6 +218,9 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
 
         // Assert
         Assert.Equal(recurrence, created.Recurrence);
+        Assert.Equal(
+            """{"frequency":"weekly","days":"tuesday, saturday","localStart":"22:30:00","duration":"01:30:00","timeZone":"Asia/Ho_Chi_Minh"}""",
+            System.Text.Json.JsonSerializer.Serialize(recurrence, AlertCommandWire.Json));
         var all = await _engine.Services.GetRequiredService<IAlertQueries>().ListSilencesAsync(includeExpired: true, CancellationToken.None);
         Assert.Equal(recurrence, Assert.Single(all).Recurrence);
         Assert.True(refused.IsInvalidInput);
