@@ -18,4 +18,7 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Fleet directory could not read the series table: {Reason}")]
     public static partial void FleetReadFailed(ILogger logger, string reason);
+
+    [LoggerMessage(40, LogLevel.Error, "Page {Path} failed (reference {ErrorId}); the error panel is shown instead")]
+    public static partial void PageFailed(ILogger logger, string path, string errorId, Exception exception);
 }

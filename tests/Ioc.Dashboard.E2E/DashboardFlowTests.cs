@@ -127,15 +127,16 @@ public sealed class DashboardFlowTests(DashboardServer server)
         var page = await DashboardServer.LoginAsync(operatorContext, "op1", DashboardServer.UserPassword, "silences");
 
         // Act
-        await Field(page, "silence-site").FillAsync("kim-thanh-xa-2");
+        await Field(page, "silence-matcher-site").FillAsync("kim thanh xa 2");
+        await page.Locator("[data-testid=silence-matcher-site-option]").First.ClickAsync();
         await Field(page, "silence-reason").FillAsync("Thay bộ chuyển mạch xã");
-        await page.ClickAsync("[data-testid=silence-create]");
+        await page.ClickAsync("[data-testid=silence-submit]");
 
         // Assert
         var row = page.Locator("[data-testid=silence-row]", new PageLocatorOptions { HasText = "Thay bộ chuyển mạch xã" });
         await Expect(row).ToBeVisibleAsync();
         Assert.Contains("silence:op1", server.Alerts.Calls);
-        await row.Locator("[data-testid=silence-end]").ClickAsync();
+        await row.Locator("[data-testid=silence-expire]").ClickAsync();
         await Expect(row).ToHaveCountAsync(0);
 
         await using var viewerContext = await server.NewContextAsync();

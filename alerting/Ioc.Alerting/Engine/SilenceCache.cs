@@ -27,6 +27,10 @@ public sealed class SilenceCache(IAlertStore store)
         return snapshot.Silences;
     }
 
+    /// <summary>
+    /// The first silence in force at <paramref name="now"/> that matches the alert: within its start and end, and for a
+    /// recurring maintenance window only while one of its windows is open (wall-clock time in the window's own zone).
+    /// </summary>
     public static Silence? Matching(IReadOnlyList<Silence> silences, Alert alert, DateTimeOffset now)
     {
         foreach (var silence in silences)

@@ -32,6 +32,8 @@ public sealed class AlertingOptions
 
     public AnnouncementOptions Announcements { get; set; } = new();
 
+    public SilenceOptions Silences { get; set; } = new();
+
     /// <summary>
     /// The secret a dashboard in another process presents (<c>Authorization: Bearer …</c>) to send commands to the engine's
     /// host; required where <c>MapAlertCommandEndpoints</c> maps them and where <c>AddHttpAlertCommands</c> sends them.
@@ -101,6 +103,16 @@ public sealed class AlertingOptions
             }
         }
 
+        if (Silences.MaxDuration < TimeSpan.FromHours(1) || Silences.MaxDuration > TimeSpan.FromDays(366))
+        {
+            yield return $"{s}:Silences:MaxDuration must be between 01:00:00 and 366.00:00:00 (was {Silences.MaxDuration}).";
+        }
+
+        if (Silences.MaxRecurringSpan < TimeSpan.FromDays(1) || Silences.MaxRecurringSpan > TimeSpan.FromDays(3660))
+        {
+            yield return $"{s}:Silences:MaxRecurringSpan must be between 1.00:00:00 and 3660.00:00:00 (was {Silences.MaxRecurringSpan}).";
+        }
+
         foreach (var message in Notifications.Validate($"{s}:Notifications"))
         {
             yield return message;
@@ -121,6 +133,18 @@ public sealed class AlertingOptions
             yield return $"{s}:CommandTimeout must be between 00:00:01 and 00:02:00 (was {CommandTimeout}).";
         }
     }
+}
+
+/// <summary>Section <c>Ioc:Alerting:Silences</c>: how long silences and maintenance windows may be.</summary>
+public sealed class SilenceOptions
+{
+    /// <summary>The longest one-off silence or maintenance window.</summary>
+    public TimeSpan MaxDuration { get; set; } = SilenceLimits.Default.MaxDuration;
+
+    /// <summary>The longest span a recurring maintenance window may repeat over.</summary>
+    public TimeSpan MaxRecurringSpan { get; set; } = SilenceLimits.Default.MaxRecurringSpan;
+
+    public SilenceLimits ToLimits() => new() { MaxDuration = MaxDuration, MaxRecurringSpan = MaxRecurringSpan };
 }
 
 public sealed class FlappingOptions

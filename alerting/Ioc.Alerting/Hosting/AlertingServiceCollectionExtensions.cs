@@ -42,6 +42,7 @@ public static class AlertingServiceCollectionExtensions
 
         services.TryAddSingleton<IEvaluatorGate, AlwaysActiveGate>();
         services.TryAddSingleton<SilenceCache>();
+        services.TryAddSingleton<SilenceChecker>();
         services.TryAddSingleton<NotificationPlanner>();
         services.TryAddSingleton<AlertChangePublisher>();
         services.TryAddSingleton<AlertCommands>();

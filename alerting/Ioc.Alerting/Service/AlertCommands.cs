@@ -1,6 +1,5 @@
 using Ioc.Alerting.Engine;
 using Ioc.Contract.Alerts;
-using Ioc.Alerting.Rules;
 using Ioc.Storage.Operational;
 
 namespace Ioc.Alerting.Service;
@@ -11,9 +10,9 @@ namespace Ioc.Alerting.Service;
 /// (<see cref="Hosting.AlertCommandEndpoints"/>).
 /// </summary>
 public sealed class AlertCommands(
-    RuleSet rules,
     IAlertStore store,
     SilenceCache silences,
+    SilenceChecker silenceChecker,
     AlertChangePublisher publisher,
     TimeProvider time) : IAlertCommands
 {
@@ -86,7 +85,15 @@ public sealed class AlertCommands(
     public async Task<Silence> CreateSilenceAsync(SilenceRequest request, string user, CancellationToken cancellationToken)
     {
         RequireUser(user);
+        ArgumentNullException.ThrowIfNull(request);
         var now = time.GetUtcNow();
+        // The same check the dashboard runs, against what the engine knows: nothing invalid is stored.
+        var problems = await silenceChecker.CheckAsync(request, now, cancellationToken);
+        if (problems.Count > 0)
+        {
+            throw new AlertCommandException(string.Join("; ", problems.Select(p => p.Describe(silenceChecker.Limits))), isInvalidInput: true);
+        }
+
         var silence = new Silence
         {
             Kind = request.Kind,
@@ -97,30 +104,11 @@ public sealed class AlertCommands(
             DeviceId = Blank(request.DeviceId),
             StartsAt = request.StartsAt,
             EndsAt = request.EndsAt,
-            Reason = request.Reason?.Trim() ?? string.Empty,
+            Recurrence = request.Recurrence,
+            Reason = request.Reason.Trim(),
             CreatedBy = user,
             CreatedAt = now,
         };
-        if (!silence.HasCriteria)
-        {
-            throw new AlertCommandException("a silence must name at least one of rule, site, district, device type or device", isInvalidInput: true);
-        }
-
-        if (silence.RuleId is { } ruleId && !rules.ById.ContainsKey(ruleId))
-        {
-            throw new AlertCommandException($"there is no rule '{ruleId}'", isInvalidInput: true);
-        }
-
-        if (silence.EndsAt <= silence.StartsAt || silence.EndsAt <= now)
-        {
-            throw new AlertCommandException("a silence must end after it starts, and in the future", isInvalidInput: true);
-        }
-
-        if (silence.Reason.Length == 0)
-        {
-            throw new AlertCommandException("a silence needs a reason", isInvalidInput: true);
-        }
-
         silence = await store.InsertSilenceAsync(silence, cancellationToken);
         silences.Invalidate();
         await ApplySilencesAsync(now, cancellationToken);

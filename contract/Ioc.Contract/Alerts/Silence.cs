@@ -9,9 +9,23 @@ public enum SilenceKind
     Maintenance,
 }
 
+/// <summary>Where a silence stands at a given instant.</summary>
+public enum SilenceStatus
+{
+    /// <summary>In force now: matching alerts are silenced.</summary>
+    Active,
+
+    /// <summary>Not in force now but will be: it starts later, or it recurs and its next window opens later.</summary>
+    Scheduled,
+
+    /// <summary>Over: its end has passed or someone ended it.</summary>
+    Expired,
+}
+
 /// <summary>
 /// A silence or maintenance window: alerts it matches still fire and are stored, marked silenced, but no notification
-/// goes out and they do not escalate. Every non-null criterion must match.
+/// goes out and they do not escalate. Every non-null criterion must match. It is in force from <see cref="StartsAt"/> to
+/// <see cref="EffectiveEnd"/>; with a <see cref="Recurrence"/>, only while one of its windows is open within that span.
 /// </summary>
 public sealed record Silence
 {
@@ -43,7 +57,40 @@ public sealed record Silence
 
     public DateTimeOffset? EndedAt { get; init; }
 
-    public bool IsActiveAt(DateTimeOffset now) => StartsAt <= now && now < EffectiveEnd;
+    /// <summary>Null for one window from start to end; else the windows that open again and again between them.</summary>
+    public SilenceRecurrence? Recurrence { get; init; }
+
+    public bool IsActiveAt(DateTimeOffset now) =>
+        StartsAt <= now && now < EffectiveEnd && (Recurrence is null || Recurrence.IsOpenAt(now));
+
+    public SilenceStatus StatusAt(DateTimeOffset now) =>
+        now >= EffectiveEnd ? SilenceStatus.Expired
+        : IsActiveAt(now) ? SilenceStatus.Active
+        : NextStart(now) is not null ? SilenceStatus.Scheduled
+        : SilenceStatus.Expired;
+
+    /// <summary>When it next comes into force after <paramref name="now"/> (null when active now or never again).</summary>
+    public DateTimeOffset? NextStart(DateTimeOffset now)
+    {
+        if (now >= EffectiveEnd || IsActiveAt(now))
+        {
+            return null;
+        }
+
+        var from = now < StartsAt ? StartsAt : now;
+        if (Recurrence is null)
+        {
+            return from;
+        }
+
+        // The first window at or after the start; a window already open when the span starts counts from the start.
+        if (Recurrence.IsOpenAt(from))
+        {
+            return from;
+        }
+
+        return Recurrence.NextOpening(from) is { } next && next < EffectiveEnd ? next : null;
+    }
 
     public DateTimeOffset EffectiveEnd => EndedAt is { } ended && ended < EndsAt ? ended : EndsAt;
 
@@ -77,4 +124,7 @@ public sealed record SilenceRequest
     public required DateTimeOffset EndsAt { get; init; }
 
     public required string Reason { get; init; }
+
+    /// <summary>Null for one window from start to end; else windows that recur between them.</summary>
+    public SilenceRecurrence? Recurrence { get; init; }
 }

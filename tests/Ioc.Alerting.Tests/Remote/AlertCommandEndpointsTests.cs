@@ -205,6 +205,29 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Silences_RecurringWindowOverHttp_KeepsItsRecurrenceAndBadOnesAreRefusedAsInvalidInput()
+    {
+        // Arrange
+        var now = DateTimeOffset.UtcNow;
+        var recurrence = new SilenceRecurrence { Frequency = SilenceFrequency.Weekly, Days = SilenceDays.Tuesday | SilenceDays.Saturday, LocalStart = new TimeOnly(22, 30), Duration = TimeSpan.FromMinutes(90), TimeZone = "Asia/Ho_Chi_Minh" };
+        var request = new SilenceRequest { Kind = SilenceKind.Maintenance, Site = "dc-tinh", StartsAt = now, EndsAt = now.AddDays(60), Reason = "Bảo trì UPS định kỳ", Recurrence = recurrence };
+
+        // Act
+        var created = await Commands.CreateSilenceAsync(request, "lan", CancellationToken.None);
+        var refused = await Assert.ThrowsAsync<AlertCommandException>(() => Commands.CreateSilenceAsync(request with { Site = null, Reason = "x" }, "lan", CancellationToken.None));
+
+        // Assert
+        Assert.Equal(recurrence, created.Recurrence);
+        Assert.Equal(
+            """{"frequency":"weekly","days":"tuesday, saturday","localStart":"22:30:00","duration":"01:30:00","timeZone":"Asia/Ho_Chi_Minh"}""",
+            System.Text.Json.JsonSerializer.Serialize(recurrence, AlertCommandWire.Json));
+        var all = await _engine.Services.GetRequiredService<IAlertQueries>().ListSilencesAsync(includeExpired: true, CancellationToken.None);
+        Assert.Equal(recurrence, Assert.Single(all).Recurrence);
+        Assert.True(refused.IsInvalidInput);
+        Assert.Contains("a silence must name at least one of rule, site, district, device type or device", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void MapAlertCommandEndpoints_WithoutToken_RefusesToStartNamingTheKey()
     {
         // Arrange

@@ -88,7 +88,7 @@ public sealed class SilenceAndEscalationTests
     }
 
     [Theory]
-    [InlineData(null, null, "a silence must name at least one of rule, site, district, device type or device")]
+    [InlineData(null, "x", "a silence must name at least one of rule, site, district, device type or device")]
     [InlineData("dc-tinh", "", "a silence needs a reason")]
     public async Task Silence_InvalidRequest_IsRefused(string? site, string? reason, string expected)
     {
@@ -98,6 +98,75 @@ public sealed class SilenceAndEscalationTests
             new SilenceRequest { Site = site, StartsAt = h.Now, EndsAt = h.Now.AddHours(1), Reason = reason! }, "lan", CancellationToken.None));
 
         Assert.Equal(expected, error.Message);
+    }
+
+    public static TheoryData<string, Func<DateTimeOffset, SilenceRequest>, string> BadRequests => new()
+    {
+        { "end before start", now => new SilenceRequest { Site = "dc-tinh", StartsAt = now.AddHours(2), EndsAt = now.AddHours(1), Reason = "x" }, "a silence must end after it starts" },
+        { "zero length", now => new SilenceRequest { Site = "dc-tinh", StartsAt = now, EndsAt = now, Reason = "x" }, "a silence must end after it starts" },
+        { "end in the past", now => new SilenceRequest { Site = "dc-tinh", StartsAt = now.AddDays(-2), EndsAt = now.AddDays(-1), Reason = "x" }, "a silence must end in the future" },
+        { "over 30 days", now => new SilenceRequest { Site = "dc-tinh", StartsAt = now, EndsAt = now.AddDays(30).AddMinutes(1), Reason = "x" }, "a silence may last at most 30 days" },
+        { "rule typo", now => new SilenceRequest { RuleId = "hto", StartsAt = now, EndsAt = now.AddHours(1), Reason = "x" }, "there is no rule 'hto'" },
+        { "site typo", now => new SilenceRequest { Site = "dc-tihn", StartsAt = now, EndsAt = now.AddHours(1), Reason = "x" }, "there is no site 'dc-tihn'" },
+        { "unknown device", now => new SilenceRequest { DeviceId = "DC-ENV-99", StartsAt = now, EndsAt = now.AddHours(1), Reason = "x" }, "there is no device 'DC-ENV-99'" },
+        { "weekly without days", now => new SilenceRequest { Site = "dc-tinh", StartsAt = now, EndsAt = now.AddDays(60), Reason = "x", Recurrence = new SilenceRecurrence { Frequency = SilenceFrequency.Weekly, LocalStart = new TimeOnly(22, 0), Duration = TimeSpan.FromHours(1), TimeZone = "Asia/Ho_Chi_Minh" } }, "a weekly window must open on at least one day" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task CreateSilence_BadRequest_IsRefusedAndNothingIsStored(string what, Func<DateTimeOffset, SilenceRequest> request, string expected)
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(HotRule));
+
+        var error = await Assert.ThrowsAsync<AlertCommandException>(() => h.Service.CreateSilenceAsync(request(h.Now), "lan", CancellationToken.None));
+
+        Assert.True(error.IsInvalidInput, what);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+        Assert.Empty(await h.Service.ListSilencesAsync(includeExpired: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CreateSilence_MaximumFromConfiguration_IsHonoured()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(HotRule), new() { ["Ioc:Alerting:Silences:MaxDuration"] = "2.00:00:00" });
+
+        var error = await Assert.ThrowsAsync<AlertCommandException>(() => h.Service.CreateSilenceAsync(
+            new SilenceRequest { Site = "dc-tinh", StartsAt = h.Now, EndsAt = h.Now.AddDays(3), Reason = "x" }, "lan", CancellationToken.None));
+
+        Assert.Equal("a silence may last at most 2 days", error.Message);
+    }
+
+    [Fact]
+    public async Task RecurringWindow_DailyInHoChiMinhTime_SilencesOnlyInsideEachWindowAcrossDays()
+    {
+        // Arrange: the clock starts Tue 24/11/2026 08:00 UTC = 15:00 local. A daily window 16:00–17:00 local (09:00–10:00 UTC).
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(HotRule));
+        var created = await h.Service.CreateSilenceAsync(new SilenceRequest
+        {
+            Kind = SilenceKind.Maintenance,
+            Site = "dc-tinh",
+            StartsAt = h.Now,
+            EndsAt = h.Now.AddDays(3),
+            Reason = "sao lưu hằng ngày",
+            Recurrence = new SilenceRecurrence { Frequency = SilenceFrequency.Daily, LocalStart = new TimeOnly(16, 0), Duration = TimeSpan.FromHours(1), TimeZone = "Asia/Ho_Chi_Minh" },
+        }, "lan", CancellationToken.None);
+        Assert.Equal(SilenceStatus.Scheduled, created.StatusAt(h.Now));
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 40}""");
+        var id = Assert.Single(await h.OpenAsync()).Id;
+        async Task<bool> SilencedAsync() => (await h.Store.GetAsync(id, CancellationToken.None))!.Silenced;
+
+        // Act / Assert: closed at 15:59 local, open from 16:00, closed again at 17:00, open again the next day at 16:00.
+        Assert.False(await SilencedAsync());
+        await h.AdvanceAsync(TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(1));
+        Assert.False(await SilencedAsync());
+        await h.AdvanceAsync(TimeSpan.FromMinutes(2), TimeSpan.FromMinutes(1));
+        Assert.True(await SilencedAsync());
+        await h.AdvanceAsync(TimeSpan.FromMinutes(59), TimeSpan.FromMinutes(1));
+        Assert.False(await SilencedAsync());
+        await h.AdvanceAsync(TimeSpan.FromHours(23), TimeSpan.FromMinutes(10));
+        Assert.True(await SilencedAsync());
+        var audit = (await h.Service.GetAsync(id, CancellationToken.None))!.Audit.Select(a => a.Action).ToList();
+        Assert.Equal(["fired", "silenced", "unsilenced", "silenced"], audit);
     }
 
     [Fact]

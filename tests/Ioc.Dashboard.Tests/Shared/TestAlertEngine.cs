@@ -25,7 +25,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
     /// <summary>How many reads (lists and single alerts) were asked of the engine: a page must not read per line.</summary>
     public int Reads => Volatile.Read(ref _reads);
 
-    public IReadOnlyList<AlertRule> Rules { get; } = [];
+    public IReadOnlyList<AlertRule> Rules { get; set; } = [];
 
     public Alert Add(AlertSeverity severity, string subject, string? site, string rule = "device-offline", string kind = "offline", string? deviceId = null, long? parentId = null, string? summary = null, string? district = null, string? deviceType = null, double? value = null)
     {
@@ -185,26 +185,40 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
         lock (_gate)
         {
             Calls.Add($"silence:{user}");
+            // The real engine's check (without its device knowledge): what it refuses is refused here too.
+            var problems = SilenceValidation.Validate(request, time.GetUtcNow(), SilenceLimits.Default, new SilenceCatalog { Rules = Rules.Select(r => r.Id).ToHashSet(StringComparer.Ordinal) });
+            if (problems.Count > 0)
+            {
+                throw new AlertCommandException(string.Join("; ", problems.Select(p => p.Describe(SilenceLimits.Default))), isInvalidInput: true);
+            }
+
             var silence = new Silence
             {
                 Id = _nextId++,
                 Kind = request.Kind,
                 RuleId = request.RuleId,
                 Site = request.Site,
+                District = request.District,
+                DeviceType = request.DeviceType,
                 DeviceId = request.DeviceId,
                 StartsAt = request.StartsAt,
                 EndsAt = request.EndsAt,
+                Recurrence = request.Recurrence,
                 Reason = request.Reason,
                 CreatedBy = user,
                 CreatedAt = time.GetUtcNow(),
             };
-            if (!silence.HasCriteria)
-            {
-                throw new AlertCommandException("a silence must name at least one of rule, site, district, device type or device", isInvalidInput: true);
-            }
-
             _silences.Add(silence);
             return Task.FromResult(silence);
+        }
+    }
+
+    /// <summary>Every silence ever created here, ended or not.</summary>
+    public IReadOnlyList<Silence> AllSilences()
+    {
+        lock (_gate)
+        {
+            return [.. _silences];
         }
     }
 

@@ -21,7 +21,9 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
 
     private const string SilenceColumns = """
         id AS Id, kind AS Kind, rule_id AS RuleId, site AS Site, district AS District, device_type AS DeviceType, device_id AS DeviceId,
-        starts_at AS StartsAt, ends_at AS EndsAt, reason AS Reason, created_by AS CreatedBy, created_at AS CreatedAt, ended_by AS EndedBy, ended_at AS EndedAt
+        starts_at AS StartsAt, ends_at AS EndsAt, reason AS Reason, created_by AS CreatedBy, created_at AS CreatedAt, ended_by AS EndedBy, ended_at AS EndedAt,
+        recurrence AS Recurrence, recurrence_days AS RecurrenceDays, recurrence_start_minute AS RecurrenceStartMinute, recurrence_duration_s AS RecurrenceDurationSeconds,
+        time_zone AS TimeZone
         """;
 
     public Task MigrateAsync(CancellationToken cancellationToken) => migrate(cancellationToken);
@@ -209,10 +211,13 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
     public async Task<Silence> InsertSilenceAsync(Silence silence, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var recurrence = SilenceRecurrenceColumns.From(silence.Recurrence);
         var id = await connection.ExecuteScalarAsync<long>(new CommandDefinition(
             """
-            INSERT INTO alert_silences (kind, rule_id, site, district, device_type, device_id, starts_at, ends_at, reason, created_by, created_at)
-            VALUES (@kind, @RuleId, @Site, @District, @DeviceType, @DeviceId, @starts, @ends, @Reason, @CreatedBy, @created) RETURNING id
+            INSERT INTO alert_silences (kind, rule_id, site, district, device_type, device_id, starts_at, ends_at, reason, created_by, created_at,
+                recurrence, recurrence_days, recurrence_start_minute, recurrence_duration_s, time_zone)
+            VALUES (@kind, @RuleId, @Site, @District, @DeviceType, @DeviceId, @starts, @ends, @Reason, @CreatedBy, @created,
+                @rec, @recDays, @recStart, @recDuration, @zone) RETURNING id
             """,
             new
             {
@@ -227,6 +232,11 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
                 silence.Reason,
                 silence.CreatedBy,
                 created = silence.CreatedAt.ToUniversalTime(),
+                rec = recurrence.Frequency,
+                recDays = recurrence.Days,
+                recStart = recurrence.StartMinute,
+                recDuration = recurrence.DurationSeconds,
+                zone = recurrence.TimeZone,
             },
             cancellationToken: cancellationToken));
         return silence with { Id = id };
@@ -415,6 +425,16 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
 
         public DateTime? EndedAt { get; init; }
 
+        public string? Recurrence { get; init; }
+
+        public int? RecurrenceDays { get; init; }
+
+        public int? RecurrenceStartMinute { get; init; }
+
+        public long? RecurrenceDurationSeconds { get; init; }
+
+        public string? TimeZone { get; init; }
+
         public Silence ToSilence() => new()
         {
             Id = Id,
@@ -431,6 +451,7 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
             CreatedAt = Utc(CreatedAt),
             EndedBy = EndedBy,
             EndedAt = EndedAt is { } ended ? Utc(ended) : null,
+            Recurrence = SilenceRecurrenceColumns.To(Recurrence, RecurrenceDays, RecurrenceStartMinute, RecurrenceDurationSeconds, TimeZone),
         };
     }
 }

@@ -221,6 +221,13 @@ internal static class PostgresSchema
                 revoked_at bigint
             );
             """),
+        (5, "recurring maintenance windows: recurrence, days, local start, duration and time zone of a silence", """
+            ALTER TABLE alert_silences ADD COLUMN recurrence text CHECK (recurrence IN ('daily', 'weekly'));
+            ALTER TABLE alert_silences ADD COLUMN recurrence_days integer;
+            ALTER TABLE alert_silences ADD COLUMN recurrence_start_minute integer CHECK (recurrence_start_minute BETWEEN 0 AND 1439);
+            ALTER TABLE alert_silences ADD COLUMN recurrence_duration_s bigint CHECK (recurrence_duration_s > 0);
+            ALTER TABLE alert_silences ADD COLUMN time_zone text;
+            """),
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -242,9 +242,16 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
         await using var connection = await database.OpenAsync(cancellationToken);
         using var command = connection.CreateCommand();
         command.CommandText = """
-            INSERT INTO alert_silences (kind, rule_id, site, district, device_type, device_id, starts_at, ends_at, reason, created_by, created_at)
-            VALUES ($kind, $rule, $site, $district, $type, $device, $starts, $ends, $reason, $by, $at) RETURNING id
+            INSERT INTO alert_silences (kind, rule_id, site, district, device_type, device_id, starts_at, ends_at, reason, created_by, created_at,
+                recurrence, recurrence_days, recurrence_start_minute, recurrence_duration_s, time_zone)
+            VALUES ($kind, $rule, $site, $district, $type, $device, $starts, $ends, $reason, $by, $at, $rec, $rec_days, $rec_start, $rec_duration, $zone) RETURNING id
             """;
+        var recurrence = SilenceRecurrenceColumns.From(silence.Recurrence);
+        command.Parameters.AddWithValue("$rec", (object?)recurrence.Frequency ?? DBNull.Value);
+        command.Parameters.AddWithValue("$rec_days", (object?)recurrence.Days ?? DBNull.Value);
+        command.Parameters.AddWithValue("$rec_start", (object?)recurrence.StartMinute ?? DBNull.Value);
+        command.Parameters.AddWithValue("$rec_duration", (object?)recurrence.DurationSeconds ?? DBNull.Value);
+        command.Parameters.AddWithValue("$zone", (object?)recurrence.TimeZone ?? DBNull.Value);
         command.Parameters.AddWithValue("$kind", silence.Kind == SilenceKind.Maintenance ? "maintenance" : "silence");
         command.Parameters.AddWithValue("$rule", (object?)silence.RuleId ?? DBNull.Value);
         command.Parameters.AddWithValue("$site", (object?)silence.Site ?? DBNull.Value);
@@ -362,7 +369,7 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
     private static async Task<IReadOnlyList<Silence>> ReadSilencesAsync(SqliteConnection connection, string clause, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT id, kind, rule_id, site, district, device_type, device_id, starts_at, ends_at, reason, created_by, created_at, ended_by, ended_at FROM alert_silences {clause}";
+        command.CommandText = $"SELECT id, kind, rule_id, site, district, device_type, device_id, starts_at, ends_at, reason, created_by, created_at, ended_by, ended_at, recurrence, recurrence_days, recurrence_start_minute, recurrence_duration_s, time_zone FROM alert_silences {clause}";
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value);
@@ -388,6 +395,12 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
                 CreatedAt = FromMs(reader.GetInt64(11)),
                 EndedBy = NullableString(reader, 12),
                 EndedAt = reader.IsDBNull(13) ? null : FromMs(reader.GetInt64(13)),
+                Recurrence = SilenceRecurrenceColumns.To(
+                    NullableString(reader, 14),
+                    reader.IsDBNull(15) ? null : reader.GetInt32(15),
+                    reader.IsDBNull(16) ? null : reader.GetInt32(16),
+                    reader.IsDBNull(17) ? null : reader.GetInt64(17),
+                    NullableString(reader, 18)),
             });
         }
 

@@ -184,6 +184,13 @@ internal static class SqliteOperationalSchema
                 revoked_at INTEGER
             );
             """),
+        (6, "recurring maintenance windows: recurrence, days, local start, duration and time zone of a silence", """
+            ALTER TABLE alert_silences ADD COLUMN recurrence TEXT;
+            ALTER TABLE alert_silences ADD COLUMN recurrence_days INTEGER;
+            ALTER TABLE alert_silences ADD COLUMN recurrence_start_minute INTEGER;
+            ALTER TABLE alert_silences ADD COLUMN recurrence_duration_s INTEGER;
+            ALTER TABLE alert_silences ADD COLUMN time_zone TEXT;
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)

@@ -148,6 +148,47 @@ public abstract class OperationalStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Silences_RecurringWindowWithEveryMatcher_RoundTrips()
+    {
+        // Arrange: a weekly maintenance window (Tue and Sat, 22:30 local for 2.5 h in Asia/Ho_Chi_Minh) on every matcher.
+        var site = Unique("site");
+        var recurrence = new SilenceRecurrence
+        {
+            Frequency = SilenceFrequency.Weekly,
+            Days = SilenceDays.Tuesday | SilenceDays.Saturday,
+            LocalStart = new TimeOnly(22, 30),
+            Duration = TimeSpan.FromMinutes(150),
+            TimeZone = "Asia/Ho_Chi_Minh",
+        };
+        var weekly = new Silence
+        {
+            Kind = SilenceKind.Maintenance, RuleId = "dc-inlet-warm", Site = site, District = "thanh-ha", DeviceType = "ups", DeviceId = "DC-UPS-01",
+            StartsAt = T0, EndsAt = T0.AddDays(90), Reason = "Bảo trì UPS định kỳ", CreatedBy = "lan", CreatedAt = T0, Recurrence = recurrence,
+        };
+        var daily = weekly with { Site = site, RuleId = null, District = null, DeviceType = null, DeviceId = null, Recurrence = recurrence with { Frequency = SilenceFrequency.Daily, Days = SilenceDays.None, LocalStart = new TimeOnly(0, 0), Duration = TimeSpan.FromHours(24) } };
+        var once = weekly with { Recurrence = null, EndsAt = T0.AddHours(4) };
+
+        // Act
+        var stored = new[]
+        {
+            await Store.Alerts.InsertSilenceAsync(weekly, CancellationToken.None),
+            await Store.Alerts.InsertSilenceAsync(daily, CancellationToken.None),
+            await Store.Alerts.InsertSilenceAsync(once, CancellationToken.None),
+        };
+        var listed = (await Store.Alerts.ListSilencesAsync(T0.AddMinutes(1), includeExpired: false, CancellationToken.None)).Where(s => s.Site == site).OrderBy(s => s.Id).ToList();
+        var fromAnother = (await (await NewStoreAsync()).Alerts.ListSilencesAsync(T0.AddMinutes(1), includeExpired: true, CancellationToken.None)).Where(s => s.Site == site).OrderBy(s => s.Id).ToList();
+
+        // Assert: every column comes back as written, a one-off window has no recurrence.
+        Assert.Equal(stored, listed);
+        Assert.Equal(stored, fromAnother);
+        Assert.Equal(recurrence, listed[0].Recurrence);
+        Assert.Equal(TimeSpan.FromHours(24), listed[1].Recurrence!.Duration);
+        Assert.Equal(SilenceFrequency.Daily, listed[1].Recurrence!.Frequency);
+        Assert.Null(listed[2].Recurrence);
+        Assert.Equal(("dc-inlet-warm", "thanh-ha", "ups", "DC-UPS-01"), (listed[0].RuleId, listed[0].District, listed[0].DeviceType, listed[0].DeviceId));
+    }
+
+    [Fact]
     public async Task Alerts_StatisticsAndPurge_CountResponseTimes()
     {
         // A window of its own, far from the other tests' alerts.
