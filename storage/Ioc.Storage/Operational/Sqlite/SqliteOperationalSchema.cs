@@ -184,6 +184,17 @@ internal static class SqliteOperationalSchema
                 revoked_at INTEGER
             );
             """),
+        (6, "alert texts in Vietnamese and English, site registry", """
+            ALTER TABLE alerts ADD COLUMN texts TEXT;
+            CREATE TABLE sites (
+                slug TEXT PRIMARY KEY,
+                name_vi TEXT NOT NULL,
+                name_en TEXT NOT NULL,
+                district TEXT,
+                kind TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)
