@@ -453,4 +453,27 @@ public abstract class OperationalStoreContractTests : IAsyncLifetime
             [new SiteRecord(good, "Tốt", "Good", null, SiteKinds.Other), new SiteRecord(slug, nameVi, nameEn, null, kind)], T0, CancellationToken.None));
         Assert.DoesNotContain(await Store.Sites.ListAsync(CancellationToken.None), s => s.Slug == good);
     }
+
+    [Fact]
+    public async Task Sites_ImportVerb_ReadsASitesFileAndListsIt()
+    {
+        var slug = Unique("tu-ky");
+        var file = Path.Combine(Path.GetTempPath(), $"{slug}.json");
+        await File.WriteAllTextAsync(file, $$"""[{"slug": "{{slug}}", "nameVi": "Ngọc Sơn", "nameEn": "Ngoc Son", "district": "tu-ky", "kind": "commune"}]""");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        try
+        {
+            Assert.Equal(0, await SiteProvisioning.RunAsync(["sites", "import", file], Store.Sites, TimeProvider.System, output, error, CancellationToken.None));
+            Assert.Equal(0, await SiteProvisioning.RunAsync(["sites", "list"], Store.Sites, TimeProvider.System, output, error, CancellationToken.None));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Contains($"Imported 1 site(s) from {file}.", output.ToString());
+        Assert.Contains($"{slug}\ttu-ky\tcommune\tNgọc Sơn\tNgoc Son", output.ToString());
+        Assert.Equal(1, await SiteProvisioning.RunAsync(["sites", "import", file], Store.Sites, TimeProvider.System, output, error, CancellationToken.None));
+    }
 }
