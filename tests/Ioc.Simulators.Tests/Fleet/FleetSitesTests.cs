@@ -34,4 +34,18 @@ public sealed class FleetSitesTests
 
         Assert.Contains(communes, c => c.NameVi != c.NameEn);
     }
+
+    [Fact]
+    public void ShippedSitesFile_IsWhatIocSimSitesWritesForTheDefaultFleet()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "Ioc.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var shipped = File.ReadAllText(Path.Combine(root!.FullName, "deploy", "sites", "hai-duong-sites.json"));
+
+        Assert.Equal(FleetSites.Serialize(FleetSites.Names(Fleet)).ReplaceLineEndings(), shipped.TrimEnd().ReplaceLineEndings());
+    }
 }
