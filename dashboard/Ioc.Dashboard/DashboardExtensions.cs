@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using Ioc.Storage;
+using Ioc.Storage.Operational;
 using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Components;
@@ -68,7 +69,9 @@ public static class DashboardExtensions
         services.AddHostedService<MqttLiveFeed>();
 
         services.TryAddSingleton<IFleetDirectory, SeriesFleetDirectory>();
-        services.TryAddSingleton<ISiteDirectory, SlugSiteDirectory>();
+        services.TryAddSingleton<ISiteDirectory>(sp => new RegisteredSiteDirectory(sp.GetRequiredService<ISiteStore>()));
+        services.AddHostedService<SiteDirectoryRefresher>();
+        services.AddSingleton<Vocabulary>();
         services.AddSingleton<FleetView>();
         services.AddSingleton<TelemetryHistory>();
         services.AddSingleton<UptimeService>();

@@ -38,6 +38,8 @@ public static class AllInOneExtensions
         builder.Services.AddSingleton<IBrokerDeviceAuthenticator, RegistryDeviceAuthenticator>();
         builder.Services.AddSingleton<EmbeddedBrokerService>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
+        // The simulated fleet's site names before the engine starts rendering alert texts.
+        builder.Services.AddHostedService<FleetSiteRegistration>();
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
         builder.AddCollector();

@@ -4,6 +4,7 @@ using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
 using Ioc.Storage.Operational;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Engine;
 
@@ -19,7 +20,8 @@ public sealed class AlertLifecycle(
     SilenceCache silences,
     FlapDetector flaps,
     AlertChangePublisher publisher,
-    AlertingOptions options)
+    AlertingOptions options,
+    AlertTextRenderer texts)
 {
     public const string EngineActor = "engine";
     private readonly Dictionary<string, CompositeLink[]> _parents = BuildParentLinks(rules);
@@ -37,6 +39,7 @@ public sealed class AlertLifecycle(
     private async Task<Alert?> FireAsync(AlertSignal signal, string key, Alert? open, CancellationToken cancellationToken)
     {
         var now = signal.At;
+        var rendered = await texts.RenderAsync(signal, cancellationToken);
         if (open is not null)
         {
             var wasHeld = !open.ConditionActive;
@@ -48,7 +51,8 @@ public sealed class AlertLifecycle(
                     LastFiredAt = now,
                     ConditionActive = true,
                     Value = signal.Value ?? a.Value,
-                    Summary = signal.Summary,
+                    Summary = rendered.Summary.Vi,
+                    Texts = rendered,
                     Flapping = a.Flapping || flaps.IsFlapping(transitions),
                 },
                 [(EngineActor, "repeated", wasHeld ? "condition returned while held open (flapping)" : "condition fired again while open")]), cancellationToken);
@@ -65,7 +69,7 @@ public sealed class AlertLifecycle(
         {
             Id = 0,
             RuleId = signal.Rule.Id,
-            RuleName = signal.Rule.Name,
+            RuleName = signal.Rule.Name.Vi,
             Kind = RuleKinds.Name(signal.Rule.Kind),
             SubjectKey = signal.Subject.Key,
             Subject = signal.Subject.Display,
@@ -75,7 +79,8 @@ public sealed class AlertLifecycle(
             District = signal.Subject.District,
             DeviceType = signal.Subject.DeviceType,
             DeviceId = signal.Subject.DeviceId,
-            Summary = signal.Summary,
+            Summary = rendered.Summary.Vi,
+            Texts = rendered,
             Value = signal.Value,
             Labels = signal.Subject.Labels,
             FiredAt = now,
@@ -85,7 +90,7 @@ public sealed class AlertLifecycle(
         };
         var silence = SilenceCache.Matching(await silences.CurrentAsync(now, cancellationToken), alert, now);
         alert = alert with { Silenced = silence is not null, ParentId = await FindParentAsync(signal.Rule.Id, alert, cancellationToken) };
-        var detail = signal.Summary + (silence is null ? string.Empty : $" (silenced by #{silence.Id}: {silence.Reason})")
+        var detail = rendered.Summary.Vi + (silence is null ? string.Empty : $" (silenced by #{silence.Id}: {silence.Reason})")
             + (alert.ParentId is { } parent ? $" (grouped under #{parent})" : string.Empty);
         alert = await store.InsertAsync(alert, EngineActor, "fired", detail, cancellationToken);
         await publisher.PublishAsync(new AlertChange(AlertChangeKind.Fired, alert, EngineActor, now), cancellationToken);
@@ -124,7 +129,8 @@ public sealed class AlertLifecycle(
             return held;
         }
 
-        return await ResolveAsync(open.Id, now, EngineActor, "condition cleared: " + signal.Summary, cancellationToken);
+        var cleared = await texts.RenderAsync(signal, cancellationToken);
+        return await ResolveAsync(open.Id, now, EngineActor, "condition cleared: " + cleared.Summary.Vi, cancellationToken);
     }
 
     private async Task<Alert?> ResolveAsync(long id, DateTimeOffset now, string actor, string detail, CancellationToken cancellationToken)

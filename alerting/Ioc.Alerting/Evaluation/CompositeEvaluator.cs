@@ -1,6 +1,7 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -26,7 +27,7 @@ public sealed class CompositeEvaluator : RuleEvaluator
         : base(rule)
     {
         _counter = counter;
-        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, "{subject}: {value} devices down"));
+        _tracker = new ConditionTracker(rule, (_, _) => rule.Summary ?? DefaultSummaries.Composite);
     }
 
     public string ChildRuleId => Rule.ChildRuleId!;

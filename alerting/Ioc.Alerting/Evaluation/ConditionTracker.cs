@@ -1,5 +1,6 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
+using Ioc.Contract.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -7,7 +8,7 @@ namespace Ioc.Alerting.Evaluation;
 /// The per-subject state machine every rule kind shares: normal → pending (condition true, waiting out <c>for</c>) →
 /// firing → normal when the clear condition holds. Emits a signal only on the transitions into and out of firing.
 /// </summary>
-internal sealed class ConditionTracker(AlertRule rule, Func<Subject, double?, string> summary)
+internal sealed class ConditionTracker(AlertRule rule, Func<Subject, double?, LocalizedText> summary)
 {
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
 

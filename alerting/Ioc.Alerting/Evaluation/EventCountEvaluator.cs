@@ -1,6 +1,8 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
+using Ioc.Contract.Text;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -17,11 +19,11 @@ public sealed class EventCountEvaluator : RuleEvaluator
     public EventCountEvaluator(AlertRule rule)
         : base(rule)
     {
-        DefaultSummary = "{subject}: {value} × " + rule.EventType + " in {window}";
-        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, DefaultSummary));
+        Summary = rule.Summary ?? DefaultSummaries.EventCount(rule.EventType);
+        _tracker = new ConditionTracker(rule, (_, _) => Summary);
     }
 
-    private string DefaultSummary { get; }
+    private LocalizedText Summary { get; }
 
     public override int TrackedSubjects => _groups.Count;
 
@@ -62,7 +64,7 @@ public sealed class EventCountEvaluator : RuleEvaluator
         if (wasFiring && _tracker.IsFiring(subject.Key) && context.Now - group.LastRepeat >= RepeatEvery)
         {
             group.LastRepeat = context.Now;
-            output.Add(new AlertSignal(Rule, group.Subject, true, group.Times.Count, SummaryFormatter.Format(Rule, group.Subject, group.Times.Count, DefaultSummary), context.Now));
+            output.Add(new AlertSignal(Rule, group.Subject, true, group.Times.Count, Summary, context.Now));
         }
     }
 

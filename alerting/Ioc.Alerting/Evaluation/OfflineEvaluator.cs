@@ -2,6 +2,8 @@ using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
 using Ioc.Contract.Model;
+using Ioc.Contract.Text;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -43,7 +45,7 @@ public sealed class OfflineEvaluator : RuleEvaluator
             if (Rule.OnStatusOffline && !entry.Firing)
             {
                 entry.Firing = true;
-                output.Add(Signal(entry, true, context.Now, "{subject}: offline (last will)"));
+                output.Add(Signal(entry, true, context.Now, DefaultSummaries.OfflineLastWill));
             }
 
             return;
@@ -52,7 +54,7 @@ public sealed class OfflineEvaluator : RuleEvaluator
         if (entry.Firing)
         {
             entry.Firing = false;
-            output.Add(Signal(entry, false, context.Now, "{subject}: back online"));
+            output.Add(Signal(entry, false, context.Now, DefaultSummaries.BackOnline));
         }
     }
 
@@ -68,7 +70,7 @@ public sealed class OfflineEvaluator : RuleEvaluator
             if (!entry.Firing && now - entry.LastSeen >= silence)
             {
                 entry.Firing = true;
-                output.Add(Signal(entry, true, now, $"{{subject}}: no data for {Durations.Format(now - entry.LastSeen)}"));
+                output.Add(Signal(entry, true, now, DefaultSummaries.NoData(now - entry.LastSeen)));
             }
         }
     }
@@ -101,8 +103,8 @@ public sealed class OfflineEvaluator : RuleEvaluator
         entry.Firing = true;
     }
 
-    private AlertSignal Signal(DeviceEntry entry, bool firing, DateTimeOffset now, string fallback) =>
-        new(Rule, entry.Subject, firing, null, SummaryFormatter.Format(firing ? Rule : Rule with { Summary = null }, entry.Subject, null, fallback), now);
+    private AlertSignal Signal(DeviceEntry entry, bool firing, DateTimeOffset now, LocalizedText fallback) =>
+        new(Rule, entry.Subject, firing, null, firing ? Rule.Summary ?? fallback : fallback, now);
 
     private sealed class DeviceEntry(Subject subject)
     {

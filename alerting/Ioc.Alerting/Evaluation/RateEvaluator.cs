@@ -1,6 +1,7 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -20,8 +21,8 @@ public sealed class RateEvaluator : RuleEvaluator
     {
         _comparison = rule.Comparison!;
         _metric = rule.Metric!;
-        var unit = rule.RateMode == RateMode.Increase ? " in {window}" : "/s";
-        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, "{subject}: {metric} " + (rule.RateMode == RateMode.Increase ? "rose by" : "changes at") + " {value}" + unit + " ({threshold})"));
+        var summary = rule.Summary ?? DefaultSummaries.Rate(rule.RateMode);
+        _tracker = new ConditionTracker(rule, (_, _) => summary);
     }
 
     public override int TrackedSubjects => _series.Count;

@@ -1,6 +1,7 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -16,7 +17,8 @@ public sealed class StateMatchEvaluator : RuleEvaluator
     {
         _metric = rule.Metric!;
         _values = rule.StateValues.ToHashSet(StringComparer.Ordinal);
-        _tracker = new ConditionTracker(rule, (subject, _) => SummaryFormatter.Format(rule, subject, null, "{subject}: {metric} is " + string.Join("/", rule.StateValues)));
+        var summary = rule.Summary ?? DefaultSummaries.State(rule.StateValues);
+        _tracker = new ConditionTracker(rule, (_, _) => summary);
     }
 
     public override int TrackedSubjects => _tracker.Count;

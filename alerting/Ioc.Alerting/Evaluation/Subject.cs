@@ -2,6 +2,7 @@ using System.Text;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
+using Ioc.Contract.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -106,5 +107,9 @@ public sealed record Subject(
     }
 }
 
-/// <summary>An evaluator's verdict: the condition of <see cref="Rule"/> for <see cref="Subject"/> started or stopped.</summary>
-public sealed record AlertSignal(AlertRule Rule, Subject Subject, bool Firing, double? Value, string Summary, DateTimeOffset At);
+/// <summary>
+/// An evaluator's verdict: the condition of <see cref="Rule"/> for <see cref="Subject"/> started or stopped.
+/// <see cref="Summary"/> is the summary template in both languages; the engine renders it (<see cref="SummaryFormatter"/>)
+/// with the names of sites when it stores the alert.
+/// </summary>
+public sealed record AlertSignal(AlertRule Rule, Subject Subject, bool Firing, double? Value, LocalizedText Summary, DateTimeOffset At);

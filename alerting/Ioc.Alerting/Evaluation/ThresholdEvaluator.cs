@@ -1,6 +1,7 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
+using Ioc.Alerting.Text;
 
 namespace Ioc.Alerting.Evaluation;
 
@@ -16,7 +17,7 @@ public sealed class ThresholdEvaluator : RuleEvaluator
     {
         _comparison = rule.Comparison!;
         _metric = rule.Metric!;
-        _tracker = new ConditionTracker(rule, (subject, value) => SummaryFormatter.Format(rule, subject, value, "{subject}: {metric} = {value} ({threshold})"));
+        _tracker = new ConditionTracker(rule, (_, _) => rule.Summary ?? DefaultSummaries.Threshold);
     }
 
     public override int TrackedSubjects => _tracker.Count;

@@ -255,7 +255,7 @@ public sealed class WebhookOptions
     public Dictionary<string, string> Headers { get; set; } = [];
 
     /// <summary>Template of the payload's <c>text</c> field (Slack/Mattermost/Teams-compatible).</summary>
-    public string TextTemplate { get; set; } = "[{severity}] {event}: {summary} ({subject}) #{id}";
+    public string TextTemplate { get; set; } = "[{severityText}] {eventText}: {summary} ({place}) #{id}";
 }
 
 public sealed class EmailOptions
@@ -276,21 +276,31 @@ public sealed class EmailOptions
 
     public AlertSeverity MinSeverity { get; set; } = AlertSeverity.Major;
 
-    public string SubjectTemplate { get; set; } = "[IOC {severity}] {event}: {summary}";
+    public string SubjectTemplate { get; set; } = "[IOC {severityText}] {eventText}: {summary}";
 
+    /// <summary>Vietnamese first, then the same in English (placeholders in docs/alerting.md).</summary>
     public string BodyTemplate { get; set; } = """
-        Alert #{id} {event} at {at}
+        Cảnh báo #{id}: {eventText} lúc {atLocal}
 
-        Rule:      {rule}
-        Severity:  {severity}
-        Subject:   {subject}
-        Site:      {site} (district {district})
-        State:     {state}
-        Summary:   {summary}
-        Fired at:  {firedAt}
-        Escalation level: {escalationLevel}
+        Quy tắc:    {rule}
+        Mức độ:     {severityText}
+        Đối tượng:  {subject}
+        Địa điểm:   {place}
+        Trạng thái: {stateText}
+        Nội dung:   {summary}
+        Phát lúc:   {firedAtLocal}
+        Cấp leo thang: {escalationLevel}
 
         {link}
+
+        --
+        Alert #{id}: {eventTextEn} at {at}
+        Rule:      {ruleEn}
+        Severity:  {severityTextEn}
+        Place:     {placeEn}
+        State:     {stateTextEn}
+        Summary:   {summaryEn}
+        Fired at:  {firedAt}
         """;
 }
 

@@ -6,6 +6,7 @@ using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Remote;
 using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
+using Ioc.Alerting.Text;
 using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
@@ -71,6 +72,8 @@ public static class AlertingServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new DeviceRegistry(sp.GetRequiredService<RuleSet>(), sp.GetRequiredService<AlertingOptions>().HealthSilentAfter));
         services.TryAddSingleton(sp => new FlapDetector(sp.GetRequiredService<AlertingOptions>().Flapping));
+        services.TryAddSingleton<ISiteNames>(sp => new RegisteredSiteNames(sp.GetRequiredService<ISiteStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<AlertTextRenderer>();
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
         services.TryAddSingleton<AlertIntake>();

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Ioc.Alerting.Announce;
 using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Text;
 using Ioc.Contract.Alerts;
 
 namespace Ioc.Alerting.Notifications;
@@ -10,7 +11,7 @@ namespace Ioc.Alerting.Notifications;
 /// POSTs a JSON document to a configured webhook: <c>{"event", "text", "alert": {…}}</c>. A 2xx answer is success;
 /// anything else, a timeout or a connection error is a failed attempt that the dispatcher retries with backoff.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory clients, AlertingOptions options, TimeProvider time) : INotificationSender
+public sealed class WebhookSender(IHttpClientFactory clients, AlertingOptions options, TimeProvider time, ISiteNames sites) : INotificationSender
 {
     public const string HttpClientName = "Ioc.Alerting.Webhooks";
 
@@ -20,7 +21,7 @@ public sealed class WebhookSender(IHttpClientFactory clients, AlertingOptions op
     {
         var hook = options.Notifications.Webhooks.FirstOrDefault(w => w.Name == notification.Target)
             ?? throw new DeliveryException($"webhook '{notification.Target}' is no longer configured");
-        var values = NotificationTemplate.Values(alert, notification.Event, time.GetUtcNow(), options.Notifications.DashboardUrl);
+        var values = NotificationTemplate.Values(alert, notification.Event, time.GetUtcNow(), options.Notifications.DashboardUrl, sites);
         var body = JsonSerializer.SerializeToUtf8Bytes(
             new { @event = notification.Event, notificationId = notification.Id, text = NotificationTemplate.Render(hook.TextTemplate, values), alert },
             AnnouncementJson.Options);

@@ -1,4 +1,5 @@
 using Ioc.Contract.Alerts;
+using Ioc.Contract.Text;
 
 namespace Ioc.Alerting.Rules;
 
@@ -7,7 +8,8 @@ public sealed record AlertRule
 {
     public required string Id { get; init; }
 
-    public required string Name { get; init; }
+    /// <summary>The rule's name in Vietnamese and English (a single string in the file serves both).</summary>
+    public required LocalizedText Name { get; init; }
 
     public required RuleKind Kind { get; init; }
 
@@ -17,8 +19,8 @@ public sealed record AlertRule
 
     public string? Description { get; init; }
 
-    /// <summary>Summary template, e.g. <c>"{device}: temperature {value} °C"</c>; placeholders are listed in docs/alerting.md.</summary>
-    public string? Summary { get; init; }
+    /// <summary>Summary template in both languages, e.g. <c>"{subject}: nhiệt độ {value} {unit}"</c>; placeholders are listed in docs/alerting.md.</summary>
+    public LocalizedText? Summary { get; init; }
 
     public bool Enabled { get; init; } = true;
 

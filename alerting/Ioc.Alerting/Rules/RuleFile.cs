@@ -44,8 +44,9 @@ public sealed class RuleDefinition
     [JsonPropertyName("id")]
     public string? Id { get; set; }
 
+    /// <summary>A string, or <c>{ "vi": "…", "en": "…" }</c>.</summary>
     [JsonPropertyName("name")]
-    public string? Name { get; set; }
+    public JsonElement? Name { get; set; }
 
     [JsonPropertyName("description")]
     public string? Description { get; set; }
@@ -59,8 +60,9 @@ public sealed class RuleDefinition
     [JsonPropertyName("enabled")]
     public bool? Enabled { get; set; }
 
+    /// <summary>A template string (both languages), or <c>{ "vi": "…", "en": "…" }</c>; placeholders in docs/alerting.md.</summary>
     [JsonPropertyName("summary")]
-    public string? Summary { get; set; }
+    public JsonElement? Summary { get; set; }
 
     [JsonPropertyName("scope")]
     public ScopeDefinition? Scope { get; set; }

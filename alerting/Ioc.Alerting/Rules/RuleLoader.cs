@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.Json;
 using Ioc.Contract.Alerts;
 using Ioc.Contract;
+using Ioc.Contract.Text;
+using Ioc.Alerting.Evaluation;
 
 namespace Ioc.Alerting.Rules;
 
@@ -135,12 +137,14 @@ public static class RuleLoader
         }
 
         var forDuration = OptionalDuration(d.For, "for", errors) ?? TimeSpan.Zero;
+        var name = Localized(d.Name, "name", errors);
+        var summary = Localized(d.Summary, "summary", errors);
         var rule = new AlertRule
         {
             Id = d.Id ?? string.Empty,
-            Name = string.IsNullOrWhiteSpace(d.Name) ? d.Id ?? string.Empty : d.Name,
+            Name = name ?? d.Id ?? string.Empty,
             Description = d.Description,
-            Summary = d.Summary,
+            Summary = summary,
             Kind = kind,
             Severity = severity,
             Enabled = d.Enabled ?? true,
@@ -150,7 +154,7 @@ public static class RuleLoader
             For = forDuration,
         };
 
-        return kind switch
+        var built = kind switch
         {
             RuleKind.Threshold => BuildThreshold(rule, d, errors),
             RuleKind.Offline => BuildOffline(rule, d, errors),
@@ -160,6 +164,70 @@ public static class RuleLoader
             RuleKind.Composite => BuildComposite(rule, d, errors),
             _ => null,
         };
+        if (built?.Summary is { } template)
+        {
+            CheckPlaceholders(template.Vi, "summary.vi", built.GroupBy, errors);
+            CheckPlaceholders(template.En, "summary.en", built.GroupBy, errors);
+        }
+
+        return built;
+    }
+
+    /// <summary>
+    /// A text in both languages: a string (the same text for both: the old form) or an object with a non-empty
+    /// <c>vi</c> and <c>en</c>. Null when absent.
+    /// </summary>
+    private static LocalizedText? Localized(JsonElement? element, string key, List<string> errors)
+    {
+        if (element is not { } value || value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (value.ValueKind == JsonValueKind.String)
+        {
+            var text = value.GetString();
+            return string.IsNullOrWhiteSpace(text) ? null : new LocalizedText(text, text);
+        }
+
+        if (value.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add($"'{key}' must be a string or {{ \"vi\": \"…\", \"en\": \"…\" }} (was {value.ValueKind})");
+            return null;
+        }
+
+        string? vi = null, en = null;
+        foreach (var property in value.EnumerateObject())
+        {
+            var text = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
+            switch (property.Name)
+            {
+                case "vi": vi = text; break;
+                case "en": en = text; break;
+                default: errors.Add($"'{key}' has unknown language '{property.Name}' (only 'vi' and 'en')"); break;
+            }
+        }
+
+        var missing = new[] { ("vi", vi), ("en", en) }.Where(l => string.IsNullOrWhiteSpace(l.Item2)).Select(l => $"'{l.Item1}'").ToList();
+        if (missing.Count > 0)
+        {
+            errors.Add($"'{key}' has no {string.Join(" or ", missing)} text: give both 'vi' (Vietnamese) and 'en' (English)");
+            return null;
+        }
+
+        return new LocalizedText(vi!, en!);
+    }
+
+    private static void CheckPlaceholders(string template, string key, IReadOnlyList<string> groupBy, List<string> errors)
+    {
+        foreach (var placeholder in SummaryFormatter.PlaceholdersOf(template).Distinct(StringComparer.Ordinal))
+        {
+            if (!SummaryFormatter.Placeholders.Contains(placeholder) && !groupBy.Contains(placeholder))
+            {
+                var known = SummaryFormatter.Placeholders.Concat(groupBy.Where(g => !AddressGroupKeys.Contains(g))).Distinct();
+                errors.Add($"'{key}' uses unknown placeholder '{{{placeholder}}}' (known: {string.Join(", ", known.Select(k => $"{{{k}}}"))})");
+            }
+        }
     }
 
     private static AlertRule BuildThreshold(AlertRule rule, RuleDefinition d, List<string> errors)

@@ -29,7 +29,11 @@ public sealed record Alert
 
     public string? DeviceId { get; init; }
 
+    /// <summary>The summary in Vietnamese (the operators' language); both languages are in <see cref="Texts"/>.</summary>
     public required string Summary { get; init; }
+
+    /// <summary>Summary and rule name in Vietnamese and English, as rendered by the engine; null on alerts stored before them.</summary>
+    public AlertTexts? Texts { get; init; }
 
     public double? Value { get; init; }
 

@@ -10,20 +10,23 @@ namespace Ioc.Contract.Text;
 public static class TextFold
 {
     /// <summary><paramref name="text"/> without diacritics, in lower case; other characters kept.</summary>
-    public static string Fold(string? text)
+    public static string Fold(string? text) => StripDiacritics(text).ToLowerInvariant();
+
+    /// <summary><paramref name="text"/> without diacritics (<c>Đ</c> → <c>D</c>), case kept: "Thanh Hà" → "Thanh Ha".</summary>
+    public static string StripDiacritics(string? text)
     {
         if (string.IsNullOrEmpty(text))
         {
             return string.Empty;
         }
 
-        var decomposed = text.Replace('Đ', 'd').Replace('đ', 'd').Normalize(NormalizationForm.FormD);
+        var decomposed = text.Replace('Đ', 'D').Replace('đ', 'd').Normalize(NormalizationForm.FormD);
         var builder = new StringBuilder(decomposed.Length);
         foreach (var c in decomposed)
         {
             if (CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             {
-                builder.Append(char.ToLowerInvariant(c));
+                builder.Append(c);
             }
         }
 

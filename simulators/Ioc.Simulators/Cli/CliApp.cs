@@ -35,6 +35,7 @@ public sealed class CliApp(TextWriter output, TextWriter error, TimeProvider tim
                 CliCommand.Help => await HelpAsync(),
                 CliCommand.Scenarios => await ListScenariosAsync(),
                 CliCommand.Fleet => await WriteFleetAsync(options),
+                CliCommand.Sites => await WriteSitesAsync(options),
                 _ when options.DryRun => await DryRunAsync(options, cancellationToken),
                 _ => await PublishAsync(options, cancellationToken),
             };
@@ -168,6 +169,24 @@ public sealed class CliApp(TextWriter output, TextWriter error, TimeProvider tim
         }
     }
 
+    /// <summary>The fleet's sites with their names (the file <c>sites import</c> of the collector host reads).</summary>
+    private async Task<int> WriteSitesAsync(CliOptions options)
+    {
+        var sites = FleetSites.Names(LoadFleet(options));
+        var json = FleetSites.Serialize(sites);
+        if (options.Output is null)
+        {
+            await output.WriteLineAsync(json);
+        }
+        else
+        {
+            await File.WriteAllTextAsync(options.Output, json);
+            await error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"ioc-sim: wrote {options.Output}: {sites.Count} sites"));
+        }
+
+        return Ok;
+    }
+
     private async Task<int> WriteFleetAsync(CliOptions options)
     {
         var fleet = LoadFleet(options);
@@ -217,6 +236,7 @@ public sealed class CliApp(TextWriter output, TextWriter error, TimeProvider tim
         ioc-sim run [options]          publish to an MQTT broker (the default command)
         ioc-sim run --dry-run [...]    print the messages instead (simulated time, no waiting)
         ioc-sim fleet [--seed N] [--aps-per-commune N] [--out FILE]   write the fleet as a fleet file
+        ioc-sim sites [--seed N] [--fleet FILE] [--out FILE]   write the fleet's sites with their names (for `sites import`)
         ioc-sim scenarios              list scenarios and their parameters
         
         Fleet      --fleet FILE  --seed N (42)  --aps-per-commune N

@@ -9,6 +9,7 @@ public enum CliCommand
 {
     Run,
     Fleet,
+    Sites,
     Scenarios,
     Help,
 }
@@ -71,9 +72,10 @@ public sealed record CliOptions
                 {
                     "run" => CliCommand.Run,
                     "fleet" => CliCommand.Fleet,
+                    "sites" => CliCommand.Sites,
                     "scenarios" => CliCommand.Scenarios,
                     "help" => CliCommand.Help,
-                    _ => throw new FormatException($"Unknown command '{args[0]}' (run, fleet, scenarios, help)."),
+                    _ => throw new FormatException($"Unknown command '{args[0]}' (run, fleet, sites, scenarios, help)."),
                 },
             };
             i = 1;

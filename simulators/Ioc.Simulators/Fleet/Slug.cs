@@ -1,26 +1,21 @@
-using System.Globalization;
 using System.Text;
+using Ioc.Contract.Text;
 
 namespace Ioc.Simulators.Fleet;
 
-/// <summary>Vietnamese names to topic slugs: <c>Tứ Kỳ</c> → <c>tu-ky</c>, <c>Đồng Lạc</c> → <c>dong-lac</c>.</summary>
+/// <summary>Vietnamese names to topic slugs: <c>Tứ Kỳ</c> → <c>tu-ky</c>, <c>Đồng Lạc</c> → <c>dong-lac</c> (folded with <see cref="TextFold"/>).</summary>
 public static class Slug
 {
     public static string From(string name)
     {
-        var decomposed = name.Replace('Đ', 'D').Replace('đ', 'd').Normalize(NormalizationForm.FormD);
-        var builder = new StringBuilder(decomposed.Length);
+        var folded = TextFold.Fold(name);
+        var builder = new StringBuilder(folded.Length);
         var lastDash = true;
-        foreach (var c in decomposed)
+        foreach (var c in folded)
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-
             if (char.IsAsciiLetterOrDigit(c))
             {
-                builder.Append(char.ToLowerInvariant(c));
+                builder.Append(c);
                 lastDash = false;
             }
             else if (!lastDash)

@@ -49,6 +49,7 @@ internal static class AlertRows
             EscalationLevel = reader.GetInt32(29),
             EscalatedAt = NullableTime(30),
             UpdatedAt = time(reader, 31),
+            Texts = AlertTexts.FromJson(NullableString(32)),
         };
     }
 }

@@ -16,6 +16,9 @@ public interface IOperationalStore
     /// <summary>Per-device MQTT credentials (docs/broker-identity.md).</summary>
     IDeviceCredentialStore DeviceCredentials { get; }
 
+    /// <summary>The site registry: names of sites in words (docs/operational-store.md).</summary>
+    ISiteStore Sites { get; }
+
     IUserStore Users { get; }
 
     IAuditStore Audit { get; }

@@ -1,6 +1,9 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Tests.Shared;
 using Ioc.Contract;
+using Ioc.Contract.Text;
+using Ioc.Storage.Operational;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ioc.Alerting.Tests.Engine;
 
@@ -146,6 +149,8 @@ public sealed class DefaultRuleScenarioTests
     public async Task BruteForce_ThirtyAttemptsAMinuteFromOneAddress_OneAlertThatRepeatsThenClears()
     {
         await using var h = await AlertingHarness.CreateAsync(DefaultRules.Value);
+        await h.Services.GetRequiredService<ISiteStore>().UpsertAsync(
+            [new SiteRecord("core", "Lõi mạng tỉnh", "Provincial core network", null, SiteKinds.Core)], h.Now, CancellationToken.None);
         var firewall = new DeviceAddress("core", "firewall", "CORE-FW-EDGE");
         string[] users = ["admin", "root", "administrator", "vpn", "support", "test"];
 
@@ -161,7 +166,10 @@ public sealed class DefaultRuleScenarioTests
 
         var alert = Assert.Single(await h.AllAsync());
         Assert.Equal("brute-force", alert.RuleId);
-        Assert.Equal("Brute force from 203.0.113.77: 30 failed logins within 60s", alert.Summary);
+        Assert.Equal("Dò mật khẩu từ 203.0.113.77 vào tường lửa CORE-FW-EDGE (Lõi mạng tỉnh): 30 lần đăng nhập thất bại trong 1 phút", alert.Summary);
+        Assert.Equal("Brute force from 203.0.113.77 against firewall CORE-FW-EDGE (Provincial core network): 30 failed logins within 1 min", alert.Texts!.Summary.En);
+        Assert.Equal(new LocalizedText("Dò mật khẩu đăng nhập", "Brute-force login"), alert.Texts.RuleName);
+        Assert.Equal("CORE-FW-EDGE", alert.DeviceId);
         Assert.Equal("203.0.113.77", alert.Labels["src_ip"]);
         Assert.InRange(alert.RepeatCount, 8, 10);
 
@@ -207,7 +215,8 @@ public sealed class DefaultRuleScenarioTests
 
         var open = await h.OpenAsync();
         var rogue = Assert.Single(open, a => a.RuleId == "rogue-ap");
-        Assert.Equal("Rogue AP 02:1a:2b:3c:4d:5e near TK-C01-AP1", rogue.Summary);
+        Assert.Equal("Rogue AP 02:1a:2b:3c:4d:5e near TK-C01-AP1 (Tu Ky · Xa 01)", rogue.Texts!.Summary.En);
+        Assert.Equal("Điểm phát giả mạo 02:1a:2b:3c:4d:5e gần TK-C01-AP1 (Tu Ky · Xa 01)", rogue.Summary);
         Assert.Equal(1, rogue.RepeatCount);
         Assert.Equal("tu-ky", rogue.District);
         Assert.Single(open, a => a.RuleId == "ddos-suspected" && a.DeviceId == "CORE-FW-EDGE");

@@ -87,7 +87,8 @@ public sealed class RuleKindTests
         await h.SendAsync(TestMessages.Status(TestDevices.ThSwitch, online: false, h.Now));
         var alert = Assert.Single(await h.OpenAsync());
         Assert.Equal("thanh-ha", alert.District);
-        Assert.Contains("last will", alert.Summary);
+        Assert.Contains("last will", alert.Texts!.Summary.En);
+        Assert.Contains("mất kết nối", alert.Summary);
 
         h.Time.Advance(TimeSpan.FromMinutes(3));
         await h.SendAsync(TestMessages.Status(TestDevices.ThSwitch, online: true, h.Now));
@@ -106,7 +107,8 @@ public sealed class RuleKindTests
 
         await h.AdvanceAsync(TimeSpan.FromSeconds(1));
         var alert = Assert.Single(await h.OpenAsync());
-        Assert.Equal("no data for 90s", alert.Summary.Split(": ")[1]);
+        Assert.Equal("no data for 1 min 30 s", alert.Texts!.Summary.En.Split(": ")[1]);
+        Assert.Equal("không có dữ liệu trong 1 ph 30 giây", alert.Summary.Split(": ")[1]);
 
         await h.TelemetryAsync(TestDevices.ThSwitch, """{"if_in_errors": 1}""");
         Assert.Empty(await h.OpenAsync());
@@ -184,7 +186,7 @@ public sealed class RuleKindTests
         await h.SendAsync(TestMessages.Event(TestDevices.DcFirewall, "auth_failure", """{"src_ip":"203.0.113.7","user":"root"}""", h.Now));
         var alert = Assert.Single(await h.OpenAsync());
         Assert.Equal("src_ip=203.0.113.7", alert.SubjectKey);
-        Assert.Equal("5 failed logins from 203.0.113.7 within 60s", alert.Summary);
+        Assert.Equal("5 failed logins from 203.0.113.7 within 1 min", alert.Texts!.Summary.En);
         Assert.Null(alert.DeviceId);
 
         // More attempts keep the one alert; quiet for a whole window clears it.

@@ -206,9 +206,12 @@ public sealed class NotificationTests : IDisposable
         Assert.Equal(["noc@haiduong.gov.vn"], mails[0].To);
         Assert.Equal(["truc-ca@haiduong.gov.vn"], mails[1].To);
         Assert.Equal("ioc@haiduong.gov.vn", mails[0].From);
-        Assert.Equal($"[IOC critical] fired: Nhiệt độ phòng máy DC-ENV-01 = 41.5 °C", mails[0].Subject);
-        Assert.Contains($"Alert #{alert.Id} fired", mails[0].Body);
-        Assert.Contains("Site:      dc-tinh (district tp-hai-duong)", mails[0].Body);
+        Assert.Equal($"[IOC critical] fired: Nhiệt độ phòng máy DC-ENV-01 = 41,5 °C", mails[0].Subject);
+        Assert.StartsWith($"Cảnh báo #{alert.Id}: Cảnh báo mới lúc 24/11/2026 15:00", mails[0].Body);
+        Assert.Contains("Mức độ:     Khẩn cấp", mails[0].Body);
+        Assert.Contains("Địa điểm:   Dc Tinh", mails[0].Body);
+        Assert.Contains("Summary:   Nhiệt độ phòng máy DC-ENV-01 = 41.5 °C", mails[0].Body);
+        Assert.Contains($"Alert #{alert.Id}: Fired at 2026-11-24 08:00", mails[0].Body);
         Assert.Contains($"https://ioc.haiduong.gov.vn/alerts/{alert.Id}", mails[0].Body);
         var notes = await h.Outbox.ForAlertAsync(alert.Id, CancellationToken.None);
         Assert.All(notes, n => Assert.Equal(NotificationStatus.Delivered, n.Status));

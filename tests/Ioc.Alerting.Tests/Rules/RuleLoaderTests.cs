@@ -1,6 +1,8 @@
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
+using System.Text.Json;
 using Ioc.Contract;
+using Ioc.Contract.Text;
 
 namespace Ioc.Alerting.Tests.Rules;
 
@@ -26,7 +28,7 @@ public sealed class RuleLoaderTests
 
         var bruteForce = rules.ById["brute-force"];
         Assert.Equal(AlertSeverity.Major, bruteForce.Severity);
-        Assert.Equal(["src_ip"], bruteForce.GroupBy);
+        Assert.Equal(["device", "src_ip"], bruteForce.GroupBy);
         Assert.Equal(TimeSpan.FromSeconds(60), bruteForce.Window);
         var overheat = rules.ById["dc-overheat"];
         Assert.Equal(new Comparison(ComparisonOperator.GreaterThan, 32, 30), overheat.Comparison);
@@ -128,4 +130,86 @@ public sealed class RuleLoaderTests
     [InlineData("5 minutes")]
     [InlineData("")]
     public void Durations_TryParse_RefusesNonsense(string text) => Assert.False(Durations.TryParse(text, out _));
+
+    [Fact]
+    public void LoadFile_DefaultRules_EveryRuleHasItsNameAndSummaryInVietnameseAndEnglish()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Rules", "default-rules.json");
+        using var document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var rules = RuleLoader.LoadFile(path);
+
+        foreach (var element in document.RootElement.GetProperty("rules").EnumerateArray())
+        {
+            var id = element.GetProperty("id").GetString()!;
+            foreach (var key in new[] { "name", "summary" })
+            {
+                Assert.True(element.TryGetProperty(key, out var text) && text.ValueKind == JsonValueKind.Object, $"rule '{id}': '{key}' is not {{ vi, en }}");
+            }
+
+            var rule = rules.ById[id];
+            Assert.NotEqual(rule.Summary!.Vi, rule.Summary.En);
+            Assert.NotEqual(rule.Name.Vi, rule.Name.En);
+        }
+    }
+
+    [Fact]
+    public void Parse_LocalizedNameAndSummary_KeepsBothLanguages()
+    {
+        var json = """
+            {"version":1,"rules":[{"id":"hot","kind":"threshold","severity":"major","metric":"temp_c","op":">","value":30,
+              "name":{"vi":"Quá nóng","en":"Too hot"},
+              "summary":{"vi":"{device} ({place}): {value} {unit}","en":"{device} ({place}): {value} {unit}!"}}]}
+            """;
+
+        var rule = Assert.Single(RuleLoader.Parse(json, "test").Rules);
+
+        Assert.Equal(new LocalizedText("Quá nóng", "Too hot"), rule.Name);
+        Assert.Equal(new LocalizedText("{device} ({place}): {value} {unit}", "{device} ({place}): {value} {unit}!"), rule.Summary);
+    }
+
+    [Fact]
+    public void Parse_SingleStringSummary_IsStillAcceptedForBothLanguages()
+    {
+        var json = """{"version":1,"rules":[{"id":"hot","kind":"threshold","severity":"major","metric":"temp_c","op":">","value":30,"name":"Hot","summary":"{subject} is hot"}]}""";
+
+        var rule = Assert.Single(RuleLoader.Parse(json, "test").Rules);
+
+        Assert.Equal(new LocalizedText("{subject} is hot", "{subject} is hot"), rule.Summary);
+        Assert.Equal(new LocalizedText("Hot", "Hot"), rule.Name);
+    }
+
+    [Fact]
+    public void Parse_LocalizedSummaryMissingALanguage_RefusesNamingRuleAndLanguage()
+    {
+        var json = """{"version":1,"rules":[{"id":"hot","kind":"threshold","severity":"major","metric":"temp_c","op":">","value":30,"summary":{"vi":"{device} quá nóng"}}]}""";
+
+        var error = Assert.Throws<RuleValidationException>(() => RuleLoader.Parse(json, "test"));
+
+        Assert.Equal("rule 'hot': 'summary' has no 'en' text: give both 'vi' (Vietnamese) and 'en' (English)", Assert.Single(error.Errors));
+    }
+
+    [Fact]
+    public void Parse_UnknownPlaceholder_RefusesNamingPlaceholderAndLanguage()
+    {
+        var json = """
+            {"version":1,"rules":[{"id":"bf","kind":"event_count","severity":"major","eventType":"auth_failure","groupBy":["device","src_ip"],"window":"60s","count":5,
+              "summary":{"vi":"Dò mật khẩu từ {src_ip} vào {device}","en":"Brute force from {src_ip} on {devise}"}}]}
+            """;
+
+        var error = Assert.Throws<RuleValidationException>(() => RuleLoader.Parse(json, "test"));
+
+        var message = Assert.Single(error.Errors);
+        Assert.StartsWith("rule 'bf': 'summary.en' uses unknown placeholder '{devise}' (known: {subject}, {device},", message);
+        Assert.Contains("{src_ip}", message);
+    }
+
+    [Fact]
+    public void Parse_SummaryWithUnknownLanguage_Refuses()
+    {
+        var json = """{"version":1,"rules":[{"id":"hot","kind":"threshold","severity":"major","metric":"temp_c","op":">","value":30,"summary":{"vi":"nóng","en":"hot","fr":"chaud"}}]}""";
+
+        var error = Assert.Throws<RuleValidationException>(() => RuleLoader.Parse(json, "test"));
+
+        Assert.Contains("rule 'hot': 'summary' has unknown language 'fr' (only 'vi' and 'en')", error.Errors);
+    }
 }

@@ -4,6 +4,7 @@ using Ioc.Alerting.Service;
 using Ioc.Contract.Alerts;
 using Ioc.Storage;
 using Ioc.Storage.Sqlite;
+using Ioc.Storage.Operational;
 using Ioc.Dashboard.Alerts;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Data;
@@ -49,7 +50,9 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<FeedConnection>();
         Services.AddSingleton(sp => new AlertAnnouncements(Time, sp.GetRequiredService<ILogger<AlertAnnouncements>>(), sp.GetService<IAlertChanges>()));
         Services.AddSingleton<IFleetDirectory, TestFleetDirectory>();
-        Services.AddSingleton<ISiteDirectory, SlugSiteDirectory>();
+        Services.AddSingleton(_database.Operational.Sites);
+        Services.AddSingleton<ISiteDirectory>(new RegisteredSiteDirectory(_database.Operational.Sites));
+        Services.AddSingleton<Vocabulary>();
         Services.AddSingleton<FleetView>();
         Services.AddSingleton<TelemetryHistory>();
         Services.AddSingleton<UptimeService>();
@@ -84,6 +87,13 @@ public sealed class DashboardTestContext : BunitContext
         Auth.SetAuthorized(userName);
         Auth.SetRoles(role);
         Auth.SetPolicies([.. Policies.RolesByPolicy.Where(p => p.Value.Contains(role)).Select(p => p.Key)]);
+    }
+
+    /// <summary>Registers sites with their names in the operational store and reloads the site directory from it.</summary>
+    public async Task RegisterSitesAsync(params SiteRecord[] sites)
+    {
+        await _database.Operational.Sites.UpsertAsync(sites, Time.GetUtcNow(), CancellationToken.None);
+        await ((RegisteredSiteDirectory)Services.GetRequiredService<ISiteDirectory>()).RefreshAsync(CancellationToken.None);
     }
 
     /// <summary>Lets throttled live signals fire (they wait <see cref="ThrottledSignal.Interval"/> on the fake clock).</summary>

@@ -16,7 +16,7 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
     private const string AlertColumns = """
         id, rule_id, rule_name, kind, subject_key, subject, severity, state, site, district, device_type, device_id, summary,
         value, labels::text, fired_at, last_fired_at, repeat_count, condition_active, flapping, silenced, parent_id, assignee,
-        assigned_at, assigned_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, escalation_level, escalated_at, updated_at
+        assigned_at, assigned_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, escalation_level, escalated_at, updated_at, texts::text
         """;
 
     private const string SilenceColumns = """
@@ -48,10 +48,10 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
             """
             INSERT INTO alerts (rule_id, rule_name, kind, subject_key, subject, severity, state, site, district, device_type, device_id,
                 summary, value, labels, fired_at, last_fired_at, repeat_count, condition_active, flapping, silenced, parent_id,
-                escalation_level, updated_at)
+                escalation_level, updated_at, texts)
             VALUES (@rule_id, @rule_name, @kind, @subject_key, @subject, @severity, @state, @site, @district, @device_type, @device_id,
                 @summary, @value, @labels, @fired_at, @last_fired_at, @repeat_count, @condition_active, @flapping, @silenced, @parent_id,
-                0, @updated_at)
+                0, @updated_at, @texts)
             RETURNING id
             """,
             connection,
@@ -80,7 +80,8 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
                 last_fired_at = @last_fired_at, repeat_count = @repeat_count, condition_active = @condition_active, flapping = @flapping,
                 silenced = @silenced, parent_id = @parent_id, assignee = @assignee, assigned_at = @assigned_at, assigned_by = @assigned_by,
                 acknowledged_at = @acknowledged_at, acknowledged_by = @acknowledged_by, resolved_at = @resolved_at, resolved_by = @resolved_by,
-                escalation_level = @escalation_level, escalated_at = @escalated_at, updated_at = @updated_at
+                escalation_level = @escalation_level, escalated_at = @escalated_at, updated_at = @updated_at,
+                texts = @texts
             WHERE id = @id
             """,
             connection,
@@ -385,6 +386,7 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
         p.AddWithValue("escalation_level", alert.EscalationLevel);
         p.AddWithValue("escalated_at", NpgsqlDbType.TimestampTz, Time(alert.EscalatedAt));
         p.AddWithValue("updated_at", alert.UpdatedAt.ToUniversalTime());
+        p.AddWithValue("texts", NpgsqlDbType.Jsonb, (object?)alert.Texts?.ToJson() ?? DBNull.Value);
     }
 
     private static object Time(DateTimeOffset? time) => time is { } t ? t.ToUniversalTime() : DBNull.Value;

@@ -228,6 +228,18 @@ internal static class PostgresSchema
             ALTER TABLE alert_silences ADD COLUMN recurrence_duration_s bigint CHECK (recurrence_duration_s > 0);
             ALTER TABLE alert_silences ADD COLUMN time_zone text;
             """),
+        // updated_at in Unix milliseconds, as in SQLite: one adapter (SiteStore) serves both.
+        (6, "alert texts in Vietnamese and English, site registry", """
+            ALTER TABLE alerts ADD COLUMN texts jsonb;
+            CREATE TABLE sites (
+                slug text PRIMARY KEY,
+                name_vi text NOT NULL,
+                name_en text NOT NULL,
+                district text,
+                kind text NOT NULL,
+                updated_at bigint NOT NULL
+            );
+            """),
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -16,7 +16,7 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
     private const string AlertColumns = """
         id, rule_id, rule_name, kind, subject_key, subject, severity, state, site, district, device_type, device_id, summary,
         value, labels, fired_at, last_fired_at, repeat_count, condition_active, flapping, silenced, parent_id, assignee,
-        assigned_at, assigned_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, escalation_level, escalated_at, updated_at
+        assigned_at, assigned_by, acknowledged_at, acknowledged_by, resolved_at, resolved_by, escalation_level, escalated_at, updated_at, texts
         """;
 
     public Task MigrateAsync(CancellationToken cancellationToken) => migrate(cancellationToken);
@@ -43,10 +43,10 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
         command.CommandText = """
             INSERT INTO alerts (rule_id, rule_name, kind, subject_key, subject, severity, state, site, district, device_type, device_id,
                 summary, value, labels, fired_at, last_fired_at, repeat_count, condition_active, flapping, silenced, parent_id,
-                escalation_level, updated_at)
+                escalation_level, updated_at, texts)
             VALUES ($rule_id, $rule_name, $kind, $subject_key, $subject, $severity, $state, $site, $district, $device_type, $device_id,
                 $summary, $value, $labels, $fired_at, $last_fired_at, $repeat_count, $condition_active, $flapping, $silenced, $parent_id,
-                0, $updated_at)
+                0, $updated_at, $texts)
             RETURNING id;
             """;
         BindAlert(command, alert);
@@ -78,7 +78,8 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
                 last_fired_at = $last_fired_at, repeat_count = $repeat_count, condition_active = $condition_active, flapping = $flapping,
                 silenced = $silenced, parent_id = $parent_id, assignee = $assignee, assigned_at = $assigned_at, assigned_by = $assigned_by,
                 acknowledged_at = $acknowledged_at, acknowledged_by = $acknowledged_by, resolved_at = $resolved_at, resolved_by = $resolved_by,
-                escalation_level = $escalation_level, escalated_at = $escalated_at, updated_at = $updated_at
+                escalation_level = $escalation_level, escalated_at = $escalated_at, updated_at = $updated_at,
+                texts = $texts
             WHERE id = $id;
             """;
         BindAlert(command, updated);
@@ -470,6 +471,7 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
         p.AddWithValue("$escalation_level", alert.EscalationLevel);
         p.AddWithValue("$escalated_at", Ms(alert.EscalatedAt));
         p.AddWithValue("$updated_at", alert.UpdatedAt.ToUnixTimeMilliseconds());
+        p.AddWithValue("$texts", (object?)alert.Texts?.ToJson() ?? DBNull.Value);
     }
 
     private static object Ms(DateTimeOffset? time) => time is { } t ? t.ToUnixTimeMilliseconds() : DBNull.Value;

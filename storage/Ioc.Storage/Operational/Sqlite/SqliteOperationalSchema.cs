@@ -191,6 +191,17 @@ internal static class SqliteOperationalSchema
             ALTER TABLE alert_silences ADD COLUMN recurrence_duration_s INTEGER;
             ALTER TABLE alert_silences ADD COLUMN time_zone TEXT;
             """),
+        (7, "alert texts in Vietnamese and English, site registry", """
+            ALTER TABLE alerts ADD COLUMN texts TEXT;
+            CREATE TABLE sites (
+                slug TEXT PRIMARY KEY,
+                name_vi TEXT NOT NULL,
+                name_en TEXT NOT NULL,
+                district TEXT,
+                kind TEXT NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)

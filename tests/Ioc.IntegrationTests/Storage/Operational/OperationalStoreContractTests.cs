@@ -1,4 +1,5 @@
 using Ioc.Contract.Alerts;
+using Ioc.Contract.Text;
 using Ioc.IntegrationTests.Infrastructure;
 using Ioc.Storage;
 using Ioc.Storage.Operational;
@@ -433,5 +434,87 @@ public abstract class OperationalStoreContractTests : IAsyncLifetime
     public async Task DeviceCredentials_IdThatIsNotOneTopicLevel_IsRefused(string id)
     {
         await Assert.ThrowsAsync<ArgumentException>(() => Store.DeviceCredentials.IssueAsync(new DeviceIdentity(id, "dc-tinh", "env-sensor"), T0, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Alerts_Texts_RoundTripInBothLanguagesAndFollowUpdates()
+    {
+        var rule = Unique("texts");
+        var texts = new AlertTexts(
+            new LocalizedText("DC-1 (Thanh Hà · An Sơn): nhiệt độ 41,5 °C", "DC-1 (Thanh Ha · An Son): temperature 41.5 °C"),
+            new LocalizedText("Quá nóng", "Too hot"));
+        var inserted = await Store.Alerts.InsertAsync(NewAlert(rule, "DC-1", T0) with { Texts = texts }, "engine", "fired", null, CancellationToken.None);
+
+        var read = await Store.Alerts.GetAsync(inserted.Id, CancellationToken.None);
+        Assert.Equal(texts, read!.Texts);
+
+        var changed = texts with { Summary = new LocalizedText("nguội rồi", "cooled down") };
+        await Store.Alerts.UpdateAsync(inserted.Id, T0.AddMinutes(1), a => new AlertMutation(a with { Texts = changed }, []), CancellationToken.None);
+        Assert.Equal(changed, (await Store.Alerts.GetAsync(inserted.Id, CancellationToken.None))!.Texts);
+
+        // Alerts written without texts (before they existed) read back without them.
+        var plain = await Store.Alerts.InsertAsync(NewAlert(Unique("plain"), "DC-2", T0), "engine", "fired", null, CancellationToken.None);
+        Assert.Null((await Store.Alerts.GetAsync(plain.Id, CancellationToken.None))!.Texts);
+    }
+
+    [Fact]
+    public async Task Sites_UpsertListDelete_KeepNamesWithDiacritics()
+    {
+        var commune = Unique("thanh-ha");
+        var district = Unique("tu-ky");
+        var written = await Store.Sites.UpsertAsync(
+            [
+                new SiteRecord(commune, "An Sơn", "An Son", "thanh-ha", SiteKinds.Commune),
+                new SiteRecord(district, "Tứ Kỳ", "Tu Ky", district, SiteKinds.District),
+            ],
+            T0,
+            CancellationToken.None);
+        Assert.Equal(2, written);
+
+        // A second import replaces the names; another store instance (own connections) sees them.
+        await Store.Sites.UpsertAsync([new SiteRecord(commune, "Xã An Sơn", "An Son Commune", "thanh-ha", SiteKinds.Commune)], T0.AddHours(1), CancellationToken.None);
+        var other = await NewStoreAsync();
+        var sites = await other.Sites.ListAsync(CancellationToken.None);
+        Assert.Equal(new SiteRecord(commune, "Xã An Sơn", "An Son Commune", "thanh-ha", SiteKinds.Commune), Assert.Single(sites, s => s.Slug == commune));
+        Assert.Equal(new SiteRecord(district, "Tứ Kỳ", "Tu Ky", district, SiteKinds.District), Assert.Single(sites, s => s.Slug == district));
+
+        Assert.True(await other.Sites.DeleteAsync(commune, CancellationToken.None));
+        Assert.False(await other.Sites.DeleteAsync(commune, CancellationToken.None));
+        Assert.DoesNotContain(await Store.Sites.ListAsync(CancellationToken.None), s => s.Slug == commune);
+    }
+
+    [Theory]
+    [InlineData("Thanh Hà", "Thanh Hà", "Thanh Ha", "district")]
+    [InlineData("thanh-ha", "", "Thanh Ha", "district")]
+    [InlineData("thanh-ha", "Thanh Hà", "Thanh Ha", "village")]
+    public async Task Sites_InvalidRecord_IsRefusedAndNothingIsWritten(string slug, string nameVi, string nameEn, string kind)
+    {
+        var good = Unique("good");
+        await Assert.ThrowsAsync<ArgumentException>(() => Store.Sites.UpsertAsync(
+            [new SiteRecord(good, "Tốt", "Good", null, SiteKinds.Other), new SiteRecord(slug, nameVi, nameEn, null, kind)], T0, CancellationToken.None));
+        Assert.DoesNotContain(await Store.Sites.ListAsync(CancellationToken.None), s => s.Slug == good);
+    }
+
+    [Fact]
+    public async Task Sites_ImportVerb_ReadsASitesFileAndListsIt()
+    {
+        var slug = Unique("tu-ky");
+        var file = Path.Combine(Path.GetTempPath(), $"{slug}.json");
+        await File.WriteAllTextAsync(file, $$"""[{"slug": "{{slug}}", "nameVi": "Ngọc Sơn", "nameEn": "Ngoc Son", "district": "tu-ky", "kind": "commune"}]""");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        try
+        {
+            Assert.Equal(0, await SiteProvisioning.RunAsync(["sites", "import", file], Store.Sites, TimeProvider.System, output, error, CancellationToken.None));
+            Assert.Equal(0, await SiteProvisioning.RunAsync(["sites", "list"], Store.Sites, TimeProvider.System, output, error, CancellationToken.None));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+
+        Assert.Contains($"Imported 1 site(s) from {file}.", output.ToString());
+        Assert.Contains($"{slug}\ttu-ky\tcommune\tNgọc Sơn\tNgoc Son", output.ToString());
+        Assert.Equal(1, await SiteProvisioning.RunAsync(["sites", "import", file], Store.Sites, TimeProvider.System, output, error, CancellationToken.None));
     }
 }
