@@ -49,6 +49,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton(sp => new AlertAnnouncements(Time, sp.GetRequiredService<ILogger<AlertAnnouncements>>(), sp.GetService<IAlertChanges>()));
         Services.AddSingleton<IFleetDirectory, TestFleetDirectory>();
         Services.AddSingleton<FleetView>();
+        Services.AddSingleton<ISiteDirectory, SlugSiteDirectory>();
         Services.AddSingleton<TelemetryHistory>();
         Services.AddSingleton<UptimeService>();
         Services.AddSingleton<OverviewService>();
