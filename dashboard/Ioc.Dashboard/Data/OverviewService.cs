@@ -210,19 +210,23 @@ public enum WallHealth
 }
 
 /// <summary>
-/// A district on the wall. <see cref="Health"/>: down while a district-down incident is open, or under 90 % of its
-/// devices online, or with an open critical alert; degraded under 98 % online or with an open major alert; unknown
-/// with no reporting device; ok otherwise.
+/// A district on the wall. <see cref="Online"/> counts devices reporting online and not offline; <see cref="Offline"/>
+/// uses the engine's definition (see <see cref="OverviewService.DistrictStatuses"/>), the same the district-down alert
+/// counts. <see cref="Health"/>: down while a district-down incident is open, or with 10 % or more of its devices offline,
+/// or with an open critical alert; degraded with more than 2 % offline or an open major alert; unknown with no reporting
+/// device; ok otherwise. The colour, the offline figure and the alert therefore never tell different stories.
 /// </summary>
 public sealed record DistrictStatus(District District, int Online, int Offline, int Total, int Reporting, AlertSeverity? WorstOpen, Alert? DistrictDown)
 {
     public double OnlineRatio => Total == 0 ? 0 : (double)Online / Total;
 
+    public double OfflineRatio => Total == 0 ? 0 : (double)Offline / Total;
+
     public WallHealth Health =>
         DistrictDown is not null ? WallHealth.Down
         : Reporting == 0 ? WallHealth.Unknown
-        : OnlineRatio < 0.90 || WorstOpen >= AlertSeverity.Critical ? WallHealth.Down
-        : OnlineRatio < 0.98 || WorstOpen >= AlertSeverity.Major ? WallHealth.Degraded
+        : OfflineRatio >= 0.10 || WorstOpen >= AlertSeverity.Critical ? WallHealth.Down
+        : OfflineRatio > 0.02 || WorstOpen >= AlertSeverity.Major ? WallHealth.Degraded
         : WallHealth.Ok;
 }
 

@@ -215,7 +215,8 @@ public sealed class WallTests : IAsyncLifetime
         Assert.Equal(4, trend.Count);
         Assert.Equal(from.AddHours(20), trend[0].Start);
         Assert.All(trend, b => Assert.Equal(2, b.Mean));
-        Assert.Equal(from.AddHours(20), Overview.XTicks(trend).First());
+        Assert.Equal(from.AddHours(21), Overview.XTicks(trend).First());
+        Assert.Equal(to, Overview.XTicks(trend).Last());
     }
 
     [Fact]
