@@ -82,6 +82,10 @@ public sealed class OverviewService
 
     public double UptimeTarget => _options.UptimeTarget;
 
+    public string DataCenterSite => _options.DataCenterSite;
+
+    public string WifiClientsMetric => _options.WifiClientsMetric;
+
     /// <summary>The shipped rule ids, used when the engine does not list its rules (an engine reached over HTTP, tests).</summary>
     public const string DefaultDistrictRule = "district-down";
 
@@ -146,13 +150,13 @@ public sealed class OverviewService
             })];
     }
 
-    /// <summary>The hottest rack inlet of the data center now (env sensors outside any district), or null with none reporting.</summary>
-    public static double? DataCenterTemperature(IReadOnlyList<DeviceRow> rows, string metric)
+    /// <summary>The hottest rack inlet of the data center now (its env sensors' <paramref name="metric"/>), or null with none reporting.</summary>
+    public static double? DataCenterTemperature(IReadOnlyList<DeviceRow> rows, string dataCenterSite, string metric)
     {
         double? hottest = null;
         foreach (var row in rows)
         {
-            if (row.Device.DistrictSlug is null && row.Device.Address.DeviceType == DeviceTypes.EnvironmentSensor && row.IsOnline
+            if (row.Device.Address.Site == dataCenterSite && row.Device.Address.DeviceType == DeviceTypes.EnvironmentSensor && row.IsOnline
                 && row.Live?.Metrics.TryGetValue(metric, out var value) == true && value.IsNumeric)
             {
                 hottest = Math.Max(hottest ?? double.MinValue, value.AsDouble());
