@@ -141,7 +141,7 @@ def tessellation():
             if other != slug:
                 cell = clip(cell, seat, point)
         districts[slug] = [[(x / k, y) for x, y in cell]]
-    return OUTLINE, districts, "tessellation"
+    return [OUTLINE], districts, "tessellation"
 
 
 def boundaries(path, tolerance):
@@ -161,7 +161,8 @@ def boundaries(path, tolerance):
     missing = sorted(set(SEATS) - set(districts))
     if missing:
         sys.exit(f"no boundary for: {', '.join(missing)} (names are matched without diacritics or Huyện/Thành phố/Thị xã)")
-    outline = max((ring for rings in districts.values() for ring in rings), key=lambda r: abs(area(r)))
+    # The province is the union of its districts: drawn as all their rings (the fill hides the shared edges).
+    outline = [ring for rings in districts.values() for ring in rings]
     return outline, districts, "boundaries"
 
 
@@ -173,7 +174,7 @@ def main():
     args = parser.parse_args()
 
     outline, districts, method = boundaries(args.boundaries, args.tolerance) if args.boundaries else tessellation()
-    every = [p for rings in districts.values() for ring in rings for p in ring] + list(outline)
+    every = [p for rings in districts.values() for ring in rings for p in ring] + [p for ring in outline for p in ring]
     lat0 = math.radians(sum(p[1] for p in every) / len(every))
     k = math.cos(lat0)
     min_x, max_x = min(p[0] * k for p in every), max(p[0] * k for p in every)
@@ -191,7 +192,7 @@ def main():
         "method": method,
         "width": WIDTH,
         "height": height,
-        "outline": path([[project(p) for p in outline]]),
+        "outline": path([[project(p) for p in ring] for ring in outline]),
         "districts": [],
     }
     for slug in SEATS:
