@@ -84,14 +84,14 @@ public sealed class WallTests(DashboardServer server)
               const kiosk = !!document.querySelector('[data-testid=kiosk]');
               const selectors = ['[data-testid=wall-map]', '[data-testid=wall-incidents]', '[data-testid=wall-security]', '[data-testid=wall-dc]',
                 '[data-testid=wall-mtta]', '[data-testid=wall-mttr]', '[data-testid=wall-history]', '.ioc-wall-value', '.ioc-wall-big',
-                '.ioc-wall-label', '[data-testid=wall-history-tick]', '.ioc-wall-yaxis span', '.ioc-wall h2'];
+                '.ioc-wall-label', '[data-testid=wall-history-tick]', '.ioc-wall-yaxis span', '.ioc-wall h2', '.ioc-wall-row', '.ioc-wall-pair > div'];
               const out = [];
               for (const selector of selectors) {
                 const all = document.querySelectorAll(selector);
                 if (all.length === 0) out.push(`${selector}: missing`);
                 for (const e of all) {
                   const r = e.getBoundingClientRect();
-                  if (e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible') out.push(`${selector} '${e.textContent.trim()}': text wider than its box (${e.scrollWidth} > ${e.clientWidth})`);
+                  if (e.scrollWidth > e.clientWidth + 1) out.push(`${selector} '${e.textContent.trim()}': text wider than its box (${e.scrollWidth} > ${e.clientWidth})`);
                   if (r.width === 0 || r.height === 0) out.push(`${selector} '${e.textContent.trim()}': not shown`);
                   if (r.left < -1 || r.right > window.innerWidth + 1) out.push(`${selector} '${e.textContent.trim()}': outside the screen horizontally`);
                   if (kiosk && (r.top < -1 || r.bottom > window.innerHeight + 1)) out.push(`${selector} '${e.textContent.trim()}': below the screen`);
@@ -101,6 +101,10 @@ public sealed class WallTests(DashboardServer server)
                     if (r.bottom > c.bottom + 1 || r.right > c.right + 1) out.push(`${selector} '${e.textContent.trim()}': cut by its card`);
                   }
                 }
+              }
+              const pairs = [...document.querySelectorAll('.ioc-wall-pair')].map(p => [...p.children].map(c => c.getBoundingClientRect()));
+              for (const [a, b] of pairs) {
+                if (a && b && a.right > b.left + 1 && a.bottom > b.top + 1 && b.bottom > a.top + 1) out.push('two figures of a card overlap');
               }
               if (document.documentElement.scrollWidth > window.innerWidth) out.push('page wider than the window');
               return out;
