@@ -100,7 +100,7 @@ public sealed class DashboardFlowTests(DashboardServer server)
         var console = await DashboardServer.LoginAsync(operatorContext, "op1", DashboardServer.UserPassword, "alerts");
         await using var viewerContext = await server.NewContextAsync();
         var overview = await DashboardServer.LoginAsync(viewerContext, "boss", DashboardServer.UserPassword, "overview");
-        var criticalTile = overview.Locator("[data-testid=tile-open-critical-value]");
+        var criticalTile = overview.Locator("[data-testid=wall-open-critical-value]");
         var before = int.Parse(await criticalTile.InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture);
 
         // Act: the alert engine fires and announces it on MQTT.
@@ -116,7 +116,7 @@ public sealed class DashboardFlowTests(DashboardServer server)
         await row.Locator("[data-testid=ack]").ClickAsync();
         await Expect(row).ToHaveAttributeAsync("data-state", "acknowledged");
         Assert.Contains($"acknowledged:{alert.Id}:op1", server.Alerts.Calls);
-        await Expect(overview.Locator("[data-testid=tile-mtta-value]")).Not.ToHaveTextAsync("—");
+        await Expect(overview.Locator("[data-testid=wall-mtta-value]")).Not.ToHaveTextAsync("—");
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class ScreenshotTests(DashboardServer server)
         var data = new TheoryData<string, string, int, int>();
         (string Name, string Path, string Ready)[] pages =
         [
-            ("overview", "overview", "[data-testid=district-map]"),
+            ("overview", "overview", "[data-testid=wall-map]"),
             ("kiosk", "overview?kiosk=1", "[data-testid=kiosk]"),
             ("alerts", "alerts", "[data-testid=alert-row]"),
             ("alert-detail", "alerts/1", "[data-testid=alert-title]"),

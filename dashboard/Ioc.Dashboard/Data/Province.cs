@@ -1,6 +1,9 @@
 namespace Ioc.Dashboard.Data;
 
-/// <summary>A district-level unit of the province, with its place on the schematic map (column, row of a 5×4 grid).</summary>
+/// <summary>
+/// A district-level unit of the province. Column and row order the districts in grids and schematics (the topology page);
+/// where the district lies on the wall map comes from its geography (<see cref="ProvinceMap"/>, docs/geography.md).
+/// </summary>
 public sealed record District(string Slug, string NameVi, string NameEn, int Column, int Row)
 {
     public string Name(System.Globalization.CultureInfo culture) =>
@@ -13,6 +16,9 @@ public sealed record District(string Slug, string NameVi, string NameEn, int Col
 /// </summary>
 public static class Province
 {
+    /// <summary>The province's shape and its districts' shapes, for the wall map.</summary>
+    public static ProvinceMap Map => ProvinceMap.Default;
+
     public static IReadOnlyList<District> Districts { get; } =
     [
         new("chi-linh", "TP. Chí Linh", "Chi Linh City", 2, 0),

@@ -54,6 +54,7 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<ISiteDirectory>(new RegisteredSiteDirectory(_database.Operational.Sites));
         Services.AddSingleton<Vocabulary>();
         Services.AddSingleton<FleetView>();
+        Services.AddSingleton<ISiteDirectory, SlugSiteDirectory>();
         Services.AddSingleton<TelemetryHistory>();
         Services.AddSingleton<UptimeService>();
         Services.AddSingleton<DataCenterStatus>();

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Derives the wall map of Hải Dương (dashboard/Ioc.Dashboard/Data/Geography/hai-duong.map.json).
+
+Two ways, documented in docs/geography.md:
+
+  python3 scripts/geo/derive_province_map.py
+      Tessellation: each district-level unit is the Voronoi cell of its seat (the town or ward where its People's
+      Committee sits, coordinates below), clipped to the province outline below. District shapes are therefore
+      approximate: a district is "the part of the province nearer to its seat than to any other seat".
+
+  python3 scripts/geo/derive_province_map.py --boundaries districts.geojson
+      Real boundaries: a GeoJSON FeatureCollection of the 12 districts (for example an OpenStreetMap export of the
+      admin_level=6 relations inside Hải Dương, ODbL: keep the attribution). Each feature is matched to a slug by its
+      name (name, name:vi or name:en, diacritics and "Huyện/Thành phố/Thị xã" prefixes ignored), simplified
+      (Douglas-Peucker, --tolerance in degrees) and projected like the tessellation.
+
+Projection: equirectangular around the province's mean latitude (x = lon * cos(lat0), y = -lat), scaled so the
+province fills a 1000-unit-wide view box. Output coordinates are rounded to 0.1 unit. Standard library only.
+"""
+
+import argparse
+import json
+import math
+import sys
+import unicodedata
+
+# District seats (lat, lon), WGS 84, to about 0.005° (500 m): the seat town or ward of each district-level unit.
+SEATS = {
+    "hai-duong": (20.9390, 106.3230),   # TP. Hải Dương, phường Trần Hưng Đạo
+    "chi-linh": (21.1110, 106.3950),    # TP. Chí Linh, phường Sao Đỏ
+    "kinh-mon": (21.0010, 106.5070),    # TX. Kinh Môn, phường An Lưu
+    "nam-sach": (21.0040, 106.3360),    # Nam Sách, thị trấn Nam Sách
+    "kim-thanh": (20.9630, 106.5150),   # Kim Thành, thị trấn Phú Thái
+    "thanh-ha": (20.8930, 106.4280),    # Thanh Hà, thị trấn Thanh Hà
+    "cam-giang": (20.9550, 106.2100),   # Cẩm Giàng, thị trấn Cẩm Giang / Lai Cách
+    "binh-giang": (20.9100, 106.1500),  # Bình Giang, thị trấn Kẻ Sặt
+    "gia-loc": (20.8660, 106.2900),     # Gia Lộc, thị trấn Gia Lộc
+    "tu-ky": (20.8180, 106.4040),       # Tứ Kỳ, thị trấn Tứ Kỳ
+    "thanh-mien": (20.7820, 106.2380),  # Thanh Miện, thị trấn Thanh Miện
+    "ninh-giang": (20.7330, 106.3970),  # Ninh Giang, thị trấn Ninh Giang
+}
+
+# Province outline (lon, lat), clockwise from the north. Placed by hand along the province's published extent
+# (20°36'–21°14' N, 106°03'–106°38' E) and its border rivers (Kinh Thầy / Đá Bạch to the north-east, Văn Úc and Luộc
+# to the south, the Hưng Yên and Bắc Ninh borders to the west): accurate to a few kilometres, good for a wall schematic,
+# not for measuring. Replace it with real boundaries through --boundaries when an ODbL export is at hand.
+OUTLINE = [
+    (106.330, 21.200), (106.400, 21.240), (106.470, 21.215), (106.520, 21.150), (106.555, 21.100),
+    (106.600, 21.070), (106.630, 21.020), (106.605, 20.970), (106.580, 20.930), (106.550, 20.880),
+    (106.520, 20.830), (106.500, 20.780), (106.470, 20.730), (106.450, 20.680), (106.420, 20.630),
+    (106.380, 20.615), (106.330, 20.660), (106.280, 20.700), (106.220, 20.710), (106.160, 20.740),
+    (106.120, 20.780), (106.095, 20.830), (106.060, 20.870), (106.050, 20.920), (106.090, 20.960),
+    (106.130, 21.000), (106.170, 21.030), (106.220, 21.040), (106.260, 21.080), (106.290, 21.130),
+    (106.310, 21.170),
+]
+
+WIDTH = 1000.0
+MARGIN = 12.0
+
+
+def fold(text):
+    text = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    text = "".join(c for c in text if unicodedata.category(c) != "Mn")
+    for prefix in ("thanh pho ", "thi xa ", "huyen ", "tp. ", "tx. ", "tp ", "tx "):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    for suffix in (" city", " town", " district"):
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    return text.strip().replace(" ", "-")
+
+
+def clip(polygon, a, b):
+    """Keeps the part of polygon on a's side of the perpendicular bisector of a-b (Sutherland-Hodgman, one edge)."""
+    mx, my = (a[0] + b[0]) / 2, (a[1] + b[1]) / 2
+    nx, ny = b[0] - a[0], b[1] - a[1]
+
+    def inside(p):
+        return (p[0] - mx) * nx + (p[1] - my) * ny <= 0
+
+    def cross(p, q):
+        dp = (p[0] - mx) * nx + (p[1] - my) * ny
+        dq = (q[0] - mx) * nx + (q[1] - my) * ny
+        t = dp / (dp - dq)
+        return (p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1]))
+
+    result = []
+    for i, current in enumerate(polygon):
+        previous = polygon[i - 1]
+        if inside(current):
+            if not inside(previous):
+                result.append(cross(previous, current))
+            result.append(current)
+        elif inside(previous):
+            result.append(cross(previous, current))
+    return result
+
+
+def simplify(points, tolerance):
+    if len(points) < 4:
+        return points
+
+    def distance(p, a, b):
+        dx, dy = b[0] - a[0], b[1] - a[1]
+        if dx == 0 and dy == 0:
+            return math.hypot(p[0] - a[0], p[1] - a[1])
+        return abs(dy * p[0] - dx * p[1] + b[0] * a[1] - b[1] * a[0]) / math.hypot(dx, dy)
+
+    index, best = 0, 0.0
+    for i in range(1, len(points) - 1):
+        d = distance(points[i], points[0], points[-1])
+        if d > best:
+            index, best = i, d
+    if best <= tolerance:
+        return [points[0], points[-1]]
+    return simplify(points[: index + 1], tolerance)[:-1] + simplify(points[index:], tolerance)
+
+
+def area(ring):
+    return sum(ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1] for i in range(len(ring))) / 2
+
+
+def centroid(ring):
+    a = area(ring)
+    if abs(a) < 1e-12:
+        return (sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring))
+    cx = sum((ring[i - 1][0] + ring[i][0]) * (ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1]) for i in range(len(ring)))
+    cy = sum((ring[i - 1][1] + ring[i][1]) * (ring[i - 1][0] * ring[i][1] - ring[i][0] * ring[i - 1][1]) for i in range(len(ring)))
+    return (cx / (6 * a), cy / (6 * a))
+
+
+def tessellation():
+    lat0 = math.radians(sum(lat for lat, _ in SEATS.values()) / len(SEATS))
+    k = math.cos(lat0)
+    seats = {slug: (lon * k, lat) for slug, (lat, lon) in SEATS.items()}
+    outline = [(lon * k, lat) for lon, lat in OUTLINE]
+    districts = {}
+    for slug, seat in seats.items():
+        cell = outline
+        for other, point in seats.items():
+            if other != slug:
+                cell = clip(cell, seat, point)
+        districts[slug] = [[(x / k, y) for x, y in cell]]
+    return [OUTLINE], districts, "tessellation"
+
+
+def boundaries(path, tolerance):
+    with open(path, encoding="utf-8") as handle:
+        collection = json.load(handle)
+    districts = {}
+    for feature in collection["features"]:
+        props = feature.get("properties") or {}
+        names = [props.get(key) for key in ("name:vi", "name", "name:en", "NAME_2", "shapeName") if props.get(key)]
+        slug = next((fold(n) for n in names if fold(n) in SEATS), None)
+        if slug is None:
+            continue
+        geometry = feature["geometry"]
+        polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        rings = [simplify([tuple(p) for p in polygon[0]], tolerance) for polygon in polygons]
+        districts[slug] = [r for r in rings if len(r) >= 4]
+    missing = sorted(set(SEATS) - set(districts))
+    if missing:
+        sys.exit(f"no boundary for: {', '.join(missing)} (names are matched without diacritics or Huyện/Thành phố/Thị xã)")
+    # The province is the union of its districts: drawn as all their rings (the fill hides the shared edges).
+    outline = [ring for rings in districts.values() for ring in rings]
+    return outline, districts, "boundaries"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--boundaries", help="GeoJSON FeatureCollection of the 12 district-level units (e.g. OSM admin_level=6)")
+    parser.add_argument("--tolerance", type=float, default=0.002, help="simplification tolerance in degrees (boundaries only)")
+    parser.add_argument("--output", default="dashboard/Ioc.Dashboard/Data/Geography/hai-duong.map.json")
+    args = parser.parse_args()
+
+    outline, districts, method = boundaries(args.boundaries, args.tolerance) if args.boundaries else tessellation()
+    every = [p for rings in districts.values() for ring in rings for p in ring] + [p for ring in outline for p in ring]
+    lat0 = math.radians(sum(p[1] for p in every) / len(every))
+    k = math.cos(lat0)
+    min_x, max_x = min(p[0] * k for p in every), max(p[0] * k for p in every)
+    min_y, max_y = min(-p[1] for p in every), max(-p[1] for p in every)
+    scale = (WIDTH - 2 * MARGIN) / (max_x - min_x)
+    height = round((max_y - min_y) * scale + 2 * MARGIN, 1)
+
+    def project(p):
+        return (round((p[0] * k - min_x) * scale + MARGIN, 1), round((-p[1] - min_y) * scale + MARGIN, 1))
+
+    def path(rings):
+        return " ".join("M" + " L".join(f"{x:g},{y:g}" for x, y in ring) + " Z" for ring in rings)
+
+    result = {
+        "method": method,
+        "width": WIDTH,
+        "height": height,
+        "outline": path([[project(p) for p in ring] for ring in outline]),
+        "districts": [],
+    }
+    for slug in SEATS:
+        rings = [[project(p) for p in ring] for ring in districts[slug]]
+        main_ring = max(rings, key=lambda r: abs(area(r)))
+        label = centroid(main_ring)
+        result["districts"].append({
+            "slug": slug,
+            "seat": list(project((SEATS[slug][1], SEATS[slug][0]))),
+            "label": [round(label[0], 1), round(label[1], 1)],
+            "rings": [[[x, y] for x, y in ring] for ring in rings],
+        })
+
+    with open(args.output, "w", encoding="utf-8") as handle:
+        json.dump(result, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.write("\n")
+    print(f"{args.output}: {method}, {len(result['districts'])} districts, view box 1000 x {height}")
+
+
+if __name__ == "__main__":
+    main()
