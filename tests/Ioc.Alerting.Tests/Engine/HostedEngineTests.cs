@@ -130,9 +130,12 @@ public sealed class HostedEngineTests : IAsyncDisposable
             ["Ioc:Alerting:QueueCapacity"] = "5",
             ["Ioc:Alerting:Notifications:Webhooks:0:Name"] = "soc",
             ["Ioc:Alerting:Notifications:Webhooks:0:Url"] = "ftp://example",
+            ["Ioc:Alerting:Silences:MaxDuration"] = "00:00:00",
         });
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Ioc:Alerting:Silences:MaxDuration must be between 01:00:00 and 366.00:00:00 (was 00:00:00).", error.Failures);
 
         Assert.Contains("Ioc:Alerting:QueueCapacity must be between 100 and 10000000 (was 5).", error.Failures);
         Assert.Contains("Ioc:Alerting:Notifications:Webhooks:0:Url must be an http(s) URL (was 'ftp://example').", error.Failures);
