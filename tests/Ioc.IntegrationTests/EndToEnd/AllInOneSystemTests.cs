@@ -104,6 +104,9 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         var acknowledged = Assert.Single(open, a => a.Subject.Contains("198.51.100.23", StringComparison.Ordinal));
         Assert.Equal(Ioc.Contract.Alerts.AlertState.Acknowledged, acknowledged.State);
         Assert.Equal("op1", acknowledged.AcknowledgedBy);
+        // The all-in-one registered the simulated fleet's sites at start: the alert names the firewall's site in words.
+        Assert.StartsWith("Dò mật khẩu từ 198.51.100.23 vào tường lửa CORE-FW-EDGE (Lõi mạng tỉnh): ", acknowledged.Texts!.Summary.Vi, StringComparison.Ordinal);
+        Assert.StartsWith("Brute force from 198.51.100.23 against firewall CORE-FW-EDGE (Provincial core network): ", acknowledged.Texts.Summary.En, StringComparison.Ordinal);
 
         var artifacts = Environment.GetEnvironmentVariable("IOC_E2E_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, "artifacts", "e2e");
         Directory.CreateDirectory(artifacts);
