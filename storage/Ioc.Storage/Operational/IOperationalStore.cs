@@ -16,6 +16,9 @@ public interface IOperationalStore
     /// <summary>Per-device MQTT credentials (docs/broker-identity.md).</summary>
     IDeviceCredentialStore DeviceCredentials { get; }
 
+    /// <summary>Bearer tokens of the public REST API (docs/api.md).</summary>
+    IApiTokenStore ApiTokens { get; }
+
     IUserStore Users { get; }
 
     IAuditStore Audit { get; }

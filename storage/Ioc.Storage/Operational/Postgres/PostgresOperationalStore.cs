@@ -19,6 +19,7 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
         Notifications = new PostgresNotificationStore(_dataSource);
         Devices = new PostgresDeviceStore(_dataSource);
         DeviceCredentials = new DeviceCredentialStore(async ct => await _dataSource.OpenConnectionAsync(ct));
+        ApiTokens = new ApiTokenStore(async ct => await _dataSource.OpenConnectionAsync(ct));
         Users = new PostgresUserStore(_dataSource);
         Audit = new PostgresAuditStore(_dataSource);
         DeadLetters = new PostgresDeadLetterStore(_dataSource, MigrateAsync);
@@ -32,6 +33,8 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
     public IDeviceStore Devices { get; }
 
     public IDeviceCredentialStore DeviceCredentials { get; }
+
+    public IApiTokenStore ApiTokens { get; }
 
     public IUserStore Users { get; }
 

@@ -16,6 +16,7 @@ public sealed class SqliteOperationalStore : IOperationalStore
         Notifications = new SqliteNotificationStore(database);
         Devices = new SqliteDeviceStore(database);
         DeviceCredentials = new DeviceCredentialStore(async ct => await database.OpenAsync(ct));
+        ApiTokens = new ApiTokenStore(async ct => await database.OpenAsync(ct));
         Users = new SqliteUserStore(database);
         Audit = new SqliteAuditStore(database);
         DeadLetters = new SqliteDeadLetterStore(database);
@@ -31,6 +32,8 @@ public sealed class SqliteOperationalStore : IOperationalStore
     public IDeviceStore Devices { get; }
 
     public IDeviceCredentialStore DeviceCredentials { get; }
+
+    public IApiTokenStore ApiTokens { get; }
 
     public IUserStore Users { get; }
 
