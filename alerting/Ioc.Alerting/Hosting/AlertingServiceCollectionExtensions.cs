@@ -72,6 +72,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton(sp => new FlapDetector(sp.GetRequiredService<AlertingOptions>().Flapping));
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
+        services.TryAddSingleton<AlertingMetrics>();
         services.TryAddSingleton<AlertIntake>();
         if (evaluator.Input == EvaluatorInput.Lease)
         {
