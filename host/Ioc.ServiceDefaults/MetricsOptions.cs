@@ -15,8 +15,14 @@ public sealed class MetricsOptions
     /// <summary>Path of the scrape endpoint.</summary>
     public string Path { get; set; } = "/metrics";
 
-    /// <summary>An OTLP collector (e.g. <c>http://127.0.0.1:4317</c>) to send traces to; empty: traces are recorded for nobody.</summary>
+    /// <summary>An OTLP collector (e.g. <c>http://127.0.0.1:4317</c>) to send traces to; empty: no trace is recorded.</summary>
     public string? OtlpEndpoint { get; set; }
+
+    public const string Grpc = "grpc";
+    public const string HttpProtobuf = "http/protobuf";
+
+    /// <summary><c>grpc</c> (port 4317) or <c>http/protobuf</c> (port 4318; the endpoint then includes <c>/v1/traces</c>).</summary>
+    public string OtlpProtocol { get; set; } = Grpc;
 
     public IEnumerable<string> Validate()
     {
@@ -28,6 +34,11 @@ public sealed class MetricsOptions
         if (string.IsNullOrWhiteSpace(Path) || !Path.StartsWith('/'))
         {
             yield return $"{SectionName}:Path must start with '/' (was '{Path}').";
+        }
+
+        if (OtlpProtocol is not (Grpc or HttpProtobuf))
+        {
+            yield return $"{SectionName}:OtlpProtocol must be '{Grpc}' or '{HttpProtobuf}' (was '{OtlpProtocol}').";
         }
 
         if (!string.IsNullOrEmpty(OtlpEndpoint) && !Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out _))

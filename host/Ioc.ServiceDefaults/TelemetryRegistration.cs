@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -16,7 +17,7 @@ namespace Ioc.ServiceDefaults;
 /// <summary>
 /// OpenTelemetry for every Ioc host: the meters and activity sources of Ioc (<c>Ioc.*</c>: collector, alert engine,
 /// dashboard, API), ASP.NET Core, HttpClient and the .NET runtime; metrics scraped by Prometheus at <c>/metrics</c>
-/// (bearer token <c>Ioc:Metrics:Token</c>), traces sent over OTLP when <c>Ioc:Metrics:OtlpEndpoint</c> is set.
+/// (bearer token <c>Ioc:Metrics:Token</c>), traces recorded and sent over OTLP when <c>Ioc:Metrics:OtlpEndpoint</c> is set.
 /// </summary>
 public static class TelemetryRegistration
 {
@@ -38,25 +39,31 @@ public static class TelemetryRegistration
         services.AddSingleton<TelemetryMarker>();
         services.AddValidatedOptions<MetricsOptions>(configuration, MetricsOptions.SectionName, o => o.Validate());
         var otlp = configuration[$"{MetricsOptions.SectionName}:{nameof(MetricsOptions.OtlpEndpoint)}"];
+        var otlpProtocol = configuration[$"{MetricsOptions.SectionName}:{nameof(MetricsOptions.OtlpProtocol)}"];
         var metricsPath = configuration[$"{MetricsOptions.SectionName}:{nameof(MetricsOptions.Path)}"] ?? "/metrics";
-        services.AddOpenTelemetry()
+        var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithMetrics(metrics => metrics
                 .AddMeter(IocPrefix + "*")
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddPrometheusExporter())
-            .WithTracing(tracing =>
-            {
-                tracing.AddSource(IocPrefix + "*")
-                    .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(metricsPath) && !http.Request.Path.StartsWithSegments("/healthz"))
-                    .AddHttpClientInstrumentation();
-                if (!string.IsNullOrEmpty(otlp) && Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
+                .AddPrometheusExporter());
+
+        // Traces only when someone receives them: recording spans for nobody would cost every request for nothing.
+        if (!string.IsNullOrEmpty(otlp) && Uri.TryCreate(otlp, UriKind.Absolute, out var endpoint))
+        {
+            telemetry.WithTracing(tracing => tracing
+                .AddSource(IocPrefix + "*")
+                .AddAspNetCoreInstrumentation(o => o.Filter = http => !http.Request.Path.StartsWithSegments(metricsPath) && !http.Request.Path.StartsWithSegments("/healthz"))
+                .AddHttpClientInstrumentation()
+                .AddOtlpExporter(o =>
                 {
-                    tracing.AddOtlpExporter(o => o.Endpoint = endpoint);
-                }
-            });
+                    o.Endpoint = endpoint;
+                    o.Protocol = string.Equals(otlpProtocol, MetricsOptions.HttpProtobuf, StringComparison.OrdinalIgnoreCase) ? OtlpExportProtocol.HttpProtobuf : OtlpExportProtocol.Grpc;
+                }));
+        }
+
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, MetricsEndpointFilter>());
         return services;
     }

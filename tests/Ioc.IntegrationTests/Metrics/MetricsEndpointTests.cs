@@ -3,6 +3,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Ioc.IntegrationTests.Infrastructure;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 
 namespace Ioc.IntegrationTests.Metrics;
 
@@ -82,6 +84,12 @@ public sealed class MetricsEndpointTests
             Assert.Equal(Valid, Sample(text, "ioc_collector_points_written_total"));
             Assert.Equal(0, Sample(text, "ioc_collector_spool_bytes"));
             Assert.Equal(0, Sample(text, "ioc_collector_queue_depth", "queue=\"ingest\""));
+            // Every collector and engine metric the shipped Grafana dashboard queries is one this host serves.
+            var grafana = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "deploy", "grafana", "ioc-dashboard.json"));
+            var queried = System.Text.RegularExpressions.Regex.Matches(grafana, @"ioc_(collector|alerting)_[a-z_]+").Select(m => m.Value).ToHashSet();
+            Assert.NotEmpty(queried);
+            Assert.All(queried, name => Assert.Contains("\n" + name, text, StringComparison.Ordinal));
+
             var health = await HealthAsync(http);
             Assert.Equal(health.GetProperty("mqttConnected").GetInt32(), Sample(text, "ioc_collector_broker_connections"));
             Assert.True(Sample(text, "ioc_collector_write_latency_milliseconds_count") >= 1, "write latency histogram recorded");
@@ -98,8 +106,23 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task Scrape_WithoutOrWithAWrongToken_Is401AndShowsNothing()
+    public async Task Scrape_WithoutOrWithAWrongToken_Is401_AndRequestsAreTracedToOtlp()
     {
+        // Arrange: an OTLP/HTTP receiver that keeps what it is sent.
+        var received = new System.Collections.Concurrent.ConcurrentQueue<byte[]>();
+        var otlpPort = FreePort.Next();
+        var receiverBuilder = Microsoft.AspNetCore.Builder.WebApplication.CreateSlimBuilder();
+        receiverBuilder.WebHost.UseUrls($"http://127.0.0.1:{otlpPort}");
+        await using var receiver = receiverBuilder.Build();
+        receiver.MapPost("/v1/traces", async (Microsoft.AspNetCore.Http.HttpRequest request) =>
+        {
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body);
+            received.Enqueue(body.ToArray());
+            return Microsoft.AspNetCore.Http.Results.Ok();
+        });
+        await receiver.StartAsync();
+
         await using var broker = await MosquittoBroker.StartAsync();
         var folder = Directory.CreateTempSubdirectory("ioc-metrics-").FullName;
         try
@@ -112,19 +135,31 @@ public sealed class MetricsEndpointTests
                 ["Ioc:Storage:Sqlite:Path"] = Path.Combine(folder, "ioc.db"),
                 ["Ioc:Collector:SpoolPath"] = Path.Combine(folder, "spool"),
                 ["Ioc:Metrics:Token"] = MetricsToken,
+                ["Ioc:Metrics:OtlpEndpoint"] = $"http://127.0.0.1:{otlpPort}/v1/traces",
+                ["Ioc:Metrics:OtlpProtocol"] = "http/protobuf",
                 ["Ioc:Alerting:CommandToken"] = "metrics-test-command-token",
             });
             using var http = new HttpClient { BaseAddress = new Uri(collector.BaseUrl) };
 
+            // Act
             using var none = await http.GetAsync("/metrics");
             using var wrong = new HttpRequestMessage(HttpMethod.Get, "/metrics") { Headers = { Authorization = new AuthenticationHeaderValue("Bearer", MetricsToken + "x") } };
             using var wrongResponse = await http.SendAsync(wrong);
+            using var traced = await http.PostAsync("/api/v1/engine/alerts/1/acknowledge", new StringContent("{}"));
 
+            // Assert: nothing shown without the token; the engine endpoint's request reached the trace receiver.
             foreach (var response in new[] { none, wrongResponse })
             {
                 Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
                 Assert.DoesNotContain("ioc_collector", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
             }
+
+            Assert.Equal(HttpStatusCode.Unauthorized, traced.StatusCode);
+            await Wait.UntilAsync(
+                () => received.Any(b => System.Text.Encoding.UTF8.GetString(b).Contains("/api/v1/engine/alerts/1/acknowledge", StringComparison.Ordinal)),
+                TimeSpan.FromSeconds(20),
+                "the request's span exported over OTLP");
+            Assert.DoesNotContain(received, b => System.Text.Encoding.UTF8.GetString(b).Contains("/metrics", StringComparison.Ordinal));
         }
         finally
         {
