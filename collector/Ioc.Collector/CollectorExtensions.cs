@@ -53,6 +53,7 @@ public static class CollectorExtensions
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
         services.AddHostedService<SpoolReplayService>();
         services.AddHostedService<StatsReporterService>();
+        services.AddHostedService<CollectorGauges>();
         services.AddHostedService<CollectorHealthPublisher>();
         if (configuration.GetValue(StorageOptions.SectionName + ":Provider", StorageProvider.Sqlite) == StorageProvider.Sqlite)
         {

@@ -5,6 +5,7 @@ using Ioc.Storage;
 using Ioc.Storage.Operational;
 using Ioc.Storage.Sqlite;
 using Ioc.Dashboard.Alerts;
+using Ioc.Dashboard.Api;
 using Ioc.Dashboard.Components;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Data;
@@ -118,6 +119,13 @@ public static class DashboardExtensions
                 limiter.OnRejected = LoginThrottledAsync;
             });
 
+        // The public REST API (/api/v1, API tokens) and this host's metrics (/metrics, Ioc:Metrics:Token).
+        services.AddIocApi(configuration);
+        services.AddIocTelemetry(configuration, "Ioc.Dashboard");
+        services.AddSingleton<DashboardMetrics>();
+        services.AddHostedService(sp => sp.GetRequiredService<DashboardMetrics>());
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitCounter>();
+
         services.AddLocalization(options => options.ResourcesPath = "Resources");
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddMudServices();
@@ -164,6 +172,7 @@ public static class DashboardExtensions
         app.MapStaticAssets().AllowAnonymous();
         AccountEndpoints.Map(app);
         ExportEndpoints.Map(app);
+        app.MapIocApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
         return app;
     }

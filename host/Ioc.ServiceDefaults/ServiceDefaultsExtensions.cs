@@ -10,7 +10,7 @@ namespace Ioc.ServiceDefaults;
 
 public static partial class ServiceDefaultsExtensions
 {
-    /// <summary>Logging and shutdown behaviour every Ioc host shares.</summary>
+    /// <summary>Logging, shutdown behaviour, metrics and traces (<see cref="TelemetryRegistration"/>) every Ioc host shares.</summary>
     public static IHostApplicationBuilder AddIocServiceDefaults(this IHostApplicationBuilder builder)
     {
         builder.Logging.AddSimpleConsole(options =>
@@ -28,6 +28,7 @@ public static partial class ServiceDefaultsExtensions
         // StopHost stops the host, but Run() then returns normally and the process exits 0 (until .NET 11), so a
         // supervisor would take a crash for a clean stop. This sets the exit code to 1 when a service has failed.
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ExitCodeOnFailure>());
+        builder.Services.AddIocTelemetry(builder.Configuration, builder.Environment.ApplicationName);
         return builder;
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Ioc.Alerting.Election;
 using Ioc.Alerting.Hosting;
 using Microsoft.Extensions.Hosting;
@@ -10,7 +11,7 @@ namespace Ioc.Alerting.Engine;
 /// both on one loop. It starts only once this process is the active evaluator (<see cref="IEvaluatorGate"/>): a
 /// standby loads no state and writes nothing. On shutdown it stops intake and evaluates what is already queued.
 /// </summary>
-public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, IEvaluatorGate gate, AlertingOptions options, TimeProvider time, ILogger<AlertEngineService> logger)
+public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, IEvaluatorGate gate, AlertingOptions options, TimeProvider time, ILogger<AlertEngineService> logger, AlertingMetrics? metrics = null)
     : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -97,9 +98,11 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
 
     private async Task EvaluateAsync(IntakeItem item, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await engine.ProcessAsync(item.Message, cancellationToken);
+            metrics?.MessageEvaluated(started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -119,9 +122,11 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
 
     private async Task TickSafelyAsync(CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             await engine.TickAsync(cancellationToken);
+            metrics?.TickEvaluated(started);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

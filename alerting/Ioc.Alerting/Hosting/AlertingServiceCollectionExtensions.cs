@@ -76,6 +76,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<AlertTextRenderer>();
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
+        services.TryAddSingleton<AlertingMetrics>();
         services.TryAddSingleton<AlertIntake>();
         if (evaluator.Input == EvaluatorInput.Lease)
         {

@@ -18,6 +18,12 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; " +
         "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
+    /// <summary>
+    /// <see cref="HttpContext.Items"/> key: a page that needs another policy than <see cref="ContentSecurityPolicy"/> (the
+    /// API reference page, whose script is inline) puts its own there before the response starts.
+    /// </summary>
+    public const string ContentSecurityPolicyOverride = "ioc.csp";
+
     /// <summary>The console uses no device feature; the kiosk is a full-screen browser, not a frame.</summary>
     public const string PermissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), interest-cohort=()";
 
@@ -26,8 +32,9 @@ public static class SecurityHeaders
         {
             context.Response.OnStarting(static state =>
             {
-                var headers = ((HttpContext)state).Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                var http = (HttpContext)state;
+                var headers = http.Response.Headers;
+                headers.ContentSecurityPolicy = http.Items[ContentSecurityPolicyOverride] as string ?? ContentSecurityPolicy;
                 headers.XFrameOptions = "DENY";
                 headers.XContentTypeOptions = "nosniff";
                 headers["Referrer-Policy"] = "no-referrer";

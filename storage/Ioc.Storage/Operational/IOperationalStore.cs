@@ -18,6 +18,8 @@ public interface IOperationalStore
 
     /// <summary>The site registry: names of sites in words (docs/operational-store.md).</summary>
     ISiteStore Sites { get; }
+    /// <summary>Bearer tokens of the public REST API (docs/api.md).</summary>
+    IApiTokenStore ApiTokens { get; }
 
     IUserStore Users { get; }
 

@@ -46,6 +46,7 @@ public static class OperationalStoreRegistration
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Devices);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().DeviceCredentials);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Sites);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().ApiTokens);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Users);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Audit);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().DeadLetters);

@@ -20,6 +20,7 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
         Devices = new PostgresDeviceStore(_dataSource);
         DeviceCredentials = new DeviceCredentialStore(async ct => await _dataSource.OpenConnectionAsync(ct));
         Sites = new SiteStore(async ct => await _dataSource.OpenConnectionAsync(ct));
+        ApiTokens = new ApiTokenStore(async ct => await _dataSource.OpenConnectionAsync(ct));
         Users = new PostgresUserStore(_dataSource);
         Audit = new PostgresAuditStore(_dataSource);
         DeadLetters = new PostgresDeadLetterStore(_dataSource, MigrateAsync);
@@ -35,6 +36,7 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
     public IDeviceCredentialStore DeviceCredentials { get; }
 
     public ISiteStore Sites { get; }
+    public IApiTokenStore ApiTokens { get; }
 
     public IUserStore Users { get; }
 

@@ -202,6 +202,21 @@ internal static class SqliteOperationalSchema
                 updated_at INTEGER NOT NULL
             );
             """),
+        (8, "API tokens", """
+            CREATE TABLE api_tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                name TEXT NOT NULL,
+                prefix TEXT NOT NULL,
+                token_hash TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_used_at INTEGER,
+                revoked_at INTEGER,
+                revoked_by TEXT
+            );
+            CREATE INDEX ix_api_tokens_prefix ON api_tokens(prefix);
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ public sealed class SqliteOperationalStore : IOperationalStore
         Devices = new SqliteDeviceStore(database);
         DeviceCredentials = new DeviceCredentialStore(async ct => await database.OpenAsync(ct));
         Sites = new SiteStore(async ct => await database.OpenAsync(ct));
+        ApiTokens = new ApiTokenStore(async ct => await database.OpenAsync(ct));
         Users = new SqliteUserStore(database);
         Audit = new SqliteAuditStore(database);
         DeadLetters = new SqliteDeadLetterStore(database);
@@ -34,6 +35,7 @@ public sealed class SqliteOperationalStore : IOperationalStore
     public IDeviceCredentialStore DeviceCredentials { get; }
 
     public ISiteStore Sites { get; }
+    public IApiTokenStore ApiTokens { get; }
 
     public IUserStore Users { get; }
 
