@@ -149,6 +149,7 @@ public sealed class AlertsPageTests : IAsyncLifetime
         Assert.Equal(AlertSeverity.Critical, filter.MinSeverity);
         Assert.Equal(AlertState.Resolved, filter.State);
         Assert.Equal("dc-tinh", filter.Site);
+        Assert.Equal(2_000, filter.Limit);
     }
 
     [Fact]
