@@ -105,7 +105,7 @@ public sealed class AlertLifecycle(
         }
         else if (alert.ParentId is { } parentId)
         {
-            await IncidentCount.RecountAsync(store, rules, parentId, now, cancellationToken);
+            await IncidentCount.RecountAsync(store, rules, texts, parentId, now, cancellationToken);
         }
 
         return alert;
@@ -147,7 +147,7 @@ public sealed class AlertLifecycle(
             }
             else if (resolved.ParentId is { } parentId)
             {
-                await IncidentCount.RecountAsync(store, rules, parentId, now, cancellationToken);
+                await IncidentCount.RecountAsync(store, rules, texts, parentId, now, cancellationToken);
             }
         }
 
@@ -312,7 +312,7 @@ public sealed class AlertLifecycle(
             }
         }
 
-        await IncidentCount.RecountAsync(store, rules, parent.Id, now, cancellationToken);
+        await IncidentCount.RecountAsync(store, rules, texts, parent.Id, now, cancellationToken);
     }
 
     private static Dictionary<string, CompositeLink[]> BuildParentLinks(RuleSet rules) =>

@@ -1,4 +1,6 @@
 using Ioc.Alerting.Engine;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Text;
 using Ioc.Contract.Alerts;
 using Ioc.Storage.Operational;
 
@@ -10,6 +12,8 @@ namespace Ioc.Alerting.Service;
 /// (<see cref="Hosting.AlertCommandEndpoints"/>).
 /// </summary>
 public sealed class AlertCommands(
+    RuleSet rules,
+    AlertTextRenderer texts,
     IAlertStore store,
     SilenceCache silences,
     SilenceChecker silenceChecker,
@@ -76,7 +80,7 @@ public sealed class AlertCommands(
             : null, cancellationToken);
         if (resolved.ParentId is { } parentId)
         {
-            await IncidentCount.RecountAsync(store, rules, parentId, time.GetUtcNow(), cancellationToken);
+            await IncidentCount.RecountAsync(store, rules, texts, parentId, time.GetUtcNow(), cancellationToken);
         }
 
         return resolved;

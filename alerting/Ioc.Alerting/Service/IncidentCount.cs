@@ -1,5 +1,6 @@
 using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Text;
 using Ioc.Contract.Alerts;
 using Ioc.Storage.Operational;
 
@@ -13,11 +14,8 @@ namespace Ioc.Alerting.Service;
 /// </summary>
 public static class IncidentCount
 {
-    /// <summary>The summary a composite rule uses when its rule file gives none (as <see cref="CompositeEvaluator"/> does).</summary>
-    public const string FallbackSummary = "{subject}: {value} devices down";
-
     /// <summary>Recounts the open children of <paramref name="parentId"/>; returns the parent when its count changed, else null.</summary>
-    public static async Task<Alert?> RecountAsync(IAlertStore store, RuleSet rules, long parentId, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<Alert?> RecountAsync(IAlertStore store, RuleSet rules, AlertTextRenderer texts, long parentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var open = (await store.ChildrenAsync(parentId, cancellationToken)).Count(c => c.IsOpen);
         return await store.UpdateAsync(parentId, now, a =>
@@ -27,10 +25,14 @@ public static class IncidentCount
                 return null;
             }
 
-            var summary = rules.ById.TryGetValue(a.RuleId, out var rule)
-                ? SummaryFormatter.Format(rule, Subject.FromAlert(a), open, FallbackSummary)
-                : a.Summary;
-            return new AlertMutation(a with { Value = open, Summary = summary }, []);
+            if (!rules.ById.TryGetValue(a.RuleId, out var rule))
+            {
+                return new AlertMutation(a with { Value = open }, []);
+            }
+
+            // The same words the engine used when the group alert fired, with the new count, in both languages.
+            var rendered = texts.Render(rule.Summary ?? DefaultSummaries.Composite, rule, Subject.FromAlert(a), open);
+            return new AlertMutation(a with { Value = open, Summary = rendered.Summary.Vi, Texts = rendered }, []);
         }, cancellationToken);
     }
 }

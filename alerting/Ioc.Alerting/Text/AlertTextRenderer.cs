@@ -15,6 +15,9 @@ public sealed class AlertTextRenderer(ISiteNames sites)
         return Render(signal);
     }
 
-    public AlertTexts Render(AlertSignal signal) =>
-        new(SummaryFormatter.Render(signal.Summary, signal.Rule, signal.Subject, signal.Value, sites), signal.Rule.Name);
+    public AlertTexts Render(AlertSignal signal) => Render(signal.Summary, signal.Rule, signal.Subject, signal.Value);
+
+    /// <summary>The texts of <paramref name="template"/> for <paramref name="subject"/> with <paramref name="value"/> (a group alert's new count).</summary>
+    public AlertTexts Render(Contract.Text.LocalizedText template, Rules.AlertRule rule, Subject subject, double? value) =>
+        new(SummaryFormatter.Render(template, rule, subject, value, sites), rule.Name);
 }
