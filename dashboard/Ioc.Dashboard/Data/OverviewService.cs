@@ -102,55 +102,69 @@ public sealed class OverviewService
     /// </summary>
     public static IReadOnlyList<DistrictStatus> DistrictStatuses(IReadOnlyList<DeviceRow> rows, IReadOnlyList<Alert>? openAlerts, IReadOnlyList<AlertRule> rules)
     {
-        var composites = rules.Where(r => r.Kind == RuleKind.Composite && r.GroupLevel == GroupLevel.District && r.ChildRuleId is not null).ToList();
-        var districtRules = composites.Count == 0 ? new HashSet<string>([DefaultDistrictRule], StringComparer.Ordinal) : composites.Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
-        var childRules = composites.Count == 0 ? new HashSet<string>([DefaultDeviceOfflineRule], StringComparer.Ordinal) : composites.Select(r => r.ChildRuleId!).ToHashSet(StringComparer.Ordinal);
+        var (districtRules, _) = DistrictRules(rules);
+        var isOffline = OfflineTest(openAlerts, rules);
+        var offlineAlerts = OfflineAlerts(openAlerts, rules);
         var alerts = openAlerts ?? [];
         var result = new List<DistrictStatus>(Province.Districts.Count);
         foreach (var district in Province.Districts)
         {
             var mine = alerts.Where(a => DistrictOf(a) == district.Slug).ToList();
             var devices = rows.Where(r => r.Device.DistrictSlug == district.Slug).ToList();
-            HashSet<(string Site, string? Device)> offline;
-            if (openAlerts is null)
-            {
-                offline = [.. devices.Where(r => r.IsOffline).Select(r => (r.Device.Address.Site, (string?)r.Device.Address.DeviceId))];
-            }
-            else
-            {
-                offline = [.. mine.Where(a => childRules.Contains(a.RuleId)).Select(a => (a.Site ?? string.Empty, a.DeviceId ?? a.SubjectKey))];
-            }
+            var known = devices.Select(r => Key(r)).ToHashSet();
 
-            var online = devices.Count(r => r.IsOnline && !offline.Contains((r.Device.Address.Site, r.Device.Address.DeviceId)));
-            var reporting = devices.Count(r => r.Live is not null);
+            // An open device-offline alert for a device the directory does not list still counts (as the engine counts it).
+            var offline = devices.Count(isOffline) + (openAlerts is null ? 0 : offlineAlerts.Count(k => !known.Contains(k) && Province.DistrictOf(k.Site)?.Slug == district.Slug));
+            var online = devices.Count(r => r.IsOnline && !isOffline(r));
+            var reporting = devices.Count(r => r.Live is not null) + offline;
             var down = mine.FirstOrDefault(a => districtRules.Contains(a.RuleId));
             var worst = mine.Where(a => !districtRules.Contains(a.RuleId)).Select(a => (AlertSeverity?)a.Severity).Max();
-            result.Add(new DistrictStatus(district, online, offline.Count, Math.Max(devices.Count, online + offline.Count), reporting + offline.Count, worst, down));
+            result.Add(new DistrictStatus(district, online, offline, Math.Max(devices.Count, online + offline), reporting, worst, down));
         }
 
         return result;
     }
 
-    /// <summary>Online/total per site (commune or district hub) of a district, for the map's points.</summary>
-    public static IReadOnlyList<SiteStatus> SiteStatuses(IReadOnlyList<DeviceRow> rows, IReadOnlyList<DistrictStatus> districts, IReadOnlyList<Alert>? openAlerts, IReadOnlyList<AlertRule> rules)
+    /// <summary>Online/offline/total per site (commune or district hub), by the same definition of offline, for the map's points.</summary>
+    public static IReadOnlyList<SiteStatus> SiteStatuses(IReadOnlyList<DeviceRow> rows, IReadOnlyList<Alert>? openAlerts, IReadOnlyList<AlertRule> rules)
     {
-        var childRules = rules.Where(r => r.Kind == RuleKind.Composite && r.GroupLevel == GroupLevel.District && r.ChildRuleId is not null).Select(r => r.ChildRuleId!).ToHashSet(StringComparer.Ordinal);
-        if (childRules.Count == 0)
-        {
-            childRules.Add(DefaultDeviceOfflineRule);
-        }
-
-        var offlineAlerts = (openAlerts ?? []).Where(a => childRules.Contains(a.RuleId)).Select(a => (a.Site ?? string.Empty, a.DeviceId ?? a.SubjectKey)).ToHashSet();
+        var isOffline = OfflineTest(openAlerts, rules);
         return [.. rows.Where(r => r.Device.DistrictSlug is not null)
             .GroupBy(r => (District: r.Device.DistrictSlug!, r.Device.Address.Site))
             .OrderBy(g => g.Key.Site, StringComparer.Ordinal)
-            .Select(g =>
-            {
-                bool IsOffline(DeviceRow r) => openAlerts is null ? r.IsOffline : offlineAlerts.Contains((r.Device.Address.Site, r.Device.Address.DeviceId));
-                var offline = g.Count(IsOffline);
-                var online = g.Count(r => r.IsOnline && !IsOffline(r));
-                return new SiteStatus(g.Key.Site, g.Key.District, online, offline, g.Count());
-            })];
+            .Select(g => new SiteStatus(g.Key.Site, g.Key.District, g.Count(r => r.IsOnline && !isOffline(r)), g.Count(isOffline), g.Count()))];
+    }
+
+    /// <summary>
+    /// The one test of "offline" for every figure of the wall: with an alert engine, an open alert of the rule the
+    /// district-down composite counts; without one, the device's last reported status.
+    /// </summary>
+    public static Func<DeviceRow, bool> OfflineTest(IReadOnlyList<Alert>? openAlerts, IReadOnlyList<AlertRule> rules)
+    {
+        if (openAlerts is null)
+        {
+            return r => r.IsOffline;
+        }
+
+        var offline = OfflineAlerts(openAlerts, rules);
+        return r => offline.Contains(Key(r));
+    }
+
+    private static HashSet<(string Site, string Device)> OfflineAlerts(IReadOnlyList<Alert>? openAlerts, IReadOnlyList<AlertRule> rules)
+    {
+        var (_, childRules) = DistrictRules(rules);
+        return [.. (openAlerts ?? []).Where(a => childRules.Contains(a.RuleId)).Select(a => (a.Site ?? string.Empty, a.DeviceId ?? a.SubjectKey))];
+    }
+
+    private static (string Site, string Device) Key(DeviceRow row) => (row.Device.Address.Site, row.Device.Address.DeviceId);
+
+    /// <summary>The district-level composite rules and the device rules they count (the shipped ids when the engine lists no rules).</summary>
+    private static (HashSet<string> District, HashSet<string> Child) DistrictRules(IReadOnlyList<AlertRule> rules)
+    {
+        var composites = rules.Where(r => r.Kind == RuleKind.Composite && r.GroupLevel == GroupLevel.District && r.ChildRuleId is not null).ToList();
+        return composites.Count == 0
+            ? (new HashSet<string>([DefaultDistrictRule], StringComparer.Ordinal), new HashSet<string>([DefaultDeviceOfflineRule], StringComparer.Ordinal))
+            : (composites.Select(r => r.Id).ToHashSet(StringComparer.Ordinal), composites.Select(r => r.ChildRuleId!).ToHashSet(StringComparer.Ordinal));
     }
 
     /// <summary>The hottest rack inlet of the data center now (its env sensors' <paramref name="metric"/>), or null with none reporting.</summary>
