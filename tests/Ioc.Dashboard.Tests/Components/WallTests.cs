@@ -169,10 +169,10 @@ public sealed class WallTests : IAsyncLifetime
     {
         // Arrange
         CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo(culture);
-        var localizer = _ctx.Services.GetRequiredService<IStringLocalizer<Overview>>();
+        var vocabulary = _ctx.Services.GetRequiredService<Vocabulary>();
 
         // Act
-        var text = Overview.Duration(TimeSpan.FromSeconds(seconds), localizer);
+        var text = vocabulary.Duration(TimeSpan.FromSeconds(seconds));
 
         // Assert
         Assert.Equal(expected, text);

@@ -2,7 +2,6 @@ using System.Globalization;
 using Ioc.Contract.Alerts;
 using Ioc.Contract.Text;
 using Ioc.Dashboard.Data;
-using Microsoft.Extensions.Localization;
 
 namespace Ioc.Dashboard.Components.Controls;
 
@@ -10,7 +9,7 @@ namespace Ioc.Dashboard.Components.Controls;
 /// An alert's device, site and district in words for people (device id and its type, the site's display name, the
 /// district's name; never a slug), and the console's free-text match over those words, with or without diacritics.
 /// </summary>
-public sealed class AlertWords(ISiteDirectory sites, IStringLocalizer<AlertWords> localizer)
+public sealed class AlertWords(ISiteDirectory sites, Vocabulary vocabulary)
 {
     private const int MaxFolded = 50_000;
     private readonly Dictionary<long, (DateTimeOffset Version, string Text)> _folded = [];
@@ -25,8 +24,7 @@ public sealed class AlertWords(ISiteDirectory sites, IStringLocalizer<AlertWords
             return null;
         }
 
-        var name = localizer["Type_" + type];
-        return name.ResourceNotFound ? type : name.Value;
+        return vocabulary.DeviceType(type);
     }
 
     /// <summary>"TH-AP-0001 · Điểm phát Wi-Fi", or null when the alert is not about one device.</summary>
@@ -52,7 +50,7 @@ public sealed class AlertWords(ISiteDirectory sites, IStringLocalizer<AlertWords
 
     /// <summary>True when every word of <paramref name="query"/> is in the alert's summary, device, type, site, district or rule, folded.</summary>
     public bool Matches(string? query, Alert alert) =>
-        TextFold.Matches(query, alert.Summary, alert.Subject, alert.DeviceId, TypeName(alert.DeviceType), Site(alert), District(alert), alert.RuleName, Labels(alert));
+        TextFold.Matches(query, alert.Summary, alert.Texts?.Summary.En, alert.Subject, alert.DeviceId, TypeName(alert.DeviceType), Site(alert), District(alert), alert.RuleName, Labels(alert));
 
     /// <summary>
     /// <see cref="Matches(string?, Alert)"/> for a query folded once (<see cref="QueryWords"/>) over thousands of alerts: each
@@ -68,7 +66,7 @@ public sealed class AlertWords(ISiteDirectory sites, IStringLocalizer<AlertWords
         if (!_folded.TryGetValue(alert.Id, out var entry) || entry.Version != alert.UpdatedAt)
         {
             // One text per line: a word of the query never spans two of them (TextFold.Matches looks in each text alone).
-            var text = string.Join('\n', alert.Summary, alert.Subject, alert.DeviceId, TypeName(alert.DeviceType), Site(alert), District(alert), alert.RuleName, Labels(alert));
+            var text = string.Join('\n', alert.Summary, alert.Texts?.Summary.En, alert.Subject, alert.DeviceId, TypeName(alert.DeviceType), Site(alert), District(alert), alert.RuleName, Labels(alert));
             entry = (alert.UpdatedAt, TextFold.Fold(text).Replace('-', ' '));
             if (_folded.Count >= MaxFolded)
             {
