@@ -131,7 +131,7 @@ public sealed class IncidentConsoleTests : IAsyncLifetime
         // Assert
         var line = Assert.Single(page.FindAll("[data-testid=incident-row]"));
         Assert.Equal(crac.Id, Id(line));
-        Assert.Equal("DC-CRAC-01 · Điều hòa chính xác (CRAC)", line.QuerySelector("[data-testid=alert-subject]")!.TextContent);
+        Assert.Equal("DC-CRAC-01 · Điều hòa chính xác", line.QuerySelector("[data-testid=alert-subject]")!.TextContent);
     }
 
     [Fact]

@@ -54,11 +54,9 @@ public sealed class DashboardTestContext : BunitContext
         Services.AddSingleton<ISiteDirectory>(new RegisteredSiteDirectory(_database.Operational.Sites));
         Services.AddSingleton<Vocabulary>();
         Services.AddSingleton<FleetView>();
-        Services.AddSingleton<ISiteDirectory, SlugSiteDirectory>();
         Services.AddSingleton<TelemetryHistory>();
         Services.AddSingleton<UptimeService>();
         Services.AddSingleton<DataCenterStatus>();
-        Services.TryAddSingleton<ISiteDirectory, SlugSiteDirectory>();
         Services.AddSingleton<OverviewService>();
         Services.AddScoped<AlertAccess>();
         if (withAlertEngine)
