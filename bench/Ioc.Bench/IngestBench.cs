@@ -70,7 +70,18 @@ internal static class IngestBench
         Console.WriteLine($"   median: broker drain {rawMedian:N0} msg/s; collector {collectorMedian:N0} msg/s into {storeName} = {collectorMedian / rawMedian:P0} of the broker's drain rate");
     }
 
-    internal static Dictionary<string, string?> Settings(int connections) => new()
+    internal static Dictionary<string, string?> Settings(int connections)
+    {
+        var settings = BaseSettings(connections);
+        foreach (var (key, value) in PeerBench.Overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static Dictionary<string, string?> BaseSettings(int connections) => new()
     {
         ["Ioc:Collector:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Ioc:Mqtt:ClientId"] = "bench-collector",
