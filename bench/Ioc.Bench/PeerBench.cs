@@ -110,7 +110,17 @@ internal static class PeerBench
                 await Wait.UntilAsync(async () => (first = await CountAsync(influx, "drain")) > 0, TimeSpan.FromSeconds(60), "first drained point");
                 var window = CpuWindow.Start(("collector", drained.ProcessId), ("broker", brokerPid), ("influxd", influxPid));
                 var from = Stopwatch.GetTimestamp();
-                await Wait.UntilAsync(async () => await CountAsync(influx, "drain") >= drain, TimeSpan.FromMinutes(3), "collector drained");
+                try
+                {
+                    await Wait.UntilAsync(async () => await CountAsync(influx, "drain") >= drain, TimeSpan.FromMinutes(3), "collector drained");
+                }
+                catch (TimeoutException)
+                {
+                    using var http = new HttpClient();
+                    Console.WriteLine($"     drain stalled at {await CountAsync(influx, "drain"):N0} of {drain:N0}; /healthz: {await http.GetStringAsync($"{drained.BaseUrl}/healthz")}");
+                    Console.WriteLine(drained.Output[Math.Max(0, drained.Output.Length - 4000)..]);
+                    throw;
+                }
                 var seconds = Stopwatch.GetElapsedTime(from).TotalSeconds;
                 var cpu = window.PerMessage(drain - first);
                 var rate = (drain - first) / seconds;
