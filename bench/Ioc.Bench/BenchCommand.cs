@@ -31,6 +31,11 @@ internal static class BenchCommand
             return await PeerBench.RunAsync(Option(args, "--messages", 100_000), Option(args, "--drain", 200_000), Option(args, "--runs", 3));
         }
 
+        if (mode == "encode")
+        {
+            return EncodeCompare.Run(Option(args, "--points", 200_000));
+        }
+
         if (mode == "fuzz")
         {
             return FuzzBench.Run(Option(args, "--inputs", 1_000_000), args.Contains("--seed") ? OptionText(args, "--seed", "") : null);
