@@ -13,7 +13,7 @@ namespace Ioc.Bench;
 /// </summary>
 internal static class IngestBench
 {
-    public static async Task RunAsync(string storeName, int messages, int connections, int runs)
+    public static async Task<(double Rate, double CpuUs)> RunAsync(string storeName, int messages, int connections, int runs)
     {
         Console.WriteLine();
         Console.WriteLine($"== ingest into {storeName}: {messages:N0} QoS 1 messages drained from Mosquitto over {connections} connection(s)");
@@ -78,6 +78,7 @@ internal static class IngestBench
         var rawMedian = BenchCommand.Median(raw);
         var collectorMedian = BenchCommand.Median(collector);
         Console.WriteLine($"   median: broker drain {rawMedian:N0} msg/s; collector {collectorMedian:N0} msg/s into {storeName} = {collectorMedian / rawMedian:P0} of the broker's drain rate; collector {BenchCommand.Median(collectorCpu):F1} CPU-µs per stored message (the bench process: collector in-process)");
+        return (collectorMedian, BenchCommand.Median(collectorCpu));
     }
 
     internal static Dictionary<string, string?> Settings(int connections)

@@ -107,12 +107,12 @@ internal static class PeerBench
             {
                 // Timed from the first point queryable, so the host's start-up is not in the figure.
                 long first = 0;
-                await Wait.UntilAsync(async () => (first = await CountAsync(influx, "drain")) > 0, TimeSpan.FromSeconds(60), "first drained point");
+                await Wait.UntilAsync(async () => (first = await CountAsync(influx, "drain")) > 0, TimeSpan.FromMinutes(3), "first drained point");
                 var window = CpuWindow.Start(("collector", drained.ProcessId), ("broker", brokerPid), ("influxd", influxPid));
                 var from = Stopwatch.GetTimestamp();
                 try
                 {
-                    await Wait.UntilAsync(async () => await CountAsync(influx, "drain") >= drain, TimeSpan.FromMinutes(3), "collector drained");
+                    await Wait.UntilAsync(async () => await CountAsync(influx, "drain") >= drain, TimeSpan.FromMinutes(5), "collector drained");
                 }
                 catch (TimeoutException)
                 {
