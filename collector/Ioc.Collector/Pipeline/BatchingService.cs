@@ -107,6 +107,14 @@ public sealed partial class BatchingService : BackgroundService
             Task? writerFree = null;
             if (_flushWhenDrained)
             {
+                if (_batches.Unfinished < _writers)
+                {
+                    await FlushAsync(batch);
+                    batch = new Batch();
+                    continue;
+                }
+
+                // Every writer busy: ask to be woken, then look again, so a writer finishing in between is not missed.
                 writerFree = _batches.NextFinished();
                 if (_batches.Unfinished < _writers)
                 {
