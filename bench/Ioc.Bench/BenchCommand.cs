@@ -7,16 +7,40 @@ namespace Ioc.Bench;
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
+/// <c>-- peer [--messages N] [--drain N] [--runs R]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow, and the drain ratio against mosquitto_sub.
+/// <c>-- encode [--points N]</c>: line-protocol encoding before (PointData) and after (LineProtocolEncoder), ns and bytes per point.
+/// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
 internal static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        for (var i = Array.IndexOf(args, "--set"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--set", i + 1))
+        {
+            var pair = args[i + 1].Split('=', 2);
+            PeerBench.Overrides[pair[0]] = pair.Length > 1 ? pair[1] : "";
+        }
+
         var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
         if (mode == "faults")
         {
             return await FaultsBench.RunAsync(Option(args, "--messages", 200_000));
+        }
+
+        if (mode == "peer")
+        {
+            return await PeerBench.RunAsync(Option(args, "--messages", 100_000), Option(args, "--drain", 200_000), Option(args, "--runs", 3));
+        }
+
+        if (mode == "smoke")
+        {
+            return await SmokeBench.RunAsync();
+        }
+
+        if (mode == "encode")
+        {
+            return EncodeCompare.Run(Option(args, "--points", 200_000));
         }
 
         if (mode == "fuzz")

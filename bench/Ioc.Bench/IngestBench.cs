@@ -13,12 +13,13 @@ namespace Ioc.Bench;
 /// </summary>
 internal static class IngestBench
 {
-    public static async Task RunAsync(string storeName, int messages, int connections, int runs)
+    public static async Task<(double Rate, double CpuUs)> RunAsync(string storeName, int messages, int connections, int runs)
     {
         Console.WriteLine();
         Console.WriteLine($"== ingest into {storeName}: {messages:N0} QoS 1 messages drained from Mosquitto over {connections} connection(s)");
         var raw = new List<double>();
         var collector = new List<double>();
+        var collectorCpu = new List<double>();
         // Run 0 warms the JIT (a production collector runs for days); runs 1..N are measured.
         for (var run = 0; run <= runs; run++)
         {
@@ -43,6 +44,13 @@ internal static class IngestBench
             // Time the drain itself, from the first message in, not the host's start-up.
             await Wait.UntilAsync(() => restarted.IsBuilt && restarted.Snapshot.Received > 0, TimeSpan.FromSeconds(30), "first message");
             var started = Stopwatch.GetTimestamp();
+            var processes = new List<(string, int)> { ("collector", Environment.ProcessId), ("broker", ProcessCpu.ChildNamed("mosquitto") ?? 0) };
+            if (influx is not null)
+            {
+                processes.Add(("influxd", ProcessCpu.ChildNamed("influxd") ?? 0));
+            }
+
+            var window = CpuWindow.Start([.. processes]);
             await starting;
             using (var progress = new Timer(_ => Console.WriteLine($"     … {System.Text.Json.JsonSerializer.Serialize(restarted.Snapshot)}"), null, 5000, 5000))
             {
@@ -50,13 +58,15 @@ internal static class IngestBench
             }
 
             var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var cpu = window.PerMessage(messages);
             if (run > 0)
             {
                 collector.Add(messages / seconds);
+                collectorCpu.Add(cpu["collector"]);
             }
 
             var stored = await restarted.Store.CountAsync(new Ioc.Storage.PointQuery("env-sensor", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1)), CancellationToken.None);
-            Console.WriteLine($"   {(run == 0 ? "warm-up" : $"run {run}")}: broker drain to bare MQTTnet group {rawRate,9:N0} msg/s | collector into {storeName} {messages / seconds,9:N0} msg/s ({seconds:F2} s; {stored:N0} points queryable; write p99 {restarted.Snapshot.WriteLatencyP99Ms} ms)");
+            Console.WriteLine($"   {(run == 0 ? "warm-up" : $"run {run}")}: broker drain to bare MQTTnet group {rawRate,9:N0} msg/s | collector into {storeName} {messages / seconds,9:N0} msg/s ({seconds:F2} s; {stored:N0} points queryable; write p99 {restarted.Snapshot.WriteLatencyP99Ms} ms); CPU-µs/msg: {string.Join(", ", cpu.Select(c => $"{c.Key} {c.Value:F1}"))}");
             if (stored != messages)
             {
                 throw new InvalidOperationException($"expected {messages} stored points, found {stored}");
@@ -67,10 +77,22 @@ internal static class IngestBench
 
         var rawMedian = BenchCommand.Median(raw);
         var collectorMedian = BenchCommand.Median(collector);
-        Console.WriteLine($"   median: broker drain {rawMedian:N0} msg/s; collector {collectorMedian:N0} msg/s into {storeName} = {collectorMedian / rawMedian:P0} of the broker's drain rate");
+        Console.WriteLine($"   median: broker drain {rawMedian:N0} msg/s; collector {collectorMedian:N0} msg/s into {storeName} = {collectorMedian / rawMedian:P0} of the broker's drain rate; collector {BenchCommand.Median(collectorCpu):F1} CPU-µs per stored message (the bench process: collector in-process)");
+        return (collectorMedian, BenchCommand.Median(collectorCpu));
     }
 
-    internal static Dictionary<string, string?> Settings(int connections) => new()
+    internal static Dictionary<string, string?> Settings(int connections)
+    {
+        var settings = BaseSettings(connections);
+        foreach (var (key, value) in PeerBench.Overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static Dictionary<string, string?> BaseSettings(int connections) => new()
     {
         ["Ioc:Collector:Connections"] = connections.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["Ioc:Mqtt:ClientId"] = "bench-collector",

@@ -7,13 +7,10 @@ namespace Ioc.Bench;
 /// <summary>Publish → queryable: probe messages under steady background load, each timed until the store answers it.</summary>
 internal static class LatencyBench
 {
-    private const int BackgroundRate = 10_000;
-    private const int Probes = 200;
-
-    public static async Task RunAsync(string storeName, int connections)
+    public static async Task<double> RunAsync(string storeName, int connections, int backgroundRate = 10_000, int probes = 200)
     {
         Console.WriteLine();
-        Console.WriteLine($"== publish → queryable in {storeName}: {Probes} probes under {BackgroundRate:N0} msg/s of background load");
+        Console.WriteLine($"== publish → queryable in {storeName}: {probes} probes under {backgroundRate:N0} msg/s of background load");
         await using var broker = await MosquittoBroker.StartAsync();
         await using var influx = storeName == "influxdb" ? await InfluxDbServer.StartAsync() : null;
         await using var host = influx is null
@@ -21,10 +18,10 @@ internal static class LatencyBench
             : CollectorHost.ForInflux(broker.Port, influx, "bench", IngestBench.Settings(connections));
         await host.StartAsync();
         using var stop = new CancellationTokenSource();
-        var background = BackgroundLoad.RunAsync(broker.Port, BackgroundRate, (i, _) => Telemetry.EnvSensor((int)i, devices: 1000), stop.Token);
+        var background = BackgroundLoad.RunAsync(broker.Port, backgroundRate, (i, _) => Telemetry.EnvSensor((int)i, devices: 1000), stop.Token);
         await using var prober = await Publisher.ConnectAsync(broker.Port);
         var latencies = new List<double>();
-        for (var i = 0; i < Probes; i++)
+        for (var i = 0; i < probes; i++)
         {
             var device = $"PROBE-{i}";
             var now = DateTimeOffset.UtcNow;
@@ -41,6 +38,8 @@ internal static class LatencyBench
 
         await stop.CancelAsync();
         var (sent, _) = await background;
-        Console.WriteLine($"   p50 {BenchCommand.Percentile(latencies, 0.5):F0} ms, p99 {BenchCommand.Percentile(latencies, 0.99):F0} ms, max {latencies.Max():F0} ms (background published {sent:N0})");
+        var p99 = BenchCommand.Percentile(latencies, 0.99);
+        Console.WriteLine($"   p50 {BenchCommand.Percentile(latencies, 0.5):F0} ms, p99 {p99:F0} ms, max {latencies.Max():F0} ms (background published {sent:N0})");
+        return p99;
     }
 }

@@ -68,6 +68,12 @@ public sealed class CollectorOptions
     /// <summary>…or when its oldest message has waited this long.</summary>
     public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// …or at once when nothing more is waiting in the ingest queue and a writer is free: light load is written as it comes,
+    /// while under heavy load the writers stay busy and batches fill up to <see cref="BatchSize"/> meanwhile.
+    /// </summary>
+    public bool FlushWhenDrained { get; set; } = true;
+
     /// <summary>Batches written at once: while one waits on the store, the next is already on its way.</summary>
     public int WriteConcurrency { get; set; } = 2;
 

@@ -10,8 +10,9 @@ namespace Ioc.Collector.Pipeline;
 
 /// <summary>
 /// Decodes each received message against the contract, shows accepted ones to the observers (the alert engine),
-/// and gathers messages into batches that are handed to the writer when full or when the oldest has waited
-/// <see cref="CollectorOptions.BatchInterval"/>. Runs until the ingest queue is completed, then flushes.
+/// and gathers messages into batches that are handed to the writer when full, when the oldest has waited
+/// <see cref="CollectorOptions.BatchInterval"/>, or when the ingest queue has drained and a writer is free
+/// (<see cref="CollectorOptions.FlushWhenDrained"/>). Runs until the ingest queue is completed, then flushes.
 /// A decoder that throws costs the one message (dead-lettered as <c>decoder_fault</c>), never the stage.
 /// </summary>
 public sealed partial class BatchingService : BackgroundService
@@ -25,6 +26,8 @@ public sealed partial class BatchingService : BackgroundService
     private readonly ITelemetryObserver[] _observers;
     private readonly int _batchSize;
     private readonly TimeSpan _interval;
+    private readonly bool _flushWhenDrained;
+    private readonly int _writers;
     private readonly string _rateLimitedDetail;
 
     public BatchingService(
@@ -61,6 +64,8 @@ public sealed partial class BatchingService : BackgroundService
         _observers = observers.ToArray();
         _batchSize = options.Value.BatchSize;
         _interval = options.Value.BatchInterval;
+        _flushWhenDrained = options.Value.FlushWhenDrained;
+        _writers = options.Value.WriteConcurrency;
         _rateLimitedDetail = $"device over Ioc:Collector:DeviceRateLimit ({options.Value.DeviceRateLimit} msg/s, burst {options.Value.DeviceBurst}); one dead letter per device per second is kept as a sample, the rest are only counted";
     }
 
@@ -97,6 +102,28 @@ public sealed partial class BatchingService : BackgroundService
                 continue;
             }
 
+            // The queue is drained. With a writer free, write now: light load is stored as it comes. With every writer
+            // busy, keep filling until one is free (or the batch is full or due): heavy load still goes in big batches.
+            Task? writerFree = null;
+            if (_flushWhenDrained)
+            {
+                if (_batches.Unfinished < _writers)
+                {
+                    await FlushAsync(batch);
+                    batch = new Batch();
+                    continue;
+                }
+
+                // Every writer busy: ask to be woken, then look again, so a writer finishing in between is not missed.
+                writerFree = _batches.NextFinished();
+                if (_batches.Unfinished < _writers)
+                {
+                    await FlushAsync(batch);
+                    batch = new Batch();
+                    continue;
+                }
+            }
+
             if (!timer.TryReset())
             {
                 // A source that has fired cannot be reset; the next wait needs a fresh one.
@@ -107,7 +134,22 @@ public sealed partial class BatchingService : BackgroundService
             timer.CancelAfter(remaining);
             try
             {
-                open = await reader.WaitToReadAsync(timer.Token);
+                var more = reader.WaitToReadAsync(timer.Token);
+                if (writerFree is null || more.IsCompleted)
+                {
+                    open = await more;
+                }
+                else
+                {
+                    var waiting = more.AsTask();
+                    if (await Task.WhenAny(waiting, writerFree) != waiting)
+                    {
+                        // A writer is free: end the wait as if the batch were due, and write it.
+                        await timer.CancelAsync();
+                    }
+
+                    open = await waiting;
+                }
             }
             catch (OperationCanceledException)
             {
@@ -181,7 +223,7 @@ public sealed partial class BatchingService : BackgroundService
         batch.AddRejected(message, DeadLetter.Create(message.ReceivedAt, message.Topic, rejection.Reason.Name(), rejection.Detail, message.Payload));
     }
 
-    private ValueTask FlushAsync(Batch batch) => batch.MessageCount == 0 ? ValueTask.CompletedTask : _batches.Writer.WriteAsync(batch, CancellationToken.None);
+    private ValueTask FlushAsync(Batch batch) => batch.MessageCount == 0 ? ValueTask.CompletedTask : _batches.AddAsync(batch);
 
     private static partial class Log
     {

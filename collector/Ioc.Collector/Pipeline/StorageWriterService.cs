@@ -54,6 +54,7 @@ public sealed partial class StorageWriterService(
             finally
             {
                 metrics.BatchFinished(slot);
+                batches.Finished();
             }
         }
     }

@@ -15,7 +15,7 @@ public class PipelineTests
     public async Task Messages_AreAcknowledgedOnlyAfterTheirBatchIsStored()
     {
         var store = new TestTelemetryStore();
-        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 10, BatchInterval = TimeSpan.FromSeconds(5) });
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 10, BatchInterval = TimeSpan.FromSeconds(5), FlushWhenDrained = false });
         await pipeline.StartAsync();
 
         for (var i = 0; i < 30; i++)
@@ -33,7 +33,7 @@ public class PipelineTests
     public async Task PartialBatch_IsFlushedWhenItsIntervalExpires()
     {
         var store = new TestTelemetryStore();
-        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 1000, BatchInterval = TimeSpan.FromMilliseconds(50) });
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 1000, BatchInterval = TimeSpan.FromMilliseconds(50), FlushWhenDrained = false });
         await pipeline.StartAsync();
 
         for (var round = 0; round < 3; round++)
@@ -43,6 +43,49 @@ public class PipelineTests
         }
 
         Assert.Equal(3, store.Writes);
+    }
+
+    [Fact]
+    public async Task DrainedQueue_IsWrittenAtOnce_NotAfterTheBatchInterval()
+    {
+        var store = new TestTelemetryStore();
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 1000, BatchInterval = TimeSpan.FromSeconds(10) });
+        await pipeline.StartAsync();
+
+        for (var round = 0; round < 3; round++)
+        {
+            var sent = System.Diagnostics.Stopwatch.GetTimestamp();
+            await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(round));
+            // Light load: nothing else waits, the writer is free, so the message is stored now, not 10 s later.
+            await Wait.UntilAsync(() => pipeline.Acks.Count == round + 1, $"round {round} stored and acknowledged", seconds: 5);
+            Assert.True(System.Diagnostics.Stopwatch.GetElapsedTime(sent) < TimeSpan.FromSeconds(2), $"round {round} took {System.Diagnostics.Stopwatch.GetElapsedTime(sent)}");
+        }
+
+        Assert.Equal(3, store.Writes);
+    }
+
+    [Fact]
+    public async Task BusyWriter_MessagesArrivingMeanwhile_GoInOneBatchWhenItIsFree()
+    {
+        var store = new TestTelemetryStore { Frozen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
+        await using var pipeline = new PipelineHarness(store, new CollectorOptions { BatchSize = 1000, BatchInterval = TimeSpan.FromSeconds(10), WriteConcurrency = 1 });
+        await pipeline.StartAsync();
+
+        // The first message goes at once and holds the only writer (the store does not answer yet).
+        await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(0));
+        await Wait.UntilAsync(() => Volatile.Read(ref store.Started) == 1, "first write begun");
+        for (var i = 1; i <= 50; i++)
+        {
+            await pipeline.SendAsync("ioc/v1/dc/ups/U1/telemetry", Payload(i));
+        }
+
+        await Wait.UntilAsync(() => pipeline.Ingest.Count == 0, "all taken from the ingest queue");
+        Assert.Empty(pipeline.Acks);
+        store.Frozen.SetResult();
+
+        // The writer, free again, wakes the batcher: the fifty are written together, long before the 10 s interval.
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 51, "all stored and acknowledged", seconds: 5);
+        Assert.Equal(2, store.Writes);
     }
 
     [Fact]

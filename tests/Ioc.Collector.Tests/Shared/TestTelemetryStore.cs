@@ -23,8 +23,12 @@ public sealed class TestTelemetryStore : ITelemetryStore
     /// <summary>While set and not completed, every write waits for it: a frozen store that neither answers nor fails.</summary>
     public volatile TaskCompletionSource? Frozen;
 
+    /// <summary>Writes begun (including those waiting on <see cref="Frozen"/>); <see cref="Writes"/> counts those that went through.</summary>
+    public int Started;
+
     public async Task WriteAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref Started);
         if (Frozen is { } frozen)
         {
             await frozen.Task.WaitAsync(cancellationToken);

@@ -1,0 +1,361 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Ioc.IntegrationTests.Infrastructure;
+
+namespace Ioc.Bench;
+
+/// <summary>
+/// <c>-- peer [--messages N] [--drain N] [--runs R]</c>: the collector host as shipped (its own process: 4 connections, the
+/// alert engine with the default rules, announcements on) against a Node-RED 4 flow (bench/peers/node-red: <c>mqtt in</c>
+/// QoS 1 → <c>function</c> that batches → <c>node-red-contrib-influxdb</c> batch node), one after the other against the
+/// same Mosquitto, the same InfluxDB and the same four <c>mosquitto_pub -q 1 -l</c> publishers. For each it prints the CPU
+/// (user + system, /proc/PID/stat of the process tree) per stored message of the consumer, the broker and InfluxDB over the
+/// window from the first publish to the last point queryable. Then the drain: messages queued while the collector is away,
+/// drained into InfluxDB, against <c>mosquitto_sub -c -q 1</c> draining an identical queue.
+/// </summary>
+internal static class PeerBench
+{
+    private const string Measurement = "env-sensor";
+    private const int Publishers = 4;
+
+    /// <summary>Collector settings added on the command line (<c>--set Ioc:Collector:FlushWhenDrained=false</c>), for before/after figures.</summary>
+    public static Dictionary<string, string> Overrides { get; } = [];
+
+    public static async Task<int> RunAsync(int messages, int drain, int runs)
+    {
+        var nodeRed = await NodeRedInstall.EnsureAsync();
+        Console.WriteLine($"== peer: {messages:N0} QoS 1 messages from {Publishers} mosquitto_pub -q 1 -l, live into InfluxDB; then {drain:N0} drained; {runs} run(s), medians");
+        var rows = new List<Row>();
+        for (var run = 1; run <= runs; run++)
+        {
+            rows.Add(await RunOnceAsync(nodeRed, messages, drain, run));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"   median collector {Median(rows, r => r.Collector.ConsumerUs):F1} CPU-µs/msg, Node-RED {Median(rows, r => r.NodeRed.ConsumerUs):F1} CPU-µs/msg: collector/Node-RED = {Median(rows, r => r.Collector.ConsumerUs / r.NodeRed.ConsumerUs):F2} (target ≤ 0.25)");
+        Console.WriteLine($"   median live rate collector {Median(rows, r => r.Collector.Rate):N0} msg/s, Node-RED {Median(rows, r => r.NodeRed.Rate):N0} msg/s (bounded by the publishers)");
+        if (drain > 0)
+        {
+            Console.WriteLine($"   median drain: collector host {Median(rows, r => r.DrainRate):N0} msg/s at {Median(rows, r => r.DrainUs):F1} CPU-µs/msg; mosquitto_sub -c -q 1 {Median(rows, r => r.SubRate):N0} msg/s: {Median(rows, r => r.DrainRate / r.SubRate):P0} (target ≥ 80 %)");
+        }
+
+        return 0;
+    }
+
+    private static double Median(List<Row> rows, Func<Row, double> pick) => BenchCommand.Median(rows.Select(pick));
+
+    private sealed record Live(double Rate, double ConsumerUs, double BrokerUs, double InfluxUs);
+
+    private sealed record Row(Live Collector, Live NodeRed, double DrainRate, double DrainUs, double SubRate);
+
+    private static async Task<Row> RunOnceAsync(NodeRedInstall nodeRed, int messages, int drain, int run)
+    {
+        await using var broker = await MosquittoBroker.StartAsync();
+        await using var influx = await InfluxDbServer.StartAsync();
+        var brokerPid = ProcessCpu.ChildNamed("mosquitto") ?? throw new InvalidOperationException("mosquitto pid not found");
+        var influxPid = ProcessCpu.ChildNamed("influxd") ?? throw new InvalidOperationException("influxd pid not found");
+        var folder = Directory.CreateTempSubdirectory("ioc-peer-").FullName;
+        try
+        {
+            Console.WriteLine();
+            Console.WriteLine($"   run {run}");
+
+            // Node-RED first: its clean session ends with it, while the collector's persistent sessions would keep its messages.
+            await CreateDatabaseAsync(influx, "nodered");
+            Live redLive;
+            var red = await nodeRed.StartAsync(folder, broker.Port, influx.Port, "nodered");
+            try
+            {
+                await ProbeAsync(broker.Port, influx, "nodered");
+                redLive = await LiveAsync("Node-RED 4 flow", red.Id, brokerPid, influxPid, broker.Port, influx, "nodered", messages, 1_000_000 * run);
+            }
+            finally
+            {
+                red.Kill(entireProcessTree: true);
+                await red.WaitForExitAsync();
+                red.Dispose();
+            }
+
+            var collector = await HostProcess.StartCollectorAsync("collector", Settings(broker.Port, influx, folder, "live"));
+            Live collectorLive;
+            try
+            {
+                await ProbeAsync(broker.Port, influx, "live");
+                collectorLive = await LiveAsync("collector host", collector.ProcessId, brokerPid, influxPid, broker.Port, influx, "live", messages, 2_000_000 * run);
+            }
+            finally
+            {
+                await collector.DisposeAsync();
+            }
+
+            if (drain == 0)
+            {
+                return new Row(collectorLive, redLive, 0, 0, 1);
+            }
+
+            // The drain: the collector's sessions and mosquitto_sub's hold the same queue.
+            const string sub = "bench-mosquitto-sub";
+            await RunAsync("/usr/bin/mosquitto_sub", $"-h 127.0.0.1 -p {broker.Port} -c -q 1 -i {sub} -t ioc/v1/+/{Measurement}/+/telemetry -W 1", allowFailure: true);
+            await PublishAsync(broker.Port, drain, 3_000_000 * run);
+            var started = Stopwatch.GetTimestamp();
+            await RunAsync("/bin/sh", $"-c \"/usr/bin/mosquitto_sub -h 127.0.0.1 -p {broker.Port} -c -q 1 -i {sub} -t 'ioc/v1/+/{Measurement}/+/telemetry' -C {drain} > /dev/null\"");
+            var subRate = drain / Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+            var drained = await HostProcess.StartCollectorAsync("collector-drain", Settings(broker.Port, influx, folder, "drain"));
+            try
+            {
+                // Timed from the first point queryable, so the host's start-up is not in the figure.
+                long first = 0;
+                await Wait.UntilAsync(async () => (first = await CountAsync(influx, "drain")) > 0, TimeSpan.FromMinutes(3), "first drained point");
+                var window = CpuWindow.Start(("collector", drained.ProcessId), ("broker", brokerPid), ("influxd", influxPid));
+                var from = Stopwatch.GetTimestamp();
+                try
+                {
+                    await Wait.UntilAsync(async () => await CountAsync(influx, "drain") >= drain, TimeSpan.FromMinutes(5), "collector drained");
+                }
+                catch (TimeoutException)
+                {
+                    using var http = new HttpClient();
+                    Console.WriteLine($"     drain stalled at {await CountAsync(influx, "drain"):N0} of {drain:N0}; /healthz: {await http.GetStringAsync($"{drained.BaseUrl}/healthz")}");
+                    Console.WriteLine(drained.Output[Math.Max(0, drained.Output.Length - 4000)..]);
+                    throw;
+                }
+                var seconds = Stopwatch.GetElapsedTime(from).TotalSeconds;
+                var cpu = window.PerMessage(drain - first);
+                var rate = (drain - first) / seconds;
+                Console.WriteLine($"     drain {drain:N0}: collector host {rate,9:N0} msg/s, {cpu["collector"],5:F1} CPU-µs/msg (broker {cpu["broker"]:F1}, influxd {cpu["influxd"]:F1}) | mosquitto_sub -c -q 1 {subRate,9:N0} msg/s | ratio {rate / subRate:P0}");
+                return new Row(collectorLive, redLive, rate, cpu["collector"], subRate);
+            }
+            finally
+            {
+                await drained.DisposeAsync();
+            }
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A process still closing its files; the temp folder is left behind.
+            }
+        }
+    }
+
+    private static Dictionary<string, string> Settings(int brokerPort, InfluxDbServer influx, string folder, string database)
+    {
+        var settings = BaseSettings(brokerPort, influx, folder, database);
+        foreach (var (key, value) in Overrides)
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    private static Dictionary<string, string> BaseSettings(int brokerPort, InfluxDbServer influx, string folder, string database) => new()
+    {
+        ["Ioc:Mqtt:Host"] = "127.0.0.1",
+        ["Ioc:Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
+        ["Ioc:Mqtt:ClientId"] = "bench-collector",
+        ["Ioc:Collector:Connections"] = "4",
+        // The four publishers' messages are all env-sensor telemetry: partitioned by type and channel they would all go to one connection.
+        ["Ioc:Collector:Subscription"] = "Shared",
+        // mosquitto_pub -l sends on one topic, so each publisher is one device at thousands of msg/s.
+        ["Ioc:Collector:DeviceRateLimit"] = "0",
+        ["Ioc:Collector:SpoolPath"] = Path.Combine(folder, "spool"),
+        ["Ioc:Storage:Provider"] = "InfluxDB",
+        ["Ioc:Storage:InfluxDB:Url"] = influx.Url,
+        ["Ioc:Storage:InfluxDB:Database"] = database,
+        ["Ioc:Operational:Sqlite:Path"] = Path.Combine(folder, "ops.db"),
+        ["Ioc:Alerting:CommandToken"] = "bench-command-token",
+    };
+
+    private static async Task<Live> LiveAsync(string name, int consumerPid, int brokerPid, int influxPid, int brokerPort, InfluxDbServer influx, string database, int messages, int offset)
+    {
+        // Warm-up, not measured: both runtimes compile their hot paths (a production consumer runs for days).
+        var warm = Math.Min(10_000, messages / 10);
+        var before = await CountAsync(influx, database);
+        await PublishAsync(brokerPort, warm, offset + messages);
+        await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + warm, TimeSpan.FromMinutes(1), $"{name} warmed up");
+        before += warm;
+        var window = CpuWindow.Start((name, consumerPid), ("broker", brokerPid), ("influxd", influxPid));
+        var started = Stopwatch.GetTimestamp();
+        await PublishAsync(brokerPort, messages, offset);
+        await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + messages, TimeSpan.FromMinutes(3), $"{name} stored every message");
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var cpu = window.PerMessage(messages);
+        var live = new Live(messages / seconds, cpu[name], cpu["broker"], cpu["influxd"]);
+        Console.WriteLine($"     live {messages:N0}: {name,-16} {live.Rate,9:N0} msg/s, {live.ConsumerUs,5:F1} CPU-µs per stored message (broker {live.BrokerUs:F1}, influxd {live.InfluxUs:F1})");
+        return live;
+    }
+
+    /// <summary>One message, waited for until queryable: the consumer is subscribed and its path to the store works.</summary>
+    private static async Task ProbeAsync(int brokerPort, InfluxDbServer influx, string database)
+    {
+        await Wait.UntilAsync(async () =>
+        {
+            await MosquittoPub.PublishAsync(brokerPort, $"ioc/v1/dc-tinh/{Measurement}/PROBE/telemetry", Line(0));
+            for (var i = 0; i < 10; i++)
+            {
+                if (await CountAsync(influx, database) > 0)
+                {
+                    return true;
+                }
+
+                await Task.Delay(100);
+            }
+
+            return false;
+        }, TimeSpan.FromSeconds(60), $"probe stored in {database}");
+    }
+
+    /// <summary>Four <c>mosquitto_pub -q 1 -l</c> processes at once, each one device's share of <paramref name="messages"/>.</summary>
+    internal static Task PublishAsync(int brokerPort, int messages, int offset) =>
+        Task.WhenAll(Enumerable.Range(0, Publishers).Select(p =>
+        {
+            var count = messages / Publishers + (p < messages % Publishers ? 1 : 0);
+            return MosquittoPub.PublishLinesAsync(brokerPort, $"ioc/v1/dc-tinh/{Measurement}/BENCH-{p}/telemetry", Enumerable.Range(0, count).Select(i => Line(offset + i)));
+        }));
+
+    private static readonly long BaseMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+
+    private static string Line(int i) =>
+        "{\"ts\":" + (BaseMs + i) + ",\"metrics\":{\"temp_c\":" + (20 + (i % 10)) + ".5,\"seq\":" + i + "},\"tags\":{\"rack\":\"R" + (i % 4) + "\"}}";
+
+    private static async Task<long> CountAsync(InfluxDbServer influx, string database)
+    {
+        try
+        {
+            return await influx.CountAsync(database, $"SELECT count(\"seq\") FROM \"{Measurement}\"");
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    private static async Task CreateDatabaseAsync(InfluxDbServer influx, string database)
+    {
+        using var http = new HttpClient();
+        using var body = new FormUrlEncodedContent([new("q", $"CREATE DATABASE \"{database}\"")]);
+        using var response = await http.PostAsync($"{influx.Url}/query", body);
+        response.EnsureSuccessStatusCode();
+    }
+
+    internal static async Task RunAsync(string executable, string arguments, bool allowFailure = false, string? workingDirectory = null)
+    {
+        var info = new ProcessStartInfo(executable, arguments) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        if (workingDirectory is not null)
+        {
+            info.WorkingDirectory = workingDirectory;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{executable} did not start");
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0 && !allowFailure)
+        {
+            throw new InvalidOperationException($"{executable} {arguments} exited {process.ExitCode}: {await error}{await output}");
+        }
+    }
+}
+
+/// <summary>
+/// Node-RED and node-red-contrib-influxdb, installed with npm on first use into a cache folder outside the repository
+/// (<c>$IOC_BENCH_CACHE</c>, default <c>~/.cache/ioc-bench</c>/node-red) from bench/peers/node-red/package.json.
+/// </summary>
+internal sealed class NodeRedInstall
+{
+    private readonly string _folder;
+    private readonly string _peer;
+
+    private NodeRedInstall(string folder, string peer)
+    {
+        _folder = folder;
+        _peer = peer;
+    }
+
+    public static async Task<NodeRedInstall> EnsureAsync()
+    {
+        var peer = Path.Combine(RepositoryRoot.Path, "bench", "peers", "node-red");
+        var cache = Environment.GetEnvironmentVariable("IOC_BENCH_CACHE") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "ioc-bench");
+        var folder = Path.Combine(cache, "node-red");
+        Directory.CreateDirectory(folder);
+        var manifest = await File.ReadAllTextAsync(Path.Combine(peer, "package.json"));
+        var installed = Path.Combine(folder, "package.json");
+        if (!File.Exists(Path.Combine(folder, "node_modules", "node-red", "red.js")) || !File.Exists(installed) || await File.ReadAllTextAsync(installed) != manifest)
+        {
+            Console.WriteLine($"   installing Node-RED into {folder} (npm, first use)…");
+            await File.WriteAllTextAsync(installed, manifest);
+            await PeerBench.RunAsync("npm", "install --no-audit --no-fund --loglevel=error", workingDirectory: folder);
+        }
+
+        return new NodeRedInstall(folder, peer);
+    }
+
+    /// <summary>Node-RED with the bench flow (placeholders filled) in a user directory under <paramref name="workFolder"/>.</summary>
+    public async Task<Process> StartAsync(string workFolder, int brokerPort, int influxPort, string database)
+    {
+        var userDir = Path.Combine(workFolder, "node-red");
+        Directory.CreateDirectory(userDir);
+        var flows = (await File.ReadAllTextAsync(Path.Combine(_peer, "flows.json")))
+            .Replace("{{BROKER_PORT}}", brokerPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{INFLUX_PORT}}", influxPort.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            .Replace("{{DATABASE}}", database, StringComparison.Ordinal);
+        await File.WriteAllTextAsync(Path.Combine(userDir, "flows.json"), flows);
+        // The nodes are found through NODE_PATH-free lookup: the user directory's node_modules links to the cache.
+        var modules = Path.Combine(userDir, "node_modules");
+        if (!Directory.Exists(modules))
+        {
+            Directory.CreateSymbolicLink(modules, Path.Combine(_folder, "node_modules"));
+        }
+
+        await File.WriteAllTextAsync(Path.Combine(userDir, "package.json"), await File.ReadAllTextAsync(Path.Combine(_peer, "package.json")));
+        var port = FreePort.Next();
+        var info = new ProcessStartInfo("node", [Path.Combine(_folder, "node_modules", "node-red", "red.js"), "--userDir", userDir, "--port", port.ToString(CultureInfo.InvariantCulture), "flows.json"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var output = new StringBuilder();
+        var process = Process.Start(info) ?? throw new InvalidOperationException("node-red did not start");
+        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"node-red exited {process.ExitCode}:\n{output}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync($"http://127.0.0.1:{port}/flows");
+                if (response.IsSuccessStatusCode)
+                {
+                    return process;
+                }
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+            }
+
+            await Task.Delay(200);
+        }
+
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException($"node-red did not answer within 60 s:\n{output}");
+    }
+}
