@@ -38,11 +38,6 @@ internal static class BenchCommand
             return await SmokeBench.RunAsync();
         }
 
-        if (mode == "encode")
-        {
-            return EncodeCompare.Run(Option(args, "--points", 200_000));
-        }
-
         if (mode == "fuzz")
         {
             return FuzzBench.Run(Option(args, "--inputs", 1_000_000), args.Contains("--seed") ? OptionText(args, "--seed", "") : null);

@@ -121,61 +121,6 @@ public class LineProtocolEncoderTests
         Assert.Equal("1\" \nups,site=hacked on_battery=1 1\n", line.Fields.Single().Value.AsString());
     }
 
-    [Fact]
-    public void Encode_GeneratedPoints_WritesWhatInfluxClientPointDataWrote()
-    {
-        // The encoder replaced InfluxDB.Client's PointData on the hot path: same text for the same point, escaping included.
-        var random = new Random(20261201);
-        string[] pieces = ["a", "Z", "9", " ", ",", "=", "\"", "\\", "\n", "\r", "\t", "Hải Dương", "ệ", "😀", "x y", "=,", ""];
-        string Text(int parts) => string.Concat(Enumerable.Range(0, parts).Select(_ => pieces[random.Next(pieces.Length)]));
-        for (var n = 0; n < 2_000; n++)
-        {
-            // Keys start with distinct letters so that PointData's (culture) order and the point's order agree.
-            var tags = Enumerable.Range(0, random.Next(0, 4)).Select(i => new Tag((char)('a' + i) + Text(random.Next(0, 3)).Replace("\\", "", StringComparison.Ordinal), Text(random.Next(0, 4)).Replace("\\", "", StringComparison.Ordinal))).ToArray();
-            var fields = Enumerable.Range(0, random.Next(0, 5)).Select(i => new Field((char)('a' + i) + Text(random.Next(0, 3)).Replace("\\", "", StringComparison.Ordinal), (random.Next(9)) switch
-            {
-                0 => FieldValue.Float(random.NextDouble() * Math.Pow(10, random.Next(-10, 25))),
-                1 => FieldValue.Float(new[] { double.NaN, double.PositiveInfinity, -0.0, 0.1, 1e21, double.MaxValue }[random.Next(6)]),
-                2 => FieldValue.Integer(random.NextInt64(long.MinValue, long.MaxValue)),
-                3 => FieldValue.UInteger((ulong)random.NextInt64() * 3),
-                4 => FieldValue.Boolean(random.Next(2) == 0),
-                _ => FieldValue.String(Text(random.Next(0, 6))),
-            })).ToArray();
-            var point = new Point("m" + Text(random.Next(0, 3)).Replace("\\", "", StringComparison.Ordinal), tags, fields, Ns + random.Next());
-
-            var builder = new StringBuilder();
-            LineProtocolEncoder.Append(builder, point);
-
-            Assert.Equal(PointDataLine(point), builder.ToString());
-        }
-    }
-
-    /// <summary>The line as the store wrote it before: InfluxDB.Client's PointData, the encoder's former body.</summary>
-    private static string PointDataLine(Point point)
-    {
-        var data = InfluxDB.Client.Writes.PointData.Builder.Measurement(point.Measurement);
-        foreach (var tag in point.Tags)
-        {
-            data = data.Tag(tag.Key, tag.Value);
-        }
-
-        foreach (var field in point.Fields)
-        {
-            data = field.Value.Kind switch
-            {
-                FieldKind.Float => data.Field(field.Key, field.Value.AsDouble()),
-                FieldKind.Integer => data.Field(field.Key, field.Value.AsInteger()),
-                FieldKind.UInteger => field.Value.AsUInteger() <= long.MaxValue
-                    ? data.Field(field.Key, (long)field.Value.AsUInteger())
-                    : data.Field(field.Key, (double)field.Value.AsUInteger()),
-                FieldKind.Boolean => data.Field(field.Key, field.Value.AsBoolean()),
-                _ => data.Field(field.Key, field.Value.AsString()),
-            };
-        }
-
-        return data.Timestamp(point.TimestampNs, InfluxDB.Client.Api.Domain.WritePrecision.Ns).ToPointData().ToLineProtocol() + "\n";
-    }
-
     private static IReadOnlyList<ParsedLine> RoundTrip(Point point)
     {
         var builder = new StringBuilder();

@@ -70,7 +70,7 @@ public sealed partial class InfluxDbStore : ITelemetryStore
             return;
         }
 
-        var body = Body(points);
+        var body = Encode(points);
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
         {
@@ -82,8 +82,6 @@ public sealed partial class InfluxDbStore : ITelemetryStore
                 using var response = await _http.SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
-                    // Only once the request is done: a write that failed or was cancelled might still be reading it.
-                    body.Dispose();
                     return;
                 }
 
@@ -444,40 +442,33 @@ public sealed partial class InfluxDbStore : ITelemetryStore
         }
     }
 
-    /// <summary>The batch as line protocol, gzipped when <see cref="InfluxDbOptions.Gzip"/>, in a pooled buffer.</summary>
-    private PooledBufferWriter Body(IReadOnlyList<Point> points)
+    private static byte[] Encode(IReadOnlyList<Point> points)
     {
-        var lines = new PooledBufferWriter(points.Count * 128);
-        LineProtocolEncoder.Write(lines, points);
-        if (!_options.Gzip)
+        var builder = new StringBuilder(points.Count * 128);
+        foreach (var point in points)
         {
-            return lines;
+            LineProtocolEncoder.Append(builder, point);
         }
 
-        using (lines)
-        {
-            // Deflate grows incompressible input by a few bytes per 64 KB block: 1 KB of slack always suffices.
-            var compressed = new PooledBufferWriter(lines.Count + 1024);
-            using var stream = new MemoryStream(compressed.Array, 0, compressed.Array.Length, writable: true);
-            using (var gzip = new GZipStream(stream, CompressionLevel.Fastest, leaveOpen: true))
-            {
-                gzip.Write(lines.WrittenSpan);
-            }
-
-            compressed.Advance((int)stream.Position);
-            return compressed;
-        }
+        return Encoding.UTF8.GetBytes(builder.ToString());
     }
 
-    private HttpContent Content(PooledBufferWriter body)
+    private HttpContent Content(byte[] body)
     {
-        var content = new ByteArrayContent(body.Array, 0, body.Count);
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        if (_options.Gzip)
+        if (!_options.Gzip)
         {
-            content.Headers.ContentEncoding.Add("gzip");
+            return new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" } } };
         }
 
+        using var compressed = new MemoryStream(body.Length / 4 + 64);
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        var content = new ByteArrayContent(compressed.ToArray());
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        content.Headers.ContentEncoding.Add("gzip");
         return content;
     }
 
