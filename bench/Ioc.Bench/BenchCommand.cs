@@ -8,7 +8,6 @@ namespace Ioc.Bench;
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
 /// <c>-- peer [--messages N] [--drain N] [--runs R]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow, and the drain ratio against mosquitto_sub.
-/// <c>-- encode [--points N]</c>: line-protocol encoding before (PointData) and after (LineProtocolEncoder), ns and bytes per point.
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>

@@ -1,7 +1,7 @@
 namespace Ioc.Bench;
 
 /// <summary>
-/// <c>-- smoke</c>: every bench path the CI can run without npm, small enough for seconds: the encoder comparison, a drain
+/// <c>-- smoke</c>: every bench path the CI can run without npm, small enough for seconds: a drain
 /// into SQLite with the CPU accounting, and publish → queryable under light background load. Fails (exit 1) when a path
 /// breaks: a lost point, a CPU reading of nothing, a probe never queryable. The figures themselves are not judged here.
 /// </summary>
@@ -9,7 +9,6 @@ internal static class SmokeBench
 {
     public static async Task<int> RunAsync()
     {
-        EncodeCompare.Run(2_000);
         var (rate, cpu) = await IngestBench.RunAsync("sqlite", 5_000, connections: 2, runs: 1);
         if (rate <= 0 || cpu <= 0)
         {
