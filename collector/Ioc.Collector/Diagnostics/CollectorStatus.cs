@@ -2,6 +2,7 @@ using Ioc.Collector.Configuration;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
+using Ioc.Collector.Syslog;
 using Ioc.Contract;
 using Ioc.Storage;
 using Microsoft.Extensions.Options;
@@ -54,6 +55,9 @@ public sealed record CollectorSnapshot(
     public long RateLimited { get; init; }
 
     public int FloodDevices { get; init; }
+
+    /// <summary>The syslog receiver: listeners, per-source counters (received, dropped on a full queue, refused, unknown sender).</summary>
+    public SyslogSnapshot? Syslog { get; init; }
 }
 
 public sealed class CollectorStatus
@@ -70,6 +74,7 @@ public sealed class CollectorStatus
     private readonly StoreAvailability _availability;
     private readonly ITelemetryStore _store;
     private readonly CollectorHealthOptions _health;
+    private readonly SyslogMetrics? _syslog;
 
     public CollectorStatus(
         CollectorMetrics metrics,
@@ -78,8 +83,9 @@ public sealed class CollectorStatus
         DiskSpool spool,
         StoreAvailability availability,
         ITelemetryStore store,
-        IOptions<CollectorOptions> options)
-        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health)
+        IOptions<CollectorOptions> options,
+        SyslogMetrics syslog)
+        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog)
     {
     }
 
@@ -91,8 +97,10 @@ public sealed class CollectorStatus
         DiskSpool spool,
         StoreAvailability availability,
         ITelemetryStore store,
-        CollectorHealthOptions health)
+        CollectorHealthOptions health,
+        SyslogMetrics? syslog = null)
     {
+        _syslog = syslog;
         _metrics = metrics;
         _connections = connections;
         _queue = queue;
@@ -182,6 +190,12 @@ public sealed class CollectorStatus
             Degrade($"{flooding} device(s) over Ioc:Collector:DeviceRateLimit in the last minute, excess refused as rate_limited");
         }
 
+        var syslog = _syslog?.Snapshot();
+        if (syslog is { SecondsSinceDrop: < 60 })
+        {
+            Degrade($"syslog: {syslog.Dropped} UDP message(s) dropped so far because the ingest queue was full, the last {syslog.SecondsSinceDrop:F0} s ago (per source: syslog.sources)");
+        }
+
         return new CollectorSnapshot(
             StatusNames[level],
             connected,
@@ -213,6 +227,7 @@ public sealed class CollectorStatus
             DecoderFaults = _metrics.Rejected(RejectReason.DecoderFault),
             RateLimited = _metrics.RateLimited,
             FloodDevices = flooding,
+            Syslog = syslog,
         };
     }
 }
