@@ -317,6 +317,11 @@ public sealed partial class SyslogListenerService(
                 reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted)
                 {
+                    if (!buffer.IsEmpty)
+                    {
+                        ingress.RefuseFrame(transport, remote, certificateKey, $"the connection closed inside an octet-counted frame ({buffer.Length} bytes of it received)");
+                    }
+
                     return;
                 }
             }
