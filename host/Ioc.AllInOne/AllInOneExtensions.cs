@@ -40,6 +40,7 @@ public static class AllInOneExtensions
         builder.Services.AddHostedService(sp => sp.GetRequiredService<EmbeddedBrokerService>());
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
+        SimulatedSyslogWiring.Add(builder);
         builder.AddCollector();
         // The engine runs here: the dashboard uses its commands, store reads and in-process change feed (AlertFeed).
         builder.Services.AddIocDashboard(builder.Configuration);

@@ -7,7 +7,7 @@ namespace Ioc.Collector.Syslog;
 
 /// <summary>
 /// Section <c>Ioc:Syslog</c>: the collector's syslog receiver (docs/devices.md). Each listener is an endpoint such as
-/// <c>127.0.0.1:5514</c> or <c>[::]:6514</c>; empty turns it off. <c>Ioc:Syslog:Senders:{address}</c> =
+/// <c>127.0.0.1:5514</c> or <c>[::]:6514</c> (port 0: the system chooses; /healthz lists it); empty turns it off. <c>Ioc:Syslog:Senders:{address}</c> =
 /// <c>{site}/{deviceType}/{deviceId}</c> says which registered device a source address (or, over TLS, a client
 /// certificate: <c>sha256-{fingerprint}</c>) is; nothing else decides it.
 /// </summary>
@@ -78,10 +78,6 @@ public sealed class SyslogOptions
             if (!string.IsNullOrWhiteSpace(value) && !IPEndPoint.TryParse(value, out _))
             {
                 yield return $"{SectionName}:{name} must be an address and port such as 127.0.0.1:5514 or [::]:6514, or empty to turn it off (was '{value}').";
-            }
-            else if (!string.IsNullOrWhiteSpace(value) && IPEndPoint.Parse(value).Port == 0)
-            {
-                yield return $"{SectionName}:{name} needs a port (was '{value}').";
             }
         }
 

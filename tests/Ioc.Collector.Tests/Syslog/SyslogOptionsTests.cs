@@ -37,7 +37,7 @@ public class SyslogOptionsTests
         var options = new SyslogOptions
         {
             Udp = "localhost",
-            Tcp = "127.0.0.1:0",
+            Tcp = "127.0.0.1:0:1",
             Tls = "127.0.0.1:6514",
             MaxMessageBytes = 10,
             SenderMap = new(StringComparer.OrdinalIgnoreCase) { ["fw-edge"] = "dc-tinh/firewall/FW", ["10.0.0.5"] = "Dc Tinh/firewall" },
@@ -46,7 +46,7 @@ public class SyslogOptionsTests
         var errors = options.Validate().ToList();
 
         Assert.Contains(errors, e => e.Contains("Ioc:Syslog:Udp", StringComparison.Ordinal));
-        Assert.Contains(errors, e => e.Contains("Ioc:Syslog:Tcp needs a port", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("Ioc:Syslog:Tcp", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Ioc:Syslog:TlsCertificate", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Ioc:Syslog:MaxMessageBytes", StringComparison.Ordinal));
         Assert.Contains(errors, e => e.Contains("Ioc:Syslog:Senders:fw-edge: the key", StringComparison.Ordinal));
