@@ -2,6 +2,7 @@ using Ioc.Collector.Configuration;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
+using Ioc.Collector.Snmp;
 using Ioc.Collector.Syslog;
 using Ioc.Contract;
 using Ioc.Storage;
@@ -58,6 +59,9 @@ public sealed record CollectorSnapshot(
 
     /// <summary>The syslog receiver: listeners, per-source counters (received, dropped on a full queue, refused, unknown sender).</summary>
     public SyslogSnapshot? Syslog { get; init; }
+
+    /// <summary>The SNMP bridge: polls per device, traps received and from unknown sources.</summary>
+    public SnmpSnapshot? Snmp { get; init; }
 }
 
 public sealed class CollectorStatus
@@ -75,6 +79,7 @@ public sealed class CollectorStatus
     private readonly ITelemetryStore _store;
     private readonly CollectorHealthOptions _health;
     private readonly SyslogMetrics? _syslog;
+    private readonly SnmpStatus? _snmp;
 
     public CollectorStatus(
         CollectorMetrics metrics,
@@ -84,8 +89,9 @@ public sealed class CollectorStatus
         StoreAvailability availability,
         ITelemetryStore store,
         IOptions<CollectorOptions> options,
-        SyslogMetrics syslog)
-        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog)
+        SyslogMetrics syslog,
+        SnmpStatus snmp)
+        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog, snmp)
     {
     }
 
@@ -98,9 +104,11 @@ public sealed class CollectorStatus
         StoreAvailability availability,
         ITelemetryStore store,
         CollectorHealthOptions health,
-        SyslogMetrics? syslog = null)
+        SyslogMetrics? syslog = null,
+        SnmpStatus? snmp = null)
     {
         _syslog = syslog;
+        _snmp = snmp;
         _metrics = metrics;
         _connections = connections;
         _queue = queue;
@@ -228,6 +236,7 @@ public sealed class CollectorStatus
             RateLimited = _metrics.RateLimited,
             FloodDevices = flooding,
             Syslog = syslog,
+            Snmp = _snmp?.Snapshot(),
         };
     }
 }
