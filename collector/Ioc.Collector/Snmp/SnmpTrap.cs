@@ -65,8 +65,9 @@ public sealed record SnmpTrap(IPAddress Source, int Port, string TrapOid, IReadO
             "1.3.6.1.6.3.1.1.5.2" => ("device_restart", "info", "Warm start"),
             "1.3.6.1.6.3.1.1.5.5" => ("auth_failure", "warning", "SNMP authentication failure"),
             "1.3.6.1.2.1.33.2.1" => ("ups_on_battery", "major", "UPS on battery"),
-            "1.3.6.1.2.1.33.2.2" => ("ups_battery_low", "critical", "UPS battery low"),
+            "1.3.6.1.2.1.33.2.2" => ("ups_test_completed", "info", "UPS self-test completed"),
             "1.3.6.1.2.1.33.2.3" => ("ups_alarm", "major", "UPS alarm entry added"),
+            "1.3.6.1.2.1.33.2.4" => ("ups_alarm_cleared", "info", "UPS alarm entry removed"),
             _ => ("snmp_trap", "info", "SNMP trap " + TrapOid),
         };
         var buffer = new ArrayBufferWriter<byte>(256);
