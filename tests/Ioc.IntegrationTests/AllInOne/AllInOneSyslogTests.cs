@@ -75,10 +75,11 @@ public sealed class AllInOneSyslogTests : IAsyncLifetime
         Assert.Equal(0, syslog.UnknownSender + syslog.Rejected + syslog.Dropped);
 
         var store = _app.Services.GetRequiredService<ITelemetryStore>();
-        var events = await store.QueryAsync(
-            new PointQuery("event", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)) { Tags = new Dictionary<string, string> { ["device"] = firewall.Id, ["type"] = "auth_failure" } },
-            CancellationToken.None);
-        Assert.True(events.Count >= 5);
+        var query = new PointQuery("event", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)) { Tags = new Dictionary<string, string> { ["device"] = firewall.Id, ["type"] = "auth_failure" } };
+
+        // The engine sees each event as it is decoded, before its batch is written: wait for the store as well.
+        await Wait.UntilAsync(async () => (await store.QueryAsync(query, CancellationToken.None)).Count >= 5, TimeSpan.FromSeconds(15), "the events stored");
+        var events = await store.QueryAsync(query, CancellationToken.None);
         Assert.All(events, e =>
         {
             Assert.Equal("tcp", e.GetField("transport")?.AsString());
