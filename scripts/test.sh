@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Ioc. Installs what the integration and browser tests need (Debian packages: Mosquitto,
-# InfluxDB 1.x, PostgreSQL 15, Chromium, docker-compose for validating the compose file) when it is missing, then builds and
+# InfluxDB 1.x, PostgreSQL 15, Chromium, docker-compose for validating the compose file, net-snmp's snmp, snmpd and
+# snmptrapd, logger and openssl for the syslog and SNMP tests) when it is missing, then builds and
 # runs the whole solution. Ends with one line: "tests: N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,12 @@ need=()
 [ -x /usr/bin/psql ] || need+=(postgresql-client-15)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
+# Syslog and SNMP ingress tests: real senders (logger, openssl s_client), net-snmp's agent, tools and trap receiver.
+[ -x /usr/bin/logger ] || need+=(bsdutils)
+[ -x /usr/bin/openssl ] || need+=(openssl)
+[ -x /usr/bin/snmpget ] || need+=(snmp)
+[ -x /usr/sbin/snmpd ] || need+=(snmpd)
+[ -x /usr/sbin/snmptrapd ] || need+=(snmptrapd)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing missing packages: ${need[*]}"
   sudo=""

@@ -4,6 +4,8 @@ using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
+using Ioc.Collector.Snmp;
+using Ioc.Collector.Syslog;
 using Ioc.Mqtt.Hosting;
 using Ioc.Storage;
 using Ioc.ServiceDefaults;
@@ -51,6 +53,9 @@ public static class CollectorExtensions
         services.AddHostedService<StorageWriterService>();
         services.AddHostedService<BatchingService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
+        // Syslog and SNMP from devices that do not speak MQTT (firewalls, switches, UPS, PDUs): after the MQTT ingress, so it stops first.
+        services.AddSyslogIngress(configuration);
+        services.AddSnmpBridge(configuration);
         services.AddHostedService<SpoolReplayService>();
         services.AddHostedService<StatsReporterService>();
         services.AddHostedService<CollectorGauges>();

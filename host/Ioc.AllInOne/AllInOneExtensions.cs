@@ -42,6 +42,7 @@ public static class AllInOneExtensions
         builder.Services.AddHostedService<FleetSiteRegistration>();
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
+        SimulatedSyslogWiring.Add(builder);
         builder.AddCollector();
         // The engine runs here: the dashboard uses its commands, store reads and in-process change feed (AlertFeed).
         builder.Services.AddIocDashboard(builder.Configuration);

@@ -27,6 +27,7 @@ internal static class StartupBanner
         Console.WriteLine($"    MQTT broker : {(broker.Enabled ? $"embedded, mqtt://{broker.BindAddress}:{broker.Port}" : $"external, mqtt://{mqtt.Host}:{mqtt.Port}")}");
         Console.WriteLine($"    Collector   : {collector.Connections} connection(s), topic {collector.SubscriptionFilter}");
         Console.WriteLine($"    Storage     : {store}");
+        Console.WriteLine($"    Syslog      : {SimulatedSyslogWiring.Describe(app.Services.GetRequiredService<Ioc.Collector.Syslog.SyslogListenerService>(), app.Services.GetRequiredService<Ioc.Collector.Syslog.SyslogSenders>())}");
         Console.WriteLine($"    Health      : {url.TrimEnd('/')}/healthz");
         Console.WriteLine($"    Open        : {url}");
         var dashboard = app.Services.GetRequiredService<IOptions<Ioc.Dashboard.Configuration.DashboardOptions>>().Value;

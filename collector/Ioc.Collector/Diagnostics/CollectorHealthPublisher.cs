@@ -161,6 +161,14 @@ public sealed partial class CollectorHealthPublisher : BackgroundService
             json.WriteNumber("flood_devices", flooding);
             json.WriteNumber("rate_limited", snapshot.RateLimited);
             json.WriteNumber("write_p99_ms", snapshot.WriteLatencyP99Ms);
+            if (snapshot.Syslog is { Listeners.Count: > 0 } syslog)
+            {
+                json.WriteNumber("syslog_received", syslog.Received);
+                json.WriteNumber("syslog_dropped", syslog.Dropped);
+                json.WriteNumber("syslog_rejected", syslog.Rejected);
+                json.WriteNumber("syslog_unknown_sender", syslog.UnknownSender);
+            }
+
             if (snapshot.Reasons.Count > 0)
             {
                 var reason = snapshot.Reasons[0];

@@ -2,6 +2,8 @@ using Ioc.Collector.Configuration;
 using Ioc.Collector.Mqtt;
 using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
+using Ioc.Collector.Snmp;
+using Ioc.Collector.Syslog;
 using Ioc.Contract;
 using Ioc.Storage;
 using Microsoft.Extensions.Options;
@@ -54,6 +56,12 @@ public sealed record CollectorSnapshot(
     public long RateLimited { get; init; }
 
     public int FloodDevices { get; init; }
+
+    /// <summary>The syslog receiver: listeners, per-source counters (received, dropped on a full queue, refused, unknown sender).</summary>
+    public SyslogSnapshot? Syslog { get; init; }
+
+    /// <summary>The SNMP bridge: polls per device, traps received and from unknown sources.</summary>
+    public SnmpSnapshot? Snmp { get; init; }
 }
 
 public sealed class CollectorStatus
@@ -70,6 +78,8 @@ public sealed class CollectorStatus
     private readonly StoreAvailability _availability;
     private readonly ITelemetryStore _store;
     private readonly CollectorHealthOptions _health;
+    private readonly SyslogMetrics? _syslog;
+    private readonly SnmpStatus? _snmp;
 
     public CollectorStatus(
         CollectorMetrics metrics,
@@ -78,8 +88,10 @@ public sealed class CollectorStatus
         DiskSpool spool,
         StoreAvailability availability,
         ITelemetryStore store,
-        IOptions<CollectorOptions> options)
-        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health)
+        IOptions<CollectorOptions> options,
+        SyslogMetrics syslog,
+        SnmpStatus snmp)
+        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog, snmp)
     {
     }
 
@@ -91,8 +103,12 @@ public sealed class CollectorStatus
         DiskSpool spool,
         StoreAvailability availability,
         ITelemetryStore store,
-        CollectorHealthOptions health)
+        CollectorHealthOptions health,
+        SyslogMetrics? syslog = null,
+        SnmpStatus? snmp = null)
     {
+        _syslog = syslog;
+        _snmp = snmp;
         _metrics = metrics;
         _connections = connections;
         _queue = queue;
@@ -182,6 +198,12 @@ public sealed class CollectorStatus
             Degrade($"{flooding} device(s) over Ioc:Collector:DeviceRateLimit in the last minute, excess refused as rate_limited");
         }
 
+        var syslog = _syslog?.Snapshot();
+        if (syslog is { SecondsSinceDrop: < 60 })
+        {
+            Degrade($"syslog: {syslog.Dropped} UDP message(s) dropped so far because the ingest queue was full, the last {syslog.SecondsSinceDrop:F0} s ago (per source: syslog.sources)");
+        }
+
         return new CollectorSnapshot(
             StatusNames[level],
             connected,
@@ -213,6 +235,8 @@ public sealed class CollectorStatus
             DecoderFaults = _metrics.Rejected(RejectReason.DecoderFault),
             RateLimited = _metrics.RateLimited,
             FloodDevices = flooding,
+            Syslog = syslog,
+            Snmp = _snmp?.Snapshot(),
         };
     }
 }

@@ -1,8 +1,10 @@
 using Ioc.Mqtt;
 using Ioc.Simulators.Publishing;
+using Ioc.Simulators.Syslog;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ioc.Simulators.Hosting;
 
@@ -12,7 +14,9 @@ public sealed partial class SimulatorHostedService(
     [FromKeyedServices(SinkClients.MqttComponent)] MqttConnectionOptions broker,
     TimeProvider time,
     ILogger<SimulatorHostedService> logger,
-    ILoggerFactory loggers) : BackgroundService
+    ILoggerFactory loggers,
+    IOptions<SimulatedSyslogOptions> syslog,
+    ISimulatedSyslogTargetSource syslogTarget) : BackgroundService
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
@@ -27,9 +31,12 @@ public sealed partial class SimulatorHostedService(
 
         var generator = session.CreateGenerator(time.GetUtcNow() - options.Backfill);
         LogStarting(logger, session.Fleet.Devices.Count, options.Mode, broker.Host, broker.Port, generator.NominalRate);
-        await using IMessageSink sink = options.Mode == ConnectionMode.PerDevice
+        IMessageSink mqtt = options.Mode == ConnectionMode.PerDevice
             ? new PerDeviceSink(session.Fleet, broker, logger: loggers.CreateLogger(SimulatedDevices.LogCategory))
             : new MultiplexedSink(broker, options.Connections, loggers.CreateLogger(SimulatedDevices.LogCategory));
+
+        // Firewalls' events as FortiGate syslog when a syslog target is configured (Ioc:Simulators:Syslog); MQTT otherwise.
+        await using IMessageSink sink = new SyslogEventSink(mqtt, session.Fleet, syslog.Value, syslogTarget, loggers.CreateLogger(SimulatedDevices.LogCategory));
         try
         {
             await ConnectAsync(sink, stoppingToken);

@@ -1,6 +1,7 @@
 using Ioc.Mqtt.Hosting;
 using Ioc.Simulators.Fleet;
 using Ioc.Simulators.Publishing;
+using Ioc.Simulators.Syslog;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -24,6 +25,9 @@ public static class SimulatorServiceCollectionExtensions
         services.TryAddSingleton(sp => sp.GetRequiredService<SimulationSession>().Fleet);
         services.TryAddSingleton(sp => sp.GetRequiredService<SimulationSession>().Stats);
         services.TryAddSingleton<IScenarioRunner, ScenarioRunner>();
+        services.AddOptions<SimulatedSyslogOptions>().Bind(configuration.GetSection(SimulatedSyslogOptions.SectionName))
+            .Validate(o => !o.Validate().Any(), "Ioc:Simulators:Syslog:Target must be tcp://ADDRESS:PORT or udp://ADDRESS:PORT").ValidateOnStart();
+        services.TryAddSingleton<ISimulatedSyslogTargetSource>(sp => new ConfiguredSyslogTarget(sp.GetRequiredService<IOptions<SimulatedSyslogOptions>>().Value));
         services.AddHostedService<SimulatorHostedService>();
         return services;
     }
