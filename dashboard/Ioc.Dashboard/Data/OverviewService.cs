@@ -64,7 +64,7 @@ public sealed class OverviewService
     public Task<long> EventsTodayAsync(CancellationToken cancellationToken) =>
         _store.CountAsync(new PointQuery(Measurements.Event, _clock.StartOfToday, _clock.UtcNow.AddMinutes(1)), cancellationToken);
 
-    /// <summary>Security events stored in the last hour, by event type, most frequent first (cached 10 s: a burst of events costs one query).</summary>
+    /// <summary>Security events (<see cref="EventTypes.Security"/>) stored in the last hour, by event type, most frequent first (cached 10 s: a burst of events costs one query).</summary>
     public async Task<IReadOnlyList<KeyValuePair<string, int>>> SecurityLastHourAsync(CancellationToken cancellationToken)
     {
         var now = _clock.UtcNow;
@@ -76,6 +76,7 @@ public sealed class OverviewService
         var points = await _store.QueryAsync(new PointQuery(Measurements.Event, now.AddHours(-1), now.AddMinutes(1)) { Limit = 100_000 }, cancellationToken);
         IReadOnlyList<KeyValuePair<string, int>> byType = [.. points
             .Select(p => p.Tags.FirstOrDefault(t => t.Key == TagNames.EventType).Value ?? "?")
+            .Where(EventTypes.Security.Contains)
             .GroupBy(t => t, StringComparer.Ordinal)
             .Select(g => new KeyValuePair<string, int>(g.Key, g.Count()))
             .OrderByDescending(p => p.Value).ThenBy(p => p.Key, StringComparer.Ordinal)];

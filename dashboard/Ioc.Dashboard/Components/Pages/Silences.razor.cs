@@ -32,7 +32,7 @@ public partial class Silences
     internal const string RepeatDaily = "daily";
     internal const string RepeatWeekly = "weekly";
     private const int SuggestionCount = 8;
-    private const string SelectStyle = "min-width: 180px; padding: 8px; color: inherit; background: transparent; color-scheme: dark; border: 1px solid rgba(255,255,255,.3); border-radius: 4px;";
+    private const string SelectStyle = "width: 100%; min-width: 0; padding: 8px; color: inherit; background: transparent; color-scheme: dark; border: 1px solid rgba(255,255,255,.3); border-radius: 4px;";
 
     private static readonly (string Key, double Hours)[] Shortcuts = [("1h", 1), ("4h", 4), ("8h", 8), ("1d", 24)];
 
@@ -71,6 +71,9 @@ public partial class Silences
 
     [Inject]
     public required AlertAccess Engine { get; set; }
+
+    [Inject]
+    public required Vocabulary Vocabulary { get; set; }
 
     [Inject]
     public required AlertAnnouncements Announcements { get; set; }
@@ -494,7 +497,7 @@ public partial class Silences
         var parts = new List<string>();
         if (rule is not null)
         {
-            parts.Add($"{L["Rule"]}: {_rules.FirstOrDefault(r => r.Id == rule)?.Name ?? rule}");
+            parts.Add($"{L["Rule"]}: {_rules.FirstOrDefault(r => r.Id == rule)?.Name.For(culture) ?? rule}");
         }
 
         if (district is not null)
@@ -509,7 +512,7 @@ public partial class Silences
 
         if (type is not null)
         {
-            parts.Add($"{L["DeviceType"]}: {type}");
+            parts.Add($"{L["DeviceType"]}: {Vocabulary.DeviceType(type)}");
         }
 
         if (device is not null)
