@@ -46,6 +46,9 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<SilenceChecker>();
         services.TryAddSingleton<NotificationPlanner>();
         services.TryAddSingleton<AlertChangePublisher>();
+        // The commands render a group alert's texts when its count changes (IncidentCount), with the sites' names.
+        services.TryAddSingleton<ISiteNames>(sp => new RegisteredSiteNames(sp.GetRequiredService<ISiteStore>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<AlertTextRenderer>();
         services.TryAddSingleton<AlertCommands>();
         services.TryAddSingleton<IAlertCommands>(sp => sp.GetRequiredService<AlertCommands>());
         services.TryAddSingleton<IAlertService, AlertService>();
@@ -72,8 +75,6 @@ public static class AlertingServiceCollectionExtensions
 
         services.TryAddSingleton(sp => new DeviceRegistry(sp.GetRequiredService<RuleSet>(), sp.GetRequiredService<AlertingOptions>().HealthSilentAfter));
         services.TryAddSingleton(sp => new FlapDetector(sp.GetRequiredService<AlertingOptions>().Flapping));
-        services.TryAddSingleton<ISiteNames>(sp => new RegisteredSiteNames(sp.GetRequiredService<ISiteStore>(), sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<AlertTextRenderer>();
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
         services.TryAddSingleton<AlertingMetrics>();

@@ -68,7 +68,7 @@ public sealed class IncidentCascadeTests
         // Assert 1
         Assert.Equal(9, grown.Children.Count(c => c.IsOpen));
         Assert.Equal(9, grown.Alert.Value);
-        Assert.Equal("District thanh-ha: 9 devices offline", grown.Alert.Summary);
+        Assert.Equal("District Thanh Ha: 9 devices offline", grown.Alert.Summary);
 
         // Act 2: an operator resolves one device alert by hand.
         await h.Service.ResolveAsync(grown.Children[0].Id, "lan.nguyen", null, CancellationToken.None);
@@ -77,7 +77,7 @@ public sealed class IncidentCascadeTests
         // Assert 2
         Assert.Equal(8, shrunk.Children.Count(c => c.IsOpen));
         Assert.Equal(8, shrunk.Alert.Value);
-        Assert.Equal("District thanh-ha: 8 devices offline", shrunk.Alert.Summary);
+        Assert.Equal("District Thanh Ha: 8 devices offline", shrunk.Alert.Summary);
     }
 
     /// <summary>Ten access points in Thanh Hà and ten in Tứ Kỳ report; then the first <paramref name="silent"/> of Thanh Hà fall silent.</summary>
