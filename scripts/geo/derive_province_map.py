@@ -62,6 +62,7 @@ OUTLINE = [
 
 WIDTH = 1000.0
 MARGIN = 12.0
+LABEL_HALF_WIDTH = 125.0
 
 
 def fold(text):
@@ -289,6 +290,11 @@ def main():
         rings = [[project(p) for p in ring] for ring in districts[slug]]
         main_ring = max(rings, key=lambda r: abs(area(r)))
         label = centroid(main_ring)
+        # Keep the label's text (centred on it, about 240 units wide for "Bình Giang") inside the view box when a district
+        # lies on the province's edge, as long as the point stays inside the district.
+        nudged = (min(max(label[0], LABEL_HALF_WIDTH), WIDTH - LABEL_HALF_WIDTH), label[1])
+        if nudged != label and inside(main_ring, nudged):
+            label = nudged
         seat = project((SEATS[slug][1], SEATS[slug][0]))
         moved = 0
         while not any(inside(ring, seat) for ring in rings) and moved < 20:
