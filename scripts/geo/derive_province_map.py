@@ -226,10 +226,10 @@ def tessellation(outline_path=None):
 def boundaries(path, tolerance):
     with open(path, encoding="utf-8") as handle:
         collection = json.load(handle)
-    districts = {}
+    raw = {}
     for feature in collection["features"]:
         props = feature.get("properties") or {}
-        names = [props.get(key) for key in ("name:vi", "name", "name:en", "NAME_2", "shapeName") if props.get(key)]
+        names = [props.get(key) for key in ("name:vi", "name", "name:en", "NAME_2", "ADM2_EN", "shapeName") if props.get(key)]
         slug = next((fold(n) for n in names if fold(n) in SEATS), None)
         if slug is None:
             continue
@@ -238,14 +238,67 @@ def boundaries(path, tolerance):
         lon, lat = polygons[0][0][0][:2]
         if not (105.9 <= lon <= 106.8 and 20.5 <= lat <= 21.35):
             continue  # a namesake outside Hải Dương (national files hold every district of Vietnam)
-        rings = [simplify([tuple(p) for p in polygon[0]], tolerance) for polygon in polygons]
-        districts[slug] = [r for r in rings if len(r) >= 4]
-    missing = sorted(set(SEATS) - set(districts))
+        raw[slug] = [[(round(p[0], 6), round(p[1], 6)) for p in polygon[0]] for polygon in polygons]
+    missing = sorted(set(SEATS) - set(raw))
     if missing:
         sys.exit(f"no boundary for: {', '.join(missing)} (names are matched without diacritics or Huyện/Thành phố/Thị xã)")
-    # The province is the union of its districts: drawn as all their rings (the fill hides the shared edges).
-    outline = [ring for rings in districts.values() for ring in rings]
-    return outline, districts, "boundaries"
+    districts = simplify_shared(raw, tolerance)
+    return outer_rings(districts), districts, "boundaries"
+
+
+def simplify_shared(raw, tolerance):
+    """
+    Douglas-Peucker on each border once, so that two neighbours keep the very same simplified border (simplifying each
+    district on its own would leave slivers and overlaps between them). A ring is cut into arcs at its nodes: vertices
+    where the set of districts sharing the vertex changes (three districts meet, or a shared border meets the province
+    border); each arc is simplified in one canonical direction and reused by the neighbour that runs it backwards.
+    """
+    rings = [(slug, ring[:-1] if ring[0] == ring[-1] else ring) for slug, polygons in raw.items() for ring in polygons]
+    owners = {}
+    for index, (_, ring) in enumerate(rings):
+        for point in ring:
+            owners.setdefault(point, set()).add(index)
+    cache = {}
+
+    def simplified(arc):
+        forward = arc[0] < arc[-1] or (arc[0] == arc[-1] and arc[1] < arc[-2])
+        key = tuple(arc if forward else arc[::-1])
+        if key not in cache:
+            cache[key] = simplify(list(key), tolerance)
+        return cache[key] if forward else cache[key][::-1]
+
+    districts = {slug: [] for slug in raw}
+    for slug, ring in rings:
+        n = len(ring)
+        nodes = [i for i in range(n) if owners[ring[i]] != owners[ring[i - 1]] or owners[ring[i]] != owners[ring[(i + 1) % n]]]
+        if not nodes:
+            out = simplify(ring + [ring[0]], tolerance)
+        else:
+            out = []
+            for k, i in enumerate(nodes):
+                j = nodes[(k + 1) % len(nodes)]
+                arc = [ring[(i + m) % n] for m in range(((j - i) % n) or n)] + [ring[j]]
+                out += simplified(arc)[:-1]
+            out.append(out[0])
+        if len(out) >= 4:
+            districts[slug].append(out)
+    return districts
+
+
+def outer_rings(districts):
+    """The province outline: the edges no two districts share, chained into rings."""
+    edges = {(a, b) for rings in districts.values() for ring in rings for a, b in zip(ring, ring[1:]) if a != b}
+    following = {a: b for a, b in edges if (b, a) not in edges}
+    outline = []
+    while following:
+        start, point = following.popitem()
+        ring = [start, point]
+        while point in following:
+            point = following.pop(point)
+            ring.append(point)
+        if len(ring) >= 4:
+            outline.append(ring)
+    return outline
 
 
 def main():

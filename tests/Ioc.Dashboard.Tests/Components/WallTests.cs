@@ -257,9 +257,9 @@ public sealed class WallTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("vi-VN", "Ranh giới tỉnh: Natural Earth")]
-    [InlineData("en-GB", "Province outline: Natural Earth")]
-    public void ProvinceMap_Shipped_RealOutlineEverySeatInItsDistrictAndCredited(string culture, string credit)
+    [InlineData("vi-VN", "Ranh giới huyện (2016): geoBoundaries · Open Development Mekong, CC BY-SA 4.0")]
+    [InlineData("en-GB", "District boundaries (2016): geoBoundaries · Open Development Mekong, CC BY-SA 4.0")]
+    public void ProvinceMap_Shipped_RealBoundariesEverySeatInItsDistrictAndCredited(string culture, string credit)
     {
         // Arrange
         CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo(culture);
@@ -270,11 +270,11 @@ public sealed class WallTests : IAsyncLifetime
         var rendered = _ctx.Render<DistrictMap>(p => p.Add(m => m.Districts, statuses));
 
         // Assert
-        Assert.Equal(("tessellation", "natural-earth"), (map.Method, map.Source));
+        Assert.Equal(("boundaries", "geoboundaries"), (map.Method, map.Source));
         Assert.Equal(Province.Districts.Select(d => d.Slug).Order(), map.Districts.Select(d => d.Slug).Order());
         Assert.All(map.Districts, d => Assert.True(d.Contains(d.Seat), $"{d.Slug}: seat drawn outside its district"));
         Assert.All(map.Districts, d => Assert.True(d.Contains(d.Label), $"{d.Slug}: label outside its district"));
-        Assert.StartsWith(credit, rendered.Find("[data-testid=map-credit]").TextContent.Trim(), StringComparison.Ordinal);
+        Assert.Equal(credit, rendered.Find("[data-testid=map-credit]").TextContent.Trim());
     }
 
     private static string? Health(IRenderedComponent<DistrictMap> map, string slug) =>
