@@ -64,6 +64,12 @@ OUTLINE = [
 WIDTH = 1000.0
 MARGIN = 12.0
 LABEL_HALF_WIDTH = 125.0
+LABEL_CHAR_WIDTH = 24.0
+# Length of the longer of each district's Vietnamese and English names (Province.cs), for the size of its label.
+LABEL_CHARS = {
+    "hai-duong": 14, "chi-linh": 14, "kinh-mon": 13, "nam-sach": 8, "kim-thanh": 9, "thanh-ha": 8,
+    "cam-giang": 9, "binh-giang": 10, "gia-loc": 7, "tu-ky": 5, "thanh-mien": 10, "ninh-giang": 10,
+}
 
 
 def fold(text):
@@ -302,6 +308,52 @@ def outer_rings(districts):
     return outline
 
 
+def label_box(slug, point):
+    """The box a district's label takes on the wall (name above the point, count below; see DistrictMap.razor)."""
+    half = LABEL_CHARS[slug] * LABEL_CHAR_WIDTH / 2
+    return (point[0] - half, point[1] - 48, point[0] + half, point[1] + 36)
+
+
+def separate_labels(labels):
+    """
+    Moves the labels of neighbouring districts apart when their text would overlap (small districts side by side, like
+    Cẩm Giàng and TP. Hải Dương), in steps of 5 units up to 60, sideways first, each label staying inside its district.
+    """
+    points = {slug: label for slug, (_, label) in labels.items()}
+
+    def overlap(a, b):
+        ax0, ay0, ax1, ay1 = label_box(a, points[a])
+        bx0, by0, bx1, by1 = label_box(b, points[b])
+        return ax0 < bx1 and bx0 < ax1 and ay0 < by1 and by0 < ay1
+
+    for _ in range(3):
+        for a in labels:
+            for b in labels:
+                if a >= b or not overlap(a, b):
+                    continue
+                pa, pb = points[a], points[b]
+                for axis in (0, 1):
+                    sign = 1 if pb[axis] >= pa[axis] else -1
+                    for step in range(5, 65, 5):
+                        qa = list(pa)
+                        qb = list(pb)
+                        qa[axis] -= sign * step
+                        qb[axis] += sign * step
+                        if inside(labels[a][0], qa) and inside(labels[b][0], qb):
+                            points[a], points[b] = tuple(qa), tuple(qb)
+                            if not overlap(a, b):
+                                break
+                    else:
+                        points[a], points[b] = pa, pb
+                        continue
+                    break
+    for a in labels:
+        for b in labels:
+            if a < b and overlap(a, b):
+                print(f"labels of {a} and {b} still overlap")
+    return points
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--boundaries", help="GeoJSON FeatureCollection of the 12 district-level units (e.g. OSM admin_level=6)")
@@ -340,6 +392,7 @@ def main():
         "outline": path([[project(p) for p in ring] for ring in outline]),
         "districts": [],
     }
+    shapes = {}
     for slug in SEATS:
         rings = [[project(p) for p in ring] for ring in districts[slug]]
         main_ring = max(rings, key=lambda r: abs(area(r)))
@@ -349,6 +402,12 @@ def main():
         nudged = (min(max(label[0], LABEL_HALF_WIDTH), WIDTH - LABEL_HALF_WIDTH), label[1])
         if nudged != label and inside(main_ring, nudged):
             label = nudged
+        shapes[slug] = (rings, main_ring, label)
+    labels = separate_labels({slug: (main, label) for slug, (_, main, label) in shapes.items()})
+
+    for slug in SEATS:
+        rings, _, _ = shapes[slug]
+        label = labels[slug]
         seat = project((SEATS[slug][1], SEATS[slug][0]))
         moved = 0
         while not any(inside(ring, seat) for ring in rings) and moved < 20:
