@@ -50,7 +50,7 @@ SEATS = {
 # Province outline (lon, lat), clockwise from the north. Placed by hand along the province's published extent
 # (20°36'–21°14' N, 106°03'–106°38' E) and its border rivers (Kinh Thầy / Đá Bạch to the north-east, Văn Úc and Luộc
 # to the south, the Hưng Yên and Bắc Ninh borders to the west): accurate to a few kilometres, good for a wall schematic,
-# not for measuring. Replace it with real boundaries through --boundaries when an ODbL export is at hand.
+# not for measuring. Only the plain tessellation uses it; what ships is made with --boundaries (docs/geography.md).
 OUTLINE = [
     (106.330, 21.200), (106.400, 21.240), (106.470, 21.215), (106.520, 21.150), (106.555, 21.100),
     (106.600, 21.070), (106.630, 21.020), (106.605, 20.970), (106.580, 20.930), (106.550, 20.880),
