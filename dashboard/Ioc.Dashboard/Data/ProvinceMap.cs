@@ -45,9 +45,10 @@ public sealed class ProvinceMap
     private static readonly Lazy<ProvinceMap> Shipped = new(Load);
     private readonly Dictionary<string, MapDistrict> _bySlug;
 
-    private ProvinceMap(string method, double width, double height, string outline, IReadOnlyList<MapDistrict> districts)
+    private ProvinceMap(string method, string source, double width, double height, string outline, IReadOnlyList<MapDistrict> districts)
     {
         Method = method;
+        Source = source;
         Width = width;
         Height = height;
         Outline = outline;
@@ -59,6 +60,21 @@ public sealed class ProvinceMap
 
     /// <summary><c>tessellation</c> (district = area nearest its seat, inside the outline) or <c>boundaries</c> (real district boundaries).</summary>
     public string Method { get; }
+
+    /// <summary>
+    /// Where the geometry comes from: <c>natural-earth</c> (the province outline, public domain), <c>openstreetmap</c> or
+    /// <c>geoboundaries</c> (district boundaries), <c>hand</c> (an outline placed by hand).
+    /// </summary>
+    public string Source { get; }
+
+    /// <summary>The resource key of the credit line under the map: names the source and says whether district shapes are approximate.</summary>
+    public string CreditKey => (Method, Source) switch
+    {
+        ("boundaries", "geoboundaries") => "CreditGeoBoundaries",
+        ("boundaries", _) => "CreditOsm",
+        (_, "natural-earth") => "CreditNaturalEarth",
+        _ => "CreditTessellation",
+    };
 
     public double Width { get; }
 
@@ -154,6 +170,7 @@ public sealed class ProvinceMap
             ReadPoint(d.GetProperty("label")))).ToList();
         return new ProvinceMap(
             root.GetProperty("method").GetString()!,
+            root.TryGetProperty("source", out var source) ? source.GetString()! : "hand",
             root.GetProperty("width").GetDouble(),
             root.GetProperty("height").GetDouble(),
             root.GetProperty("outline").GetString()!,

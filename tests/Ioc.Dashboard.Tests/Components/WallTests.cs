@@ -256,6 +256,27 @@ public sealed class WallTests : IAsyncLifetime
         Assert.Equal(map.Find("thanh-ha")!.Seat, map.PlaceSite("thanh-ha", "thanh-ha"));
     }
 
+    [Theory]
+    [InlineData("vi-VN", "Ranh giới huyện (2016): geoBoundaries · Open Development Mekong, CC BY-SA 4.0")]
+    [InlineData("en-GB", "District boundaries (2016): geoBoundaries · Open Development Mekong, CC BY-SA 4.0")]
+    public void ProvinceMap_Shipped_RealBoundariesEverySeatInItsDistrictAndCredited(string culture, string credit)
+    {
+        // Arrange
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo(culture);
+        var map = ProvinceMap.Default;
+        var statuses = Province.Districts.Select(d => new DistrictStatus(d, 1, 0, 1, 1, null, null)).ToList();
+
+        // Act
+        var rendered = _ctx.Render<DistrictMap>(p => p.Add(m => m.Districts, statuses));
+
+        // Assert
+        Assert.Equal(("boundaries", "geoboundaries"), (map.Method, map.Source));
+        Assert.Equal(Province.Districts.Select(d => d.Slug).Order(), map.Districts.Select(d => d.Slug).Order());
+        Assert.All(map.Districts, d => Assert.True(d.Contains(d.Seat), $"{d.Slug}: seat drawn outside its district"));
+        Assert.All(map.Districts, d => Assert.True(d.Contains(d.Label), $"{d.Slug}: label outside its district"));
+        Assert.Equal(credit, rendered.Find("[data-testid=map-credit]").TextContent.Trim());
+    }
+
     private static string? Health(IRenderedComponent<DistrictMap> map, string slug) =>
         map.Find($"[data-testid=map-district][data-district={slug}]").GetAttribute("data-health");
 
