@@ -77,7 +77,7 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         var operatorPage = await LoginAsync("op1", "alerts");
         var wallScreen = await LoginAsync("boss", "overview?kiosk=1");
         var viewerPage = await LoginAsync("boss", "alerts");
-        var majorBefore = await TileNumberAsync(wallScreen, "tile-open-major");
+        var majorBefore = await TileNumberAsync(wallScreen, "wall-open-major");
         var rowsBefore = await operatorPage.Locator("[data-testid=alert-row]").CountAsync();
 
         // Act: an attacker starts guessing passwords on the internet-edge firewall.
@@ -89,7 +89,7 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
         Assert.True(await operatorPage.Locator("[data-testid=alert-row]").CountAsync() > rowsBefore);
 
         // The wall screen counts it, live.
-        await Wait.UntilAsync(async () => await TileNumberAsync(wallScreen, "tile-open-major") == majorBefore + 1, TimeSpan.FromSeconds(30), "wall screen shows one more major alert");
+        await Wait.UntilAsync(async () => await TileNumberAsync(wallScreen, "wall-open-major") == majorBefore + 1, TimeSpan.FromSeconds(30), "wall screen shows one more major alert");
 
         // A viewer sees it but cannot acknowledge it.
         var viewerRow = viewerPage.Locator("[data-testid=alert-row]", new() { HasText = "198.51.100.23" });
@@ -128,7 +128,7 @@ public sealed class AllInOneSystemTests : IAsyncLifetime
 
     private static async Task<int> TileNumberAsync(IPage page, string testId)
     {
-        var text = await page.Locator($"[data-testid={testId}] .ioc-tile-value").InnerTextAsync();
+        var text = await page.Locator($"[data-testid={testId}-value]").InnerTextAsync();
         var digits = new string(text.Where(char.IsAsciiDigit).ToArray());
         return digits.Length == 0 ? 0 : int.Parse(digits, System.Globalization.CultureInfo.InvariantCulture);
     }
