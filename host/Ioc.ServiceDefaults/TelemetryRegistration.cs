@@ -1,3 +1,4 @@
+using Ioc.Contract.Security;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
@@ -78,7 +79,7 @@ public static class TelemetryRegistration
             var settings = options.Value;
             if (!string.IsNullOrWhiteSpace(settings.Token))
             {
-                var expected = SHA256.HashData(Encoding.UTF8.GetBytes(settings.Token.Trim()));
+                var expected = Secrets.Hash(settings.Token.Trim());
                 var path = new PathString(settings.Path);
                 app.UseOpenTelemetryPrometheusScrapingEndpoint(
                     meterProvider: null,
@@ -86,7 +87,7 @@ public static class TelemetryRegistration
                     path: null,
                     configureBranchedPipeline: branch => branch.Use(async (http, nextInBranch) =>
                     {
-                        if (!HasToken(http.Request, expected))
+                        if (!(Secrets.BearerToken(http.Request.Headers.Authorization.ToString()) is { } token && Secrets.Matches(token, expected)))
                         {
                             http.Response.StatusCode = StatusCodes.Status401Unauthorized;
                             http.Response.Headers.WWWAuthenticate = "Bearer";
@@ -102,18 +103,5 @@ public static class TelemetryRegistration
             next(app);
         };
 
-        private static bool HasToken(HttpRequest request, byte[] expected)
-        {
-            var header = request.Headers.Authorization.ToString();
-            const string scheme = "Bearer ";
-            if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-            {
-                return false;
-            }
-
-            // Hashing first makes the comparison independent of the token's length as well as its content.
-            var given = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
-            return CryptographicOperations.FixedTimeEquals(given, expected);
-        }
     }
 }

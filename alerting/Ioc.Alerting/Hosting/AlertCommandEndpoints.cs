@@ -1,3 +1,4 @@
+using Ioc.Contract.Security;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -36,12 +37,12 @@ public static class AlertCommandEndpoints
                 $"{AlertingOptions.SectionName}:CommandToken must be set to map the alert command endpoints: a random secret of at least 16 characters, the same on the dashboard's host.");
         }
 
-        var expected = SHA256.HashData(Encoding.UTF8.GetBytes(options.CommandToken));
+        var expected = Secrets.Hash(options.CommandToken);
         var logger = endpoints.ServiceProvider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(AlertCommandEndpoints).FullName!);
         var group = endpoints.MapGroup("/" + AlertCommandWire.Prefix).AllowAnonymous();
         group.AddEndpointFilter(async (context, next) =>
         {
-            if (!HasToken(context.HttpContext.Request, expected))
+            if (!(Secrets.BearerToken(context.HttpContext.Request.Headers.Authorization.ToString()) is { } token && Secrets.Matches(token, expected)))
             {
                 Log.CommandTokenRefused(logger, context.HttpContext.Request.Path, context.HttpContext.Connection.RemoteIpAddress?.ToString() ?? "?");
                 return Error(StatusCodes.Status401Unauthorized, "unauthorized", "missing or wrong command token (Authorization: Bearer …)");
@@ -75,19 +76,6 @@ public static class AlertCommandEndpoints
         return group;
     }
 
-    private static bool HasToken(HttpRequest request, byte[] expected)
-    {
-        var header = request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
-        {
-            return false;
-        }
-
-        // Hashing first makes the comparison independent of the token's length as well as its content.
-        var given = SHA256.HashData(Encoding.UTF8.GetBytes(header[scheme.Length..].Trim()));
-        return CryptographicOperations.FixedTimeEquals(given, expected);
-    }
 
     /// <summary>
     /// Reads the body and runs the command. The command itself is not tied to the request: once the engine has taken

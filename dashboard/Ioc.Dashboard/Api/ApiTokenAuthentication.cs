@@ -1,3 +1,4 @@
+using Ioc.Contract.Security;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -34,16 +35,13 @@ public sealed class ApiTokenAuthenticationHandler(
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        const string scheme = "Bearer ";
-        if (!header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        if (Secrets.BearerToken(Request.Headers.Authorization.ToString()) is not { } secret)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var secret = header[scheme.Length..].Trim();
         var settings = api.Value;
-        if (!string.IsNullOrWhiteSpace(settings.BootstrapToken) && FixedTimeEquals(secret, settings.BootstrapToken.Trim()))
+        if (!string.IsNullOrWhiteSpace(settings.BootstrapToken) && Secrets.Equal(secret, settings.BootstrapToken.Trim()))
         {
             return Success(BootstrapName, BootstrapName, settings.BootstrapRole);
         }
@@ -84,7 +82,4 @@ public sealed class ApiTokenAuthenticationHandler(
             ClaimTypes.Role);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
-
-    private static bool FixedTimeEquals(string given, string expected) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
 }

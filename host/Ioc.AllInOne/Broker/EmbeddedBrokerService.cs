@@ -1,3 +1,4 @@
+using Ioc.Contract.Security;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -89,10 +90,10 @@ public sealed partial class EmbeddedBrokerService(
         password ??= string.Empty;
         if (settings.Accounts.TryGetValue(username, out var account))
         {
-            return FixedTimeEquals(account.Password, password) ? new BrokerPrincipal(account.Role, username) : null;
+            return Secrets.Equal(password, account.Password) ? new BrokerPrincipal(account.Role, username) : null;
         }
 
-        if (!string.IsNullOrEmpty(settings.DevicePassword) && FixedTimeEquals(settings.DevicePassword, password))
+        if (!string.IsNullOrEmpty(settings.DevicePassword) && Secrets.Equal(password, settings.DevicePassword))
         {
             return new BrokerPrincipal(BrokerRole.Device, username);
         }
@@ -133,9 +134,6 @@ public sealed partial class EmbeddedBrokerService(
 
         return Task.CompletedTask;
     }
-
-    private static bool FixedTimeEquals(string expected, string actual) =>
-        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(expected)), SHA256.HashData(Encoding.UTF8.GetBytes(actual)));
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
