@@ -81,6 +81,9 @@ public sealed class PublicApiTests : IAsyncLifetime
         var alerts = await RaiseLeaksAsync("API-LEAK-OP", "API-LEAK-ADMIN");
         var alertOf = new Dictionary<string, long> { ["operator"] = alerts[0], ["admin"] = alerts[1], ["viewer"] = alerts[0], ["engineer"] = alerts[0] };
         await Wait.UntilAsync(async () => (await SendAsync(HttpMethod.Get, "/api/v1/devices/dc-tinh/env-sensor/ENV-001/latest", null, "admin")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20), "ENV-001's telemetry stored");
+        // A silence may name only a device the engine has heard from (persisted with its health, every few seconds).
+        var devices = _app.Services.GetRequiredService<Ioc.Storage.Operational.IOperationalStore>().Devices;
+        await Wait.UntilAsync(async () => (await devices.LoadAsync(CancellationToken.None)).Any(d => d.DeviceId == "ENV-002"), TimeSpan.FromSeconds(30), "the engine has recorded ENV-002");
         var silenceOf = new Dictionary<string, long>();
         var now = DateTimeOffset.UtcNow;
         var silenceBody = new { kind = "maintenance", deviceId = "ENV-002", site = "dc-tinh", startsAt = now, endsAt = now.AddHours(1), reason = "bảo trì điều hòa" };
