@@ -37,6 +37,11 @@ public sealed class DeviceAdmissionTests
         await Wait.UntilAsync(async () => (await collector.DeadLetters.ListAsync(10, "unknown_device", CancellationToken.None)).Count == 1, TimeSpan.FromSeconds(10), "the stranger dead-lettered");
         var letter = Assert.Single(await collector.DeadLetters.ListAsync(10, "unknown_device", CancellationToken.None));
         Assert.Equal(Topic("ENV-STRANGER"), letter.Topic);
+        // Accepted is counted when the message is admitted; it is stored when its batch has been written.
+        await Wait.UntilAsync(
+            async () => await collector.Store.CountAsync(new PointQuery("env-sensor", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None) >= 1,
+            TimeSpan.FromSeconds(10),
+            "the registered device's point stored");
         var stored = await collector.Store.CountAsync(new PointQuery("env-sensor", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(1)), CancellationToken.None);
         Assert.Equal(1, stored);
     }
