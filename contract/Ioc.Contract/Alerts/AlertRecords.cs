@@ -24,6 +24,12 @@ public sealed record AlertFilter
 
     public AlertState? State { get; init; }
 
+    /// <summary>Only alerts fired at or after this instant (reports: one month's incidents).</summary>
+    public DateTimeOffset? FiredFrom { get; init; }
+
+    /// <summary>Only alerts fired before this instant.</summary>
+    public DateTimeOffset? FiredBefore { get; init; }
+
     /// <summary>Only alerts without a parent (the grouped view).</summary>
     public bool TopLevelOnly { get; init; }
 

@@ -129,6 +129,18 @@ internal sealed class PostgresAlertStore(NpgsqlDataSource dataSource, Func<Cance
             parameters.Add(("min_severity", (int)min));
         }
 
+        if (filter.FiredFrom is { } firedFrom)
+        {
+            where.Append(" AND fired_at >= @fired_from");
+            parameters.Add(("fired_from", firedFrom.ToUniversalTime()));
+        }
+
+        if (filter.FiredBefore is { } firedBefore)
+        {
+            where.Append(" AND fired_at < @fired_before");
+            parameters.Add(("fired_before", firedBefore.ToUniversalTime()));
+        }
+
         if (filter.TopLevelOnly)
         {
             where.Append(" AND parent_id IS NULL");

@@ -125,6 +125,18 @@ internal sealed class SqliteAlertStore(SqliteDatabase database, Func<Cancellatio
             parameters.Add(("$min_severity", (int)min));
         }
 
+        if (filter.FiredFrom is { } firedFrom)
+        {
+            where.Append(" AND fired_at >= $fired_from");
+            parameters.Add(("$fired_from", firedFrom.ToUnixTimeMilliseconds()));
+        }
+
+        if (filter.FiredBefore is { } firedBefore)
+        {
+            where.Append(" AND fired_at < $fired_before");
+            parameters.Add(("$fired_before", firedBefore.ToUnixTimeMilliseconds()));
+        }
+
         if (filter.TopLevelOnly)
         {
             where.Append(" AND parent_id IS NULL");

@@ -131,6 +131,20 @@ public abstract class OperationalStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Alerts_ListFiredWindow_KeepsOnlyAlertsFiredInIt()
+    {
+        var rule = Unique("month");
+        await Store.Alerts.InsertAsync(NewAlert(rule, "before", T0.AddMilliseconds(-1)), "engine", "fired", null, CancellationToken.None);
+        var first = await Store.Alerts.InsertAsync(NewAlert(rule, "first", T0), "engine", "fired", null, CancellationToken.None);
+        var last = await Store.Alerts.InsertAsync(NewAlert(rule, "last", T0.AddDays(30).AddMilliseconds(-1)), "engine", "fired", null, CancellationToken.None);
+        await Store.Alerts.InsertAsync(NewAlert(rule, "after", T0.AddDays(30)), "engine", "fired", null, CancellationToken.None);
+
+        var inWindow = await Store.Alerts.ListAsync(new AlertFilter { RuleId = rule, FiredFrom = T0, FiredBefore = T0.AddDays(30) }, openOnly: false, CancellationToken.None);
+
+        Assert.Equal([first.Id, last.Id], inWindow.Select(a => a.Id).Order());
+    }
+
+    [Fact]
     public async Task Alerts_CommentsAndSilences_AreKept()
     {
         var alert = await Store.Alerts.InsertAsync(NewAlert(Unique("c"), "DC-3", T0), "engine", "fired", null, CancellationToken.None);
