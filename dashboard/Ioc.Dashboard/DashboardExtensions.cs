@@ -10,6 +10,7 @@ using Ioc.Dashboard.Components;
 using Ioc.Dashboard.Configuration;
 using Ioc.Dashboard.Data;
 using Ioc.Dashboard.Live;
+using Ioc.Dashboard.Reports;
 using Ioc.Dashboard.Security;
 using Ioc.Mqtt.Hosting;
 using Ioc.ServiceDefaults;
@@ -79,6 +80,8 @@ public static class DashboardExtensions
         services.AddSingleton<DataCenterStatus>();
         services.AddSingleton<OverviewService>();
         services.AddScoped<AlertAccess>();
+        // The monthly report: page, workbook, PDF and its e-mail (docs/reports.md).
+        services.AddIocReports(configuration);
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
@@ -172,6 +175,7 @@ public static class DashboardExtensions
         app.MapStaticAssets().AllowAnonymous();
         AccountEndpoints.Map(app);
         ExportEndpoints.Map(app);
+        ReportEndpoints.Map(app);
         app.MapIocApi();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode(o => o.ContentSecurityFrameAncestorsPolicy = "'none'");
         return app;

@@ -85,6 +85,9 @@ public static class ApiEndpoints
         uptime.MapGet("", UptimeAsync).WithName("GetUptime").WithSummary("Availability per device, site or district");
         uptime.MapGet("/csv", UptimeCsvAsync).RequireAuthorization(ApiPolicies.Export)
             .WithName("GetUptimeCsv").WithSummary("The same figures as CSV").Produces<string>(StatusCodes.Status200OK, "text/csv");
+
+        api.MapGet("/reports/monthly/{month}", Reports.ReportEndpoints.ApiAsync).WithTags("Reports").WithName("GetMonthlyReport")
+            .WithSummary("The monthly report of a calendar month (yyyy-MM) as JSON, XLSX or PDF (format), in vi or en (lang)");
         return api;
     }
 
