@@ -128,7 +128,10 @@ public static class MonthlyReportCalculator
 {
     public const int TopCount = 10;
 
-    /// <summary>Groups device figures (keys <c>site/type/id</c>) by <paramref name="groupOf"/>; devices without a group are left out.</summary>
+    /// <summary>
+    /// Groups device figures (keys <c>site/type/id</c>) by <paramref name="groupOf"/>, worst first; devices without a
+    /// group, and groups of which nothing was observed in the window (no status at all: no data, not 0 %), are left out.
+    /// </summary>
     public static IReadOnlyList<AvailabilityRow> Group(
         IEnumerable<UptimeFigure> devices, Func<string, (string Key, string Name)?> groupOf, double target)
     {
@@ -137,6 +140,7 @@ public static class MonthlyReportCalculator
             .Where(x => x.Group is not null)
             .GroupBy(x => x.Group!.Value.Key, StringComparer.Ordinal)
             .Select(g => Row(g.Key, g.First().Group!.Value.Name, g.Select(x => x.Figure), target))
+            .Where(r => r.Observed > TimeSpan.Zero)
             .OrderBy(r => r.Percent ?? 101).ThenBy(r => r.Name, StringComparer.CurrentCulture)];
     }
 

@@ -46,7 +46,9 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             .tiles { display: flex; gap: 3mm; margin: 0 0 2mm; }
             .tile { flex: 1; border: 0.3mm solid #ccd; border-radius: 1.5mm; padding: 2mm 3mm; }
             .tile .label { font-size: 7.5pt; color: #555; }
-            .tile .value { font-size: 13pt; font-weight: bold; margin-top: 1mm; }
+            .tile .value { font-size: 12pt; font-weight: bold; margin-top: 1mm; white-space: nowrap; }
+            .keep { break-inside: avoid; }
+            td:first-child { min-width: 32mm; }
             .good { color: #1E7B34; }
             .bad { color: #B3261E; }
             table { width: 100%; border-collapse: collapse; margin: 0 0 2mm; page-break-inside: auto; }
@@ -86,12 +88,13 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
         Tile(html, text["Key_Security"], report.SecurityTotal.ToString("N0", culture), string.Empty);
         html.Append("</div>\n");
 
-        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text["Section_Districts"])}</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"{Keep(report.Districts.Count)}\"><h2>{E(text["Section_Districts"])}</h2>\n");
         AvailabilityTable(html, report.Districts, text["Col_District"], culture);
-        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text["Section_DeviceTypes"])}</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"</div>\n<div class=\"{Keep(report.DeviceTypes.Count)}\"><h2>{E(text["Section_DeviceTypes"])}</h2>\n");
         AvailabilityTable(html, report.DeviceTypes, text["Col_DeviceType"], culture);
+        html.Append("</div>\n");
 
-        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text["Section_Incidents"])}</h2>\n<table><thead><tr><th>{E(text["Col_Severity"])}</th><th class=\"num\">{E(text["Col_Count"])}</th><th class=\"num\">{E(text["Col_Open"])}</th><th class=\"num\">{E(text["Col_Mtta"])}</th><th class=\"num\">{E(text["Col_Mttr"])}</th></tr></thead><tbody>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"keep\"><h2>{E(text["Section_Incidents"])}</h2>\n<table><thead><tr><th>{E(text["Col_Severity"])}</th><th class=\"num\">{E(text["Col_Count"])}</th><th class=\"num\">{E(text["Col_Open"])}</th><th class=\"num\">{E(text["Col_Mtta"])}</th><th class=\"num\">{E(text["Col_Mttr"])}</th></tr></thead><tbody>\n");
         foreach (var s in report.IncidentsBySeverity.Where(s => s.Count > 0).Append(report.IncidentTotals))
         {
             var name = s.Severity is { } sev ? words.Severity(sev) : text["AllSeverities"].Value;
@@ -99,18 +102,18 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             html.Append(CultureInfo.InvariantCulture, $"<tr{bold}><td>{E(name)}</td><td class=\"num\">{s.Count.ToString(culture)}</td><td class=\"num\">{s.Open.ToString(culture)}</td><td class=\"num\">{E(Dur(s.Mtta))}</td><td class=\"num\">{E(Dur(s.Mttr))}</td></tr>\n");
         }
 
-        html.Append("</tbody></table>\n");
+        html.Append("</tbody></table></div>\n");
 
         OffenderTable(html, text["Section_TopDowntime"], report.TopByDowntime, culture);
         OffenderTable(html, text["Section_TopAlerts"], report.TopByAlerts, culture);
 
-        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text["Section_Security"])}</h2>\n<table><thead><tr><th>{E(text["Col_EventType"])}</th><th class=\"num\">{E(text["Col_Count"])}</th></tr></thead><tbody>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"keep\"><h2>{E(text["Section_Security"])}</h2>\n<table><thead><tr><th>{E(text["Col_EventType"])}</th><th class=\"num\">{E(text["Col_Count"])}</th></tr></thead><tbody>\n");
         foreach (var s in report.Security)
         {
             html.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(s.Name)}</td><td class=\"num\">{s.Count.ToString("N0", culture)}</td></tr>\n");
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<tr style=\"font-weight:bold\"><td>{E(text["Total"])}</td><td class=\"num\">{report.SecurityTotal.ToString("N0", culture)}</td></tr>\n</tbody></table>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<tr style=\"font-weight:bold\"><td>{E(text["Total"])}</td><td class=\"num\">{report.SecurityTotal.ToString("N0", culture)}</td></tr>\n</tbody></table></div>\n");
 
         html.Append(CultureInfo.InvariantCulture, $"<h2>{E(text["Section_Sites"])}</h2>\n");
         var below = report.Sites.Where(s => s.Met == false).ToList();
@@ -152,10 +155,10 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
 
     private void OffenderTable(StringBuilder html, string heading, IReadOnlyList<Offender> rows, CultureInfo culture)
     {
-        html.Append(CultureInfo.InvariantCulture, $"<h2>{E(heading)}</h2>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<div class=\"keep\"><h2>{E(heading)}</h2>\n");
         if (rows.Count == 0)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{E(text["None"])}</p>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<p class=\"note\">{E(text["None"])}</p></div>\n");
             return;
         }
 
@@ -166,8 +169,11 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\">{(rank++).ToString(culture)}</td><td>{E(o.Device)}</td><td>{E(words.DeviceType(o.DeviceType))}</td><td>{E(o.SiteName)}</td><td class=\"num\">{E(words.Duration(o.Downtime))}</td><td class=\"num\">{o.Outages.ToString(culture)}</td><td class=\"num\">{o.Alerts.ToString(culture)}</td></tr>\n");
         }
 
-        html.Append("</tbody></table>\n");
+        html.Append("</tbody></table></div>\n");
     }
+
+    /// <summary>Short tables stay on one page with their heading; long ones flow (their header row repeats).</summary>
+    private static string Keep(int rows) => rows <= 25 ? "keep" : "flow";
 
     private string Dur(TimeSpan? span) => span is { } s ? words.Duration(s) : "—";
 

@@ -63,6 +63,19 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
         return alert;
     }
 
+    /// <summary>Stores an alert as given (its own times and states, e.g. last month's history); returns it with its id.</summary>
+    public Alert Put(Alert alert)
+    {
+        lock (_gate)
+        {
+            alert = alert with { Id = _nextId++ };
+            _alerts.Add(alert);
+            _audit[alert.Id] = [];
+            _comments[alert.Id] = [];
+            return alert;
+        }
+    }
+
     /// <summary>Links alerts under a group alert, as the engine does when a district goes down after its devices.</summary>
     public void Link(long parentId, IEnumerable<long> childIds)
     {
@@ -249,6 +262,9 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
                 .Where(a => filter.MinSeverity is null || a.Severity >= filter.MinSeverity)
                 .Where(a => filter.Site is null || a.Site == filter.Site)
                 .Where(a => filter.DeviceId is null || a.DeviceId == filter.DeviceId)
+                .Where(a => filter.FiredFrom is null || a.FiredAt >= filter.FiredFrom)
+                .Where(a => filter.FiredBefore is null || a.FiredAt < filter.FiredBefore)
+                .Where(a => !filter.TopLevelOnly || a.ParentId is null)
                 .OrderByDescending(a => a.Severity).ThenByDescending(a => a.FiredAt)
                 .Take(filter.Limit)];
             return Task.FromResult(result);

@@ -1,0 +1,123 @@
+using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Tests.Shared;
+using Ioc.Dashboard.Reports;
+using Ioc.Dashboard.Security;
+using Ioc.Dashboard.Tests.Shared;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Xunit;
+using static Ioc.Dashboard.Tests.Shared.TestReportData;
+
+namespace Ioc.Dashboard.Tests.Reports;
+
+/// <summary>The 1st-of-month mail on a fake clock (24/11/2026 10:00 local) through a real SMTP conversation.</summary>
+public sealed class MonthlyReportMailerTests : IAsyncLifetime
+{
+    private readonly DashboardTestContext _ctx = new();
+    private readonly TestSmtpServer _smtp = new();
+    private readonly ReportsOptions _options = new() { ChromiumPath = "/usr/bin/chromium", Recipients = ["lanhdao@haiduong.gov.vn", "soc@haiduong.gov.vn"] };
+
+    public async Task InitializeAsync()
+    {
+        AddReports(_ctx);
+        await SeedAsync(_ctx);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _smtp.Dispose();
+        await _ctx.DisposeAsync();
+    }
+
+    private MonthlyReportMailer NewMailer() => new(
+        _ctx.Services.GetRequiredService<ReportFiles>(),
+        _ctx.Services.GetRequiredService<AuditLog>(),
+        _ctx.Services.GetRequiredService<DashboardClock>(),
+        _ctx.Time,
+        _ctx.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<ReportText>>(),
+        Options.Create(_options),
+        new StaticMonitor(new EmailOptions { Host = "127.0.0.1", Port = _smtp.Port, From = "ioc@haiduong.gov.vn" }),
+        NullLogger<MonthlyReportMailer>.Instance);
+
+    [Fact]
+    public async Task Schedule_DueOnTheFirst_OneMailWithTwoAttachmentsAndNoSecondAfterRestart()
+    {
+        // Arrange: the service as the host runs it.
+        var mailer = NewMailer();
+
+        // Act
+        await mailer.StartAsync(CancellationToken.None);
+        var mail = await WaitForMailAsync();
+        await mailer.StopAsync(CancellationToken.None);
+        var restarted = NewMailer();
+        var again = await restarted.RunOnceAsync(CancellationToken.None);
+        _ctx.Time.Advance(TimeSpan.FromHours(3));
+        var later = await restarted.RunOnceAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Null(again);
+        Assert.Null(later);
+        Assert.Single(_smtp.Messages);
+        Assert.Equal(["lanhdao@haiduong.gov.vn", "soc@haiduong.gov.vn"], mail.To);
+        Assert.Equal("[IOC] Báo cáo vận hành tháng 10/2026", mail.Subject);
+        var attachments = System.Text.RegularExpressions.Regex.Matches(mail.Body, "Content-Disposition: attachment; filename=(\"?)([^\";\\r\\n]+)");
+        Assert.Equal(["bao-cao-thang-2026-10.pdf", "bao-cao-thang-2026-10.xlsx"], attachments.Select(m => m.Groups[2].Value).Order(StringComparer.Ordinal));
+        var audit = await _ctx.Services.GetRequiredService<AuditLog>().ListAsync(10, MonthlyReportMailer.Actor, CancellationToken.None);
+        Assert.Equal("reports/monthly/2026-10", Assert.Single(audit).Target);
+    }
+
+    [Fact]
+    public async Task RunOnce_BeforeTheConfiguredDayAndHour_SendsNothing()
+    {
+        // Arrange: due on the 24th from 11:00 local; it is 10:00.
+        _options.SendDay = 24;
+        _options.SendHour = 11;
+        var mailer = NewMailer();
+
+        // Act
+        var before = await mailer.RunOnceAsync(CancellationToken.None);
+        _ctx.Time.Advance(TimeSpan.FromHours(1));
+        var at = await mailer.RunOnceAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Null(before);
+        Assert.Equal(October, at);
+        Assert.Single(_smtp.Messages);
+    }
+
+    [Fact]
+    public async Task RunOnce_NoRecipients_SendsNothing()
+    {
+        // Arrange
+        _options.Recipients = [];
+
+        // Act
+        var sent = await NewMailer().RunOnceAsync(CancellationToken.None);
+
+        // Assert
+        Assert.Null(sent);
+        Assert.Empty(_smtp.Messages);
+    }
+
+    private async Task<TestSmtpServer.ReceivedMail> WaitForMailAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        while (!_smtp.Messages.TryPeek(out _))
+        {
+            await Task.Delay(50, timeout.Token);
+        }
+
+        _smtp.Messages.TryPeek(out var mail);
+        return mail!;
+    }
+
+    private sealed class StaticMonitor(EmailOptions value) : IOptionsMonitor<EmailOptions>
+    {
+        public EmailOptions CurrentValue => value;
+
+        public EmailOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<EmailOptions, string?> listener) => null;
+    }
+}
