@@ -48,7 +48,8 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             .tile .label { font-size: 7.5pt; color: #555; }
             .tile .value { font-size: 12pt; font-weight: bold; margin-top: 1mm; white-space: nowrap; }
             .keep { break-inside: avoid; }
-            td:first-child { min-width: 32mm; }
+            table.fixed { table-layout: fixed; }
+            td.nowrap { white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
             .good { color: #1E7B34; }
             .bad { color: #B3261E; }
             table { width: 100%; border-collapse: collapse; margin: 0 0 2mm; page-break-inside: auto; }
@@ -141,7 +142,7 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<table><thead><tr><th>{E(nameHeader)}</th><th class=\"num\">{E(text["Col_Devices"])}</th><th class=\"num\">{E(text["Col_Availability"])}</th><th>{E(text["Col_Met"])}</th><th class=\"num\">{E(text["Col_Downtime"])}</th><th class=\"num\">{E(text["Col_Allowed"])}</th><th class=\"num\">{E(text["Col_Outages"])}</th></tr></thead><tbody>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<table class=\"fixed\"><colgroup><col style=\"width:27%\"><col style=\"width:9%\"><col style=\"width:12%\"><col style=\"width:11%\"><col style=\"width:14%\"><col style=\"width:15%\"><col style=\"width:12%\"></colgroup><thead><tr><th>{E(nameHeader)}</th><th class=\"num\">{E(text["Col_Devices"])}</th><th class=\"num\">{E(text["Col_Availability"])}</th><th>{E(text["Col_Met"])}</th><th class=\"num\">{E(text["Col_Downtime"])}</th><th class=\"num\">{E(text["Col_Allowed"])}</th><th class=\"num\">{E(text["Col_Outages"])}</th></tr></thead><tbody>\n");
         foreach (var row in rows)
         {
             var pct = row.Percent is { } p ? MonthlyReportService.Percent(p, culture) + " %" : "—";
@@ -162,11 +163,11 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<table><thead><tr><th class=\"num\">{E(text["Col_Rank"])}</th><th>{E(text["Col_Device"])}</th><th>{E(text["Col_DeviceType"])}</th><th>{E(text["Col_Site"])}</th><th class=\"num\">{E(text["Col_Downtime"])}</th><th class=\"num\">{E(text["Col_Outages"])}</th><th class=\"num\">{E(text["Col_Alerts"])}</th></tr></thead><tbody>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<table class=\"fixed\"><colgroup><col style=\"width:5%\"><col style=\"width:16%\"><col style=\"width:17%\"><col style=\"width:26%\"><col style=\"width:14%\"><col style=\"width:11%\"><col style=\"width:11%\"></colgroup><thead><tr><th class=\"num\">{E(text["Col_Rank"])}</th><th>{E(text["Col_Device"])}</th><th>{E(text["Col_DeviceType"])}</th><th>{E(text["Col_Site"])}</th><th class=\"num\">{E(text["Col_Downtime"])}</th><th class=\"num\">{E(text["Col_Outages"])}</th><th class=\"num\">{E(text["Col_Alerts"])}</th></tr></thead><tbody>\n");
         var rank = 1;
         foreach (var o in rows)
         {
-            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\">{(rank++).ToString(culture)}</td><td>{E(o.Device)}</td><td>{E(words.DeviceType(o.DeviceType))}</td><td>{E(o.SiteName)}</td><td class=\"num\">{E(words.Duration(o.Downtime))}</td><td class=\"num\">{o.Outages.ToString(culture)}</td><td class=\"num\">{o.Alerts.ToString(culture)}</td></tr>\n");
+            html.Append(CultureInfo.InvariantCulture, $"<tr><td class=\"num\">{(rank++).ToString(culture)}</td><td class=\"nowrap\">{E(o.Device)}</td><td>{E(words.DeviceType(o.DeviceType))}</td><td>{E(o.SiteName)}</td><td class=\"num\">{E(words.Duration(o.Downtime))}</td><td class=\"num\">{o.Outages.ToString(culture)}</td><td class=\"num\">{o.Alerts.ToString(culture)}</td></tr>\n");
         }
 
         html.Append("</tbody></table></div>\n");

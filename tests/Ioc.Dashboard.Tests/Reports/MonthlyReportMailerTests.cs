@@ -61,8 +61,11 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
         Assert.Single(_smtp.Messages);
         Assert.Equal(["lanhdao@haiduong.gov.vn", "soc@haiduong.gov.vn"], mail.To);
         Assert.Equal("[IOC] Báo cáo vận hành tháng 10/2026", mail.Subject);
-        var attachments = System.Text.RegularExpressions.Regex.Matches(mail.Body, "Content-Disposition: attachment; filename=(\"?)([^\";\\r\\n]+)");
-        Assert.Equal(["bao-cao-thang-2026-10.pdf", "bao-cao-thang-2026-10.xlsx"], attachments.Select(m => m.Groups[2].Value).Order(StringComparer.Ordinal));
+        var attachments = System.Text.RegularExpressions.Regex.Matches(mail.Body, "Content-Type: (application/[a-z.-]+);\\s*name=\"?([^\";\\r\\n]+)");
+        Assert.Equal(
+            [("application/pdf", "bao-cao-thang-2026-10.pdf"), (ReportFiles.XlsxType, "bao-cao-thang-2026-10.xlsx")],
+            attachments.Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Order());
+        Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(mail.Body, "Content-Disposition: attachment"));
         var audit = await _ctx.Services.GetRequiredService<AuditLog>().ListAsync(10, MonthlyReportMailer.Actor, CancellationToken.None);
         Assert.Equal("reports/monthly/2026-10", Assert.Single(audit).Target);
     }
