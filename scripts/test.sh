@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of Ioc. Installs what the integration and browser tests need (Debian packages: Mosquitto,
-# InfluxDB 1.x, PostgreSQL 15, Chromium, docker-compose for validating the compose file, net-snmp's snmp, snmpd and
+# InfluxDB 1.x, PostgreSQL 15, Chromium, poppler-utils, docker-compose for validating the compose file, net-snmp's snmp, snmpd and
 # snmptrapd, logger and openssl for the syslog and SNMP tests) when it is missing, then builds and
 # runs the whole solution. Ends with one line: "tests: N passed, N failed".
 set -euo pipefail
@@ -13,6 +13,8 @@ need=()
 [ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql-15)
 [ -x /usr/bin/psql ] || need+=(postgresql-client-15)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# The monthly report's PDF tests read the printed PDF back with poppler's pdftotext.
+[ -x /usr/bin/pdftotext ] || need+=(poppler-utils)
 command -v docker-compose >/dev/null 2>&1 || need+=(docker-compose)
 # Syslog and SNMP ingress tests: real senders (logger, openssl s_client), net-snmp's agent, tools and trap receiver.
 [ -x /usr/bin/logger ] || need+=(bsdutils)

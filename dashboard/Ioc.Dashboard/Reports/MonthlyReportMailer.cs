@@ -85,7 +85,9 @@ public sealed partial class MonthlyReportMailer(
         }
 
         await SendAsync(month, cancellationToken);
-        await audit.WriteAsync(Actor, SentAction, Target(month), string.Join(", ", o.Recipients), true, cancellationToken);
+
+        // Recorded even when the host is stopping now: the mail has gone, a restart must not send it again.
+        await audit.WriteAsync(Actor, SentAction, Target(month), string.Join(", ", o.Recipients), true, CancellationToken.None);
         Log.Sent(logger, month.ToString(), o.Recipients.Count);
         return month;
     }

@@ -57,7 +57,8 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             tr { break-inside: avoid; }
             th { background: #1F4E79; color: #fff; font-weight: bold; text-align: left; padding: 1.2mm 1.5mm; font-size: 8pt; }
             td { padding: 1mm 1.5mm; border-bottom: 0.2mm solid #dde; font-size: 8.5pt; }
-            td.num, th.num { text-align: right; white-space: nowrap; }
+            td.num { text-align: right; white-space: nowrap; }
+            th.num { text-align: right; }
             tbody tr:nth-child(even) td { background: #F7F9FC; }
             .note { color: #555; font-style: italic; }
             </style>
@@ -142,7 +143,7 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             return;
         }
 
-        html.Append(CultureInfo.InvariantCulture, $"<table class=\"fixed\"><colgroup><col style=\"width:27%\"><col style=\"width:9%\"><col style=\"width:12%\"><col style=\"width:11%\"><col style=\"width:14%\"><col style=\"width:15%\"><col style=\"width:12%\"></colgroup><thead><tr><th>{E(nameHeader)}</th><th class=\"num\">{E(text["Col_Devices"])}</th><th class=\"num\">{E(text["Col_Availability"])}</th><th>{E(text["Col_Met"])}</th><th class=\"num\">{E(text["Col_Downtime"])}</th><th class=\"num\">{E(text["Col_Allowed"])}</th><th class=\"num\">{E(text["Col_Outages"])}</th></tr></thead><tbody>\n");
+        html.Append(CultureInfo.InvariantCulture, $"<table class=\"fixed\"><colgroup><col style=\"width:25%\"><col style=\"width:9%\"><col style=\"width:12%\"><col style=\"width:11%\"><col style=\"width:14%\"><col style=\"width:15%\"><col style=\"width:14%\"></colgroup><thead><tr><th>{E(nameHeader)}</th><th class=\"num\">{E(text["Col_Devices"])}</th><th class=\"num\">{E(text["Col_Availability"])}</th><th>{E(text["Col_Met"])}</th><th class=\"num\">{E(text["Col_Downtime"])}</th><th class=\"num\">{E(text["Col_Allowed"])}</th><th class=\"num\">{E(text["Col_Outages"])}</th></tr></thead><tbody>\n");
         foreach (var row in rows)
         {
             var pct = row.Percent is { } p ? MonthlyReportService.Percent(p, culture) + " %" : "—";

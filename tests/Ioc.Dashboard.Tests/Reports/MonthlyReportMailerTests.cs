@@ -48,7 +48,7 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
 
         // Act
         await mailer.StartAsync(CancellationToken.None);
-        var mail = await WaitForMailAsync();
+        var mail = await WaitForSentAsync();
         await mailer.StopAsync(CancellationToken.None);
         var restarted = NewMailer();
         var again = await restarted.RunOnceAsync(CancellationToken.None);
@@ -103,10 +103,12 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
         Assert.Empty(_smtp.Messages);
     }
 
-    private async Task<TestSmtpServer.ReceivedMail> WaitForMailAsync()
+    /// <summary>Waits until the mail has arrived and its month is recorded as sent.</summary>
+    private async Task<TestSmtpServer.ReceivedMail> WaitForSentAsync()
     {
+        var audit = _ctx.Services.GetRequiredService<AuditLog>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        while (!_smtp.Messages.TryPeek(out _))
+        while (_smtp.Messages.IsEmpty || (await audit.ListAsync(10, MonthlyReportMailer.Actor, timeout.Token)).Count == 0)
         {
             await Task.Delay(50, timeout.Token);
         }

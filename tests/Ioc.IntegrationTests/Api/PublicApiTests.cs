@@ -88,6 +88,7 @@ public sealed class PublicApiTests : IAsyncLifetime
         var now = DateTimeOffset.UtcNow;
         var silenceBody = new { kind = "maintenance", deviceId = "ENV-002", site = "dc-tinh", startsAt = now, endsAt = now.AddHours(1), reason = "bảo trì điều hòa" };
         var from = Uri.EscapeDataString(now.AddHours(-2).ToString("O"));
+        var month = now.ToOffset(TimeSpan.FromHours(7)).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
 
         // Every endpoint, with the roles that may call it (null: every role) and the body it needs.
         var endpoints = new List<(string Method, string Template, Func<string, string> Path, Func<string, object?> Body, string[]? Roles, HttpStatusCode Allowed)>
@@ -109,6 +110,7 @@ public sealed class PublicApiTests : IAsyncLifetime
             ("GET", "/api/v1/events", _ => $"/api/v1/events?from={from}", _ => null, null, HttpStatusCode.OK),
             ("GET", "/api/v1/uptime", _ => "/api/v1/uptime?by=site", _ => null, null, HttpStatusCode.OK),
             ("GET", "/api/v1/uptime/csv", _ => "/api/v1/uptime/csv?by=district&range=7d", _ => null, ["operator", "engineer", "admin"], HttpStatusCode.OK),
+            ("GET", "/api/v1/reports/monthly/{month}", _ => $"/api/v1/reports/monthly/{month}?format=json&lang=en", _ => null, null, HttpStatusCode.OK),
         };
 
         // The OpenAPI document is served to anyone and describes exactly these operations.
@@ -149,6 +151,19 @@ public sealed class PublicApiTests : IAsyncLifetime
         }
 
         Assert.Equal(endpoints.Count * Roles.Length, calls);
+
+        // The monthly report as a PDF (the machine's Chromium) and a bad month.
+        using (var pdf = await SendAsync(HttpMethod.Get, $"/api/v1/reports/monthly/{month}?format=pdf", null, role: "viewer"))
+        {
+            Assert.Equal(HttpStatusCode.OK, pdf.StatusCode);
+            Assert.Equal("application/pdf", pdf.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("%PDF"u8.ToArray(), (await pdf.Content.ReadAsByteArrayAsync())[..4]);
+        }
+
+        using (var bad = await SendAsync(HttpMethod.Get, "/api/v1/reports/monthly/2026-13", null, role: "viewer"))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        }
 
         // The engine recorded the tokens as the actors, and the API's actions are in the dashboard's audit.
         var details = await _app.Services.GetRequiredService<IAlertQueries>().GetAsync(alerts[0], CancellationToken.None);
