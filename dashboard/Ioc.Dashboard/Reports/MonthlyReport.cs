@@ -5,7 +5,8 @@ using Ioc.Dashboard.Data;
 
 namespace Ioc.Dashboard.Reports;
 
-/// <summary>A calendar month (<c>yyyy-MM</c>), counted in the console's time zone.</summary>
+/// <summary>A calendar month (<c>yyyy-MM</c>, also in JSON), counted in the console's time zone.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(ReportMonthJsonConverter))]
 public readonly record struct ReportMonth(int Year, int Month) : IComparable<ReportMonth>
 {
     public static bool TryParse([NotNullWhen(true)] string? text, out ReportMonth month)
@@ -43,6 +44,16 @@ public readonly record struct ReportMonth(int Year, int Month) : IComparable<Rep
     public int CompareTo(ReportMonth other) => (Year * 12 + Month).CompareTo(other.Year * 12 + other.Month);
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Year:0000}-{Month:00}");
+}
+
+/// <summary>Writes and reads a <see cref="ReportMonth"/> as its <c>yyyy-MM</c> string.</summary>
+public sealed class ReportMonthJsonConverter : System.Text.Json.Serialization.JsonConverter<ReportMonth>
+{
+    public override ReportMonth Read(ref System.Text.Json.Utf8JsonReader reader, Type typeToConvert, System.Text.Json.JsonSerializerOptions options) =>
+        ReportMonth.TryParse(reader.GetString(), out var month) ? month : throw new System.Text.Json.JsonException("a month is yyyy-MM");
+
+    public override void Write(System.Text.Json.Utf8JsonWriter writer, ReportMonth value, System.Text.Json.JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.ToString());
 }
 
 /// <summary>

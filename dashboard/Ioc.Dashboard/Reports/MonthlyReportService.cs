@@ -160,13 +160,19 @@ public sealed class MonthlyReportService(
 
         if (report.IncidentTotals.Count > 0)
         {
+            var totals = report.IncidentTotals;
             parts.Add(string.Format(
                 culture,
                 text["Summary_Incidents"],
-                report.IncidentTotals.Count,
-                report.IncidentsBySeverity.FirstOrDefault(s => s.Severity == AlertSeverity.Critical)?.Count ?? 0,
-                Duration(report.IncidentTotals.Mtta),
-                Duration(report.IncidentTotals.Mttr)));
+                totals.Count,
+                report.IncidentsBySeverity.FirstOrDefault(s => s.Severity == AlertSeverity.Critical)?.Count ?? 0));
+            parts.Add((totals.Mtta, totals.Mttr) switch
+            {
+                ({ } mtta, { } mttr) => string.Format(culture, text["Summary_Times"], words.Duration(mtta), words.Duration(mttr)),
+                ({ } mtta, null) => string.Format(culture, text["Summary_AckOnly"], words.Duration(mtta)),
+                (null, { } mttr) => string.Format(culture, text["Summary_ResolvedOnly"], words.Duration(mttr)),
+                _ => text["Summary_NoAck"],
+            });
         }
         else
         {
@@ -195,8 +201,6 @@ public sealed class MonthlyReportService(
 
         return string.Join(" ", parts);
     }
-
-    private string Duration(TimeSpan? span) => span is { } s ? words.Duration(s) : text["NotAvailable"];
 
     /// <summary>A percentage with three decimals in the culture ("99,982" / "99.982").</summary>
     public static string Percent(double value, CultureInfo culture) => value.ToString("0.000", culture);

@@ -41,7 +41,7 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             h1 { font-size: 17pt; margin: 0 0 2mm; color: #1F4E79; }
             h2 { font-size: 11.5pt; margin: 6mm 0 2mm; color: #1F4E79; border-bottom: 0.4mm solid #1F4E79; padding-bottom: 1mm; break-after: avoid; }
             .period { font-size: 10pt; margin: 0 0 4mm; color: #333; }
-            .partial { display: inline-block; background: #FFF4CE; border: 0.3mm solid #C9A227; padding: 0.5mm 2mm; border-radius: 1mm; margin-left: 2mm; }
+            .partial { display: inline-block; margin-top: 1.5mm; background: #FFF4CE; border: 0.3mm solid #C9A227; padding: 0.5mm 2mm; border-radius: 1mm; }
             .summary { font-size: 10pt; line-height: 1.45; background: #F3F6FA; border-left: 1.2mm solid #1F4E79; padding: 3mm 4mm; margin: 0 0 4mm; }
             .tiles { display: flex; gap: 3mm; margin: 0 0 2mm; }
             .tile { flex: 1; border: 0.3mm solid #ccd; border-radius: 1.5mm; padding: 2mm 3mm; }
@@ -69,7 +69,7 @@ public sealed class ReportDocument(IStringLocalizer<ReportText> text, Vocabulary
             """);
         if (report.Partial)
         {
-            html.Append(CultureInfo.InvariantCulture, $"""<span class="partial">{E(string.Format(culture, text["Partial"], clock.Format(report.To, "g")))}</span>""");
+            html.Append(CultureInfo.InvariantCulture, $"""<br><span class="partial">{E(string.Format(culture, text["Partial"], clock.Format(report.To, "g")))}</span>""");
         }
 
         html.Append("</p>\n");

@@ -86,6 +86,23 @@ public sealed class ReportFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Json_DemoOctober_TheModelWithTheMonthAsText()
+    {
+        // Arrange
+        var report = await Files.BuildAsync(October, Vi, CancellationToken.None);
+
+        // Act
+        var file = await Files.RenderAsync(report, ReportFormat.Json, CancellationToken.None);
+
+        // Assert
+        using var json = System.Text.Json.JsonDocument.Parse(file.Content);
+        Assert.Equal("2026-10", json.RootElement.GetProperty("month").GetString());
+        Assert.Equal(report.Overall.Percent!.Value, json.RootElement.GetProperty("overall").GetProperty("percent").GetDouble(), 9);
+        Assert.Equal(2, json.RootElement.GetProperty("incidents").GetArrayLength());
+        Assert.Equal(report.Summary, json.RootElement.GetProperty("summary").GetString());
+    }
+
+    [Fact]
     public async Task Xlsx_English_HeadersInEnglish()
     {
         // Arrange
