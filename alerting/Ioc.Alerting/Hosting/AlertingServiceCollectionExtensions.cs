@@ -100,6 +100,7 @@ public static class AlertingServiceCollectionExtensions
         services.AddHttpClient(TelegramSender.HttpClientName);
         services.AddSingleton<INotificationSender, TelegramSender>();
         services.TryAddSingleton<NotificationDispatcher>();
+        services.TryAddSingleton<INotificationTester, NotificationTester>();
         services.AddHostedService<NotificationDispatcherService>();
         return services;
     }
@@ -144,6 +145,9 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<IAlertEngineLocator, ConfiguredAlertEngineLocator>();
         services.AddSingleton<IValidateOptions<AlertingOptions>>(new AlertEngineClientValidator(requireEngineUrl: !locatorGiven));
         services.AddHttpClient<IAlertCommands, HttpAlertCommands>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.CommandTimeout);
+        // Test messages go to the engine's host too: its senders hold the tokens and reach the channels.
+        services.TryAddTransient<INotificationTester>(sp => sp.GetRequiredService<IAlertCommands>() as INotificationTester
+            ?? throw new InvalidOperationException("the registered IAlertCommands cannot send test messages"));
         return services;
     }
 

@@ -33,9 +33,11 @@ public sealed record NotificationMessage(
         var vi = language == Language.Vi;
         var summary = AlertWords.Pick(alert.Texts?.Summary ?? new Ioc.Contract.Text.LocalizedText(alert.Summary, alert.Summary), language);
         var rule = AlertWords.Pick(alert.Texts?.RuleName ?? new Ioc.Contract.Text.LocalizedText(alert.RuleName, alert.RuleName), language);
-        var headline = string.Create(
-            System.Globalization.CultureInfo.InvariantCulture,
-            $"{Mark(alert.Severity, @event)} {AlertWords.Severity(alert.Severity, language)} · {NotificationTemplate.EventText(@event, language)} #{alert.Id}");
+        var headline = @event == "test"
+            ? $"{Mark(alert.Severity, @event)} {NotificationTemplate.EventText(@event, language)}"
+            : string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"{Mark(alert.Severity, @event)} {AlertWords.Severity(alert.Severity, language)} · {NotificationTemplate.EventText(@event, language)} #{alert.Id}");
         var facts = new List<MessageFact> { new(vi ? "Quy tắc" : "Rule", rule) };
         if (alert.DeviceId is { } device)
         {
@@ -43,7 +45,10 @@ public sealed record NotificationMessage(
             facts.Add(new(vi ? "Thiết bị" : "Device", type == "-" ? device : $"{device} ({type})"));
         }
 
-        facts.Add(new(vi ? "Địa điểm" : "Place", AlertWords.Place(alert.Site, alert.District, sites, language)));
+        if (alert.Site is not null || alert.District is not null)
+        {
+            facts.Add(new(vi ? "Địa điểm" : "Place", AlertWords.Place(alert.Site, alert.District, sites, language)));
+        }
         if (alert.Value is { } value)
         {
             facts.Add(new(vi ? "Giá trị" : "Value", AlertWords.Number(value, language)));
@@ -69,8 +74,9 @@ public sealed record NotificationMessage(
             headline,
             summary,
             facts,
-            NotificationTemplate.Link(dashboardUrl, alert.Id),
-            vi ? "Xem cảnh báo" : "Open the alert");
+            // A test message has no alert to open: it links to the dashboard.
+            @event == "test" ? dashboardUrl : NotificationTemplate.Link(dashboardUrl, alert.Id),
+            @event == "test" ? (vi ? "Mở bảng điều khiển" : "Open the dashboard") : vi ? "Xem cảnh báo" : "Open the alert");
     }
 
     /// <summary>Plain text, one fact a line, the link last (Zalo, logs).</summary>

@@ -56,7 +56,7 @@ public static class NotificationTemplate
             ["repeats"] = alert.RepeatCount.ToString(CultureInfo.InvariantCulture),
             ["escalationLevel"] = alert.EscalationLevel.ToString(CultureInfo.InvariantCulture),
             ["assignee"] = alert.Assignee ?? "-",
-            ["link"] = Link(dashboardUrl, alert.Id) ?? string.Empty,
+            ["link"] = (@event == "test" ? dashboardUrl : Link(dashboardUrl, alert.Id)) ?? string.Empty,
         };
     }
 
@@ -69,6 +69,8 @@ public static class NotificationTemplate
         ("resolved", _) => "Resolved",
         ("escalated", Language.Vi) => "Leo thang",
         ("escalated", _) => "Escalated",
+        ("test", Language.Vi) => "Tin nhắn thử",
+        ("test", _) => "Test message",
         _ => @event,
     };
 
