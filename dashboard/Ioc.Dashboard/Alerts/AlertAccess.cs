@@ -1,3 +1,5 @@
+using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Service;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,4 +16,10 @@ public sealed class AlertAccess(IServiceProvider services)
     public IAlertQueries? Queries { get; } = services.GetService<IAlertQueries>();
 
     public IAlertCommands? Commands { get; } = services.GetService<IAlertCommands>();
+
+    /// <summary>Test messages to a notification channel (in process, or through the engine's host).</summary>
+    public INotificationTester? NotificationTester { get; } = services.GetService<INotificationTester>();
+
+    /// <summary>The alerting configuration (<c>Ioc:Alerting</c>): the notification channels and their routing.</summary>
+    public AlertingOptions? Options { get; } = services.GetService<AlertingOptions>();
 }
