@@ -78,6 +78,10 @@ public static class AlertCommandEndpoints
             RunAsync<TestNotificationCommand, IReadOnlyList<TestDelivery>>(http, b => services.GetService<INotificationTester>() is { } tester
                 ? tester.SendTestAsync(b.Channel, b.Name, b.User, CancellationToken.None)
                 : throw new AlertCommandException("notifications are not sent from this host (Ioc:Alerting:Enabled is false)")));
+        group.MapPost("notifications/channels", (HttpContext http, IServiceProvider services) =>
+            RunAsync<UserCommand, IReadOnlyList<ChannelSummary>>(http, _ => services.GetService<INotificationTester>() is { } tester
+                ? tester.ChannelsAsync(CancellationToken.None)
+                : throw new AlertCommandException("notifications are not sent from this host (Ioc:Alerting:Enabled is false)")));
         return group;
     }
 

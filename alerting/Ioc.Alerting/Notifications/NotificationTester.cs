@@ -1,10 +1,30 @@
+using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Service;
+using Ioc.Alerting.Text;
 using Ioc.Contract.Alerts;
 
 namespace Ioc.Alerting.Notifications;
 
 /// <summary>The outcome of a test message to one recipient of a channel.</summary>
 public sealed record TestDelivery(string Target, bool Success, string Detail);
+
+/// <summary>
+/// A configured channel as an administrator sees it, never its secrets: <c>Kind</c> is <c>telegram</c>, <c>webhook-generic</c>,
+/// <c>webhook-teams</c>, <c>webhook-zalo</c> or <c>email</c>; a webhook's recipient is its URL's host only (a Teams or
+/// Workflows URL carries its signature).
+/// </summary>
+public sealed record ChannelSummary(
+    string Channel,
+    string Kind,
+    string Name,
+    IReadOnlyList<string> Recipients,
+    AlertSeverity MinSeverity,
+    IReadOnlyList<string> Sites,
+    IReadOnlyList<string> Districts,
+    IReadOnlyList<string> Rules,
+    string? QuietFrom,
+    string? QuietTo,
+    Language Language);
 
 /// <summary>
 /// Sends a test message to every recipient of one configured channel at once, outside the outbox (nothing is stored or
@@ -15,9 +35,12 @@ public interface INotificationTester
 {
     /// <summary>Throws <see cref="AlertCommandException"/> (invalid input) when no such channel is configured.</summary>
     Task<IReadOnlyList<TestDelivery>> SendTestAsync(string channel, string name, string user, CancellationToken cancellationToken);
+
+    /// <summary>The channels configured where the messages are sent (the engine's host), with their routing.</summary>
+    Task<IReadOnlyList<ChannelSummary>> ChannelsAsync(CancellationToken cancellationToken);
 }
 
-public sealed class NotificationTester(NotificationRoutes routes, IEnumerable<INotificationSender> senders, TimeProvider time) : INotificationTester
+public sealed class NotificationTester(AlertingOptions options, NotificationRoutes routes, IEnumerable<INotificationSender> senders, TimeProvider time) : INotificationTester
 {
     /// <summary>The event of a test message (its words: "Tin nhắn thử" / "Test message").</summary>
     public const string TestEvent = "test";
@@ -50,6 +73,33 @@ public sealed class NotificationTester(NotificationRoutes routes, IEnumerable<IN
 
         return results;
     }
+
+    public Task<IReadOnlyList<ChannelSummary>> ChannelsAsync(CancellationToken cancellationToken) => Task.FromResult(Channels(options.Notifications));
+
+    public static IReadOnlyList<ChannelSummary> Channels(NotificationOptions settings)
+    {
+        var list = new List<ChannelSummary>();
+        foreach (var bot in settings.Telegram)
+        {
+            list.Add(Summary(NotificationRoutes.TelegramChannel, "telegram", bot.Name, bot.ChatIds, bot));
+        }
+
+        foreach (var hook in settings.Webhooks)
+        {
+            var recipients = hook.Template == WebhookTemplate.Zalo ? hook.UserIds : [Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) ? uri.Host : "-"];
+            list.Add(Summary(NotificationRoutes.WebhookChannel, "webhook-" + hook.Template.ToString().ToLowerInvariant(), hook.Name, recipients, hook));
+        }
+
+        if (settings.Email is { } email)
+        {
+            list.Add(Summary(NotificationRoutes.EmailChannel, "email", "email", email.To, email));
+        }
+
+        return list;
+    }
+
+    private static ChannelSummary Summary(string channel, string kind, string name, IReadOnlyList<string> recipients, ChannelRouteOptions route) =>
+        new(channel, kind, name, [.. recipients], route.MinSeverity, [.. route.Sites], [.. route.Districts], [.. route.Rules], route.QuietHours?.From, route.QuietHours?.To, route.Language);
 
     private static Alert TestAlert(string user, DateTimeOffset now) => new()
     {

@@ -23,6 +23,8 @@ public static class AlertCommandWire
 
     public static string TestNotificationPath => $"{Prefix}/notifications/test";
 
+    public static string NotificationChannelsPath => $"{Prefix}/notifications/channels";
+
     public static string EndSilencePath(long id) => FormattableString.Invariant($"{Prefix}/silences/{id}/end");
 }
 

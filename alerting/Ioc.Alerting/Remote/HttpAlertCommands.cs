@@ -44,6 +44,9 @@ public sealed class HttpAlertCommands(HttpClient http, IAlertEngineLocator locat
     public async Task<IReadOnlyList<TestDelivery>> SendTestAsync(string channel, string name, string user, CancellationToken cancellationToken) =>
         await SendAsync<List<TestDelivery>>(AlertCommandWire.TestNotificationPath, new TestNotificationCommand(user, channel, name), cancellationToken);
 
+    public async Task<IReadOnlyList<ChannelSummary>> ChannelsAsync(CancellationToken cancellationToken) =>
+        await SendAsync<List<ChannelSummary>>(AlertCommandWire.NotificationChannelsPath, new UserCommand("-"), cancellationToken);
+
     private async Task<T> SendAsync<T>(string path, object body, CancellationToken cancellationToken)
         where T : class
     {

@@ -1,4 +1,3 @@
-using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Service;
 using Microsoft.Extensions.DependencyInjection;
@@ -19,7 +18,4 @@ public sealed class AlertAccess(IServiceProvider services)
 
     /// <summary>Test messages to a notification channel (in process, or through the engine's host).</summary>
     public INotificationTester? NotificationTester { get; } = services.GetService<INotificationTester>();
-
-    /// <summary>The alerting configuration (<c>Ioc:Alerting</c>): the notification channels and their routing.</summary>
-    public AlertingOptions? Options { get; } = services.GetService<AlertingOptions>();
 }

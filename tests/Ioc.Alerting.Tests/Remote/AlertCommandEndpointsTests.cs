@@ -125,6 +125,9 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
             """.ReplaceLineEndings("\n"),
             sent.Text[..sent.Text.IndexOf("Phát lúc:</b> ", StringComparison.Ordinal)] + "Phát lúc:</b> ");
         Assert.EndsWith("<a href=\"https://ioc.haiduong.gov.vn/\">Mở bảng điều khiển</a>", sent.Text);
+        var channel = Assert.Single(await _dashboard.GetRequiredService<Ioc.Alerting.Notifications.INotificationTester>().ChannelsAsync(CancellationToken.None));
+        Assert.Equal(("telegram", "telegram", "truc-ca"), (channel.Channel, channel.Kind, channel.Name));
+        Assert.Equal(["-1001", "-1002"], channel.Recipients);
         var unknown = await Assert.ThrowsAsync<AlertCommandException>(() => _dashboard.GetRequiredService<Ioc.Alerting.Notifications.INotificationTester>().SendTestAsync("telegram", "khong-co", "admin", CancellationToken.None));
         Assert.True(unknown.IsInvalidInput);
         Assert.Equal("no telegram channel named 'khong-co' is configured", unknown.Message);

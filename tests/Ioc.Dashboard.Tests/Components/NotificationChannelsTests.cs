@@ -15,7 +15,7 @@ namespace Ioc.Dashboard.Tests.Components;
 public sealed class NotificationChannelsTests : IAsyncLifetime
 {
     private readonly DashboardTestContext _ctx = new();
-    private readonly RecordingTester _tester = new();
+    private readonly RecordingTester _tester;
 
     public NotificationChannelsTests()
     {
@@ -30,7 +30,7 @@ public sealed class NotificationChannelsTests : IAsyncLifetime
             QuietHours = new QuietHoursOptions { From = "22:00", To = "06:00" },
         });
         options.Notifications.Webhooks.Add(new WebhookOptions { Name = "teams-soc", Url = "https://prod.westeurope.logic.azure.com/workflows/abc/triggers?sig=SECRET", Template = WebhookTemplate.Teams, Language = Ioc.Alerting.Text.Language.En });
-        _ctx.Services.AddSingleton(options);
+        _tester = new RecordingTester(NotificationTester.Channels(options.Notifications));
         _ctx.Services.AddSingleton<INotificationTester>(_tester);
     }
 
@@ -99,8 +99,10 @@ public sealed class NotificationChannelsTests : IAsyncLifetime
         Assert.Contains(audit, a => a.Action == "notification.test" && !a.Allowed);
     }
 
-    private sealed class RecordingTester : INotificationTester
+    private sealed class RecordingTester(IReadOnlyList<ChannelSummary> channels) : INotificationTester
     {
+        public Task<IReadOnlyList<ChannelSummary>> ChannelsAsync(CancellationToken cancellationToken) => Task.FromResult(channels);
+
         public List<(string Channel, string Name, string User)> Calls { get; } = [];
 
         public Task<IReadOnlyList<TestDelivery>> SendTestAsync(string channel, string name, string user, CancellationToken cancellationToken)
