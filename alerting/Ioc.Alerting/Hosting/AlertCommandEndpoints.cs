@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Ioc.Alerting.Election;
+using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Remote;
 using Ioc.Alerting.Service;
 using Ioc.Contract.Alerts;
@@ -73,6 +74,14 @@ public static class AlertCommandEndpoints
                 : commands.CreateSilenceAsync(b.Silence, b.User, CancellationToken.None)));
         group.MapPost("silences/{id:long}/end", (long id, HttpContext http, IAlertCommands commands) =>
             RunAsync<UserCommand, Silence>(http, b => commands.EndSilenceAsync(id, b.User, CancellationToken.None)));
+        group.MapPost("notifications/test", (HttpContext http, IServiceProvider services) =>
+            RunAsync<TestNotificationCommand, IReadOnlyList<TestDelivery>>(http, b => services.GetService<INotificationTester>() is { } tester
+                ? tester.SendTestAsync(b.Channel, b.Name, b.User, CancellationToken.None)
+                : throw new AlertCommandException("notifications are not sent from this host (Ioc:Alerting:Enabled is false)")));
+        group.MapPost("notifications/channels", (HttpContext http, IServiceProvider services) =>
+            RunAsync<UserCommand, IReadOnlyList<ChannelSummary>>(http, _ => services.GetService<INotificationTester>() is { } tester
+                ? tester.ChannelsAsync(CancellationToken.None)
+                : throw new AlertCommandException("notifications are not sent from this host (Ioc:Alerting:Enabled is false)")));
         return group;
     }
 

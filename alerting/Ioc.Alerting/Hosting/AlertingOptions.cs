@@ -1,3 +1,5 @@
+using Ioc.Alerting.Notifications;
+using Ioc.Alerting.Text;
 using Ioc.Contract.Alerts;
 
 namespace Ioc.Alerting.Hosting;
@@ -87,14 +89,19 @@ public sealed class AlertingOptions
                 yield return $"{s}:Escalation:Levels:{i}:After must be positive and later than the previous level's.";
             }
 
-            if (level.Webhooks.Count == 0 && level.Emails.Count == 0)
+            if (level.Webhooks.Count == 0 && level.Emails.Count == 0 && level.Telegram.Count == 0)
             {
-                yield return $"{s}:Escalation:Levels:{i} must name at least one webhook (Webhooks) or e-mail address (Emails).";
+                yield return $"{s}:Escalation:Levels:{i} must name at least one webhook (Webhooks), Telegram channel (Telegram) or e-mail address (Emails).";
             }
 
             foreach (var name in level.Webhooks.Where(n => Notifications.Webhooks.All(w => w.Name != n)))
             {
                 yield return $"{s}:Escalation:Levels:{i}:Webhooks names '{name}', which is not in {s}:Notifications:Webhooks.";
+            }
+
+            foreach (var name in level.Telegram.Where(n => Notifications.Telegram.All(t => t.Name != n)))
+            {
+                yield return $"{s}:Escalation:Levels:{i}:Telegram names '{name}', which is not in {s}:Notifications:Telegram.";
             }
 
             if (level.Emails.Count > 0 && Notifications.Email is null)
@@ -178,6 +185,9 @@ public sealed class EscalationLevel
     public List<string> Webhooks { get; set; } = [];
 
     public List<string> Emails { get; set; } = [];
+
+    /// <summary>Names of <c>Notifications:Telegram</c> channels; every chat of each is told.</summary>
+    public List<string> Telegram { get; set; } = [];
 }
 
 public sealed class NotificationOptions
@@ -193,12 +203,23 @@ public sealed class NotificationOptions
 
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Base address of the dashboard, for links in messages (<c>{link}</c>).</summary>
+    /// <summary>
+    /// Base address of the dashboard, for links in messages (<c>{DashboardUrl}/alerts/{id}</c>); when unset,
+    /// <c>Ioc:Dashboard:PublicUrl</c> is used.
+    /// </summary>
     public string? DashboardUrl { get; set; }
+
+    /// <summary>The time zone of times in messages and of quiet hours (IANA id).</summary>
+    public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
 
     public List<WebhookOptions> Webhooks { get; set; } = [];
 
+    public List<TelegramOptions> Telegram { get; set; } = [];
+
     public EmailOptions? Email { get; set; }
+
+    /// <summary>The zone named by <see cref="TimeZone"/> (UTC+7 when the machine has no tzdata and it is Viet Nam's).</summary>
+    public TimeZoneInfo Zone() => NotificationTemplate.FindZone(TimeZone);
 
     internal IEnumerable<string> Validate(string s)
     {
@@ -207,17 +228,85 @@ public sealed class NotificationOptions
             yield return $"{s}: GroupWait must not be negative, MaxAttempts between 1 and 50, InitialBackoff and Timeout positive, MaxBackoff at least InitialBackoff.";
         }
 
+        if (DashboardUrl is { } dashboard && !IsHttpUrl(dashboard))
+        {
+            yield return $"{s}:DashboardUrl (or Ioc:Dashboard:PublicUrl) must be the dashboard's absolute http(s) URL, e.g. https://ioc.haiduong.gov.vn/ (was '{dashboard}').";
+        }
+
+        if (!NotificationTemplate.TryFindZone(TimeZone, out _))
+        {
+            yield return $"{s}:TimeZone must be a time zone id such as Asia/Ho_Chi_Minh (was '{TimeZone}').";
+        }
+
         for (var i = 0; i < Webhooks.Count; i++)
         {
             var hook = Webhooks[i];
-            if (string.IsNullOrWhiteSpace(hook.Name) || Webhooks.Count(w => w.Name == hook.Name) > 1)
+            var key = $"{s}:Webhooks:{i}";
+            if (string.IsNullOrWhiteSpace(hook.Name) || hook.Name.Contains(':', StringComparison.Ordinal) || Webhooks.Count(w => w.Name == hook.Name) > 1)
             {
-                yield return $"{s}:Webhooks:{i}:Name must be set and unique.";
+                yield return $"{key}:Name must be set, unique and without ':'.";
             }
 
-            if (!Uri.TryCreate(hook.Url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+            if (!IsHttpUrl(hook.Url))
             {
-                yield return $"{s}:Webhooks:{i}:Url must be an http(s) URL (was '{hook.Url}').";
+                yield return $"{key}:Url must be an http(s) URL (was '{hook.Url}').";
+            }
+
+            if (hook.Template == WebhookTemplate.Zalo)
+            {
+                if (string.IsNullOrWhiteSpace(hook.AccessToken))
+                {
+                    yield return $"{key}:AccessToken must be set for the zalo template (the Official Account's access token; keep it in a secret, e.g. Ioc__Alerting__Notifications__Webhooks__{i}__AccessToken).";
+                }
+
+                if (hook.UserIds.Count == 0 || hook.UserIds.Any(string.IsNullOrWhiteSpace))
+                {
+                    yield return $"{key}:UserIds must list the Zalo user ids (followers of the Official Account) to message.";
+                }
+            }
+            else if (hook.UserIds.Count > 0)
+            {
+                yield return $"{key}:UserIds is only for the zalo template (Template was {hook.Template}).";
+            }
+
+            foreach (var message in hook.ValidateRoute(key))
+            {
+                yield return message;
+            }
+        }
+
+        for (var i = 0; i < Telegram.Count; i++)
+        {
+            var bot = Telegram[i];
+            var key = $"{s}:Telegram:{i}";
+            if (string.IsNullOrWhiteSpace(bot.Name) || bot.Name.Contains(':', StringComparison.Ordinal) || Telegram.Count(t => t.Name == bot.Name) > 1)
+            {
+                yield return $"{key}:Name must be set, unique and without ':'.";
+            }
+
+            if (string.IsNullOrWhiteSpace(bot.BotToken) || !bot.BotToken.Contains(':', StringComparison.Ordinal))
+            {
+                yield return $"{key}:BotToken must be the bot's token from @BotFather (123456:ABC…); keep it in a secret, e.g. Ioc__Alerting__Notifications__Telegram__{i}__BotToken.";
+            }
+
+            if (bot.ChatIds.Count == 0)
+            {
+                yield return $"{key}:ChatIds must list at least one chat id (a number such as -1001234567890, or @channelname).";
+            }
+
+            foreach (var chat in bot.ChatIds.Where(c => !TelegramOptions.IsChatId(c)))
+            {
+                yield return $"{key}:ChatIds entry '{chat}' is neither a number nor an @channelname.";
+            }
+
+            if (bot.ApiUrl is { } api && !IsHttpUrl(api))
+            {
+                yield return $"{key}:ApiUrl must be an http(s) URL of a Bot API server (was '{api}'); leave it unset for https://api.telegram.org.";
+            }
+
+            foreach (var message in bot.ValidateRoute(key))
+            {
+                yield return message;
             }
         }
 
@@ -237,29 +326,140 @@ public sealed class NotificationOptions
             {
                 yield return $"{s}:Email:To entry '{to}' is not an e-mail address.";
             }
+
+            foreach (var message in email.ValidateRoute($"{s}:Email"))
+            {
+                yield return message;
+            }
         }
     }
+
+    private static bool IsHttpUrl(string? text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https";
 
     private static bool IsAddress(string? text) => System.Net.Mail.MailAddress.TryCreate(text, out _);
 }
 
-public sealed class WebhookOptions
+/// <summary>
+/// Which alerts a channel hears of and how: at least <see cref="MinSeverity"/>, and when set, only these sites, districts
+/// (by the site registry's district) and rule ids; outside <see cref="QuietHours"/> for all but critical alerts; in
+/// <see cref="Language"/>. Escalations go to the level's channels whatever their routing.
+/// </summary>
+public abstract class ChannelRouteOptions
+{
+    /// <summary>Only alerts at least this severe are sent here (escalations always are).</summary>
+    public AlertSeverity MinSeverity { get; set; } = AlertSeverity.Warning;
+
+    /// <summary>Site slugs; empty means every site.</summary>
+    public List<string> Sites { get; set; } = [];
+
+    /// <summary>District slugs (<c>thanh-ha</c>); empty means every district. Provincial alerts have no district.</summary>
+    public List<string> Districts { get; set; } = [];
+
+    /// <summary>Rule ids; empty means every rule.</summary>
+    public List<string> Rules { get; set; } = [];
+
+    /// <summary>A local-time window when only critical alerts are sent; the rest wait until it ends.</summary>
+    public QuietHoursOptions? QuietHours { get; set; }
+
+    /// <summary>The language of messages: <c>vi</c> (default) or <c>en</c>.</summary>
+    public Language Language { get; set; } = Language.Vi;
+
+    internal IEnumerable<string> ValidateRoute(string key)
+    {
+        if (!Enum.IsDefined(MinSeverity))
+        {
+            yield return $"{key}:MinSeverity must be info, warning, minor, major or critical.";
+        }
+
+        if (!Enum.IsDefined(Language))
+        {
+            yield return $"{key}:Language must be vi or en.";
+        }
+
+        if (QuietHours is { } quiet)
+        {
+            if (!QuietHoursOptions.TryParse(quiet.From, out var from) || !QuietHoursOptions.TryParse(quiet.To, out var to))
+            {
+                yield return $"{key}:QuietHours: From and To must be local times HH:mm (were '{quiet.From}' and '{quiet.To}').";
+            }
+            else if (from == to)
+            {
+                yield return $"{key}:QuietHours: From and To must differ (both were {quiet.From}).";
+            }
+        }
+    }
+}
+
+/// <summary>From <see cref="From"/> to <see cref="To"/> local time (HH:mm); a window may cross midnight (22:00 → 06:00).</summary>
+public sealed class QuietHoursOptions
+{
+    public string From { get; set; } = "22:00";
+
+    public string To { get; set; } = "06:00";
+
+    public static bool TryParse(string? text, out TimeOnly time) =>
+        TimeOnly.TryParseExact(text, ["HH:mm", "H:mm"], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out time);
+}
+
+/// <summary>The payload a webhook gets.</summary>
+public enum WebhookTemplate
+{
+    /// <summary>Ioc's JSON: <c>{"event", "notificationId", "text", "alert": {…}}</c>.</summary>
+    Generic,
+
+    /// <summary>Microsoft Teams (incoming webhook or Workflows): a message with one Adaptive Card.</summary>
+    Teams,
+
+    /// <summary>Zalo Official Account message API: one text message per user id, the OA's access token in a header.</summary>
+    Zalo,
+}
+
+public sealed class WebhookOptions : ChannelRouteOptions
 {
     public string Name { get; set; } = string.Empty;
 
     public string Url { get; set; } = string.Empty;
 
-    /// <summary>Only alerts at least this severe are sent here (escalations always are).</summary>
-    public AlertSeverity MinSeverity { get; set; } = AlertSeverity.Warning;
+    public WebhookTemplate Template { get; set; } = WebhookTemplate.Generic;
 
     public Dictionary<string, string> Headers { get; set; } = [];
 
-    /// <summary>Template of the payload's <c>text</c> field (Slack/Mattermost/Teams-compatible).</summary>
+    /// <summary>Template of the generic payload's <c>text</c> field (Slack/Mattermost-compatible).</summary>
     public string TextTemplate { get; set; } = "[{severityText}] {eventText}: {summary} ({place}) #{id}";
+
+    /// <summary>Zalo: the Official Account's access token (sent in the <c>access_token</c> header). A secret.</summary>
+    public string? AccessToken { get; set; }
+
+    /// <summary>Zalo: the followers' user ids; each gets the message.</summary>
+    public List<string> UserIds { get; set; } = [];
 }
 
-public sealed class EmailOptions
+/// <summary>A Telegram bot that posts to chats (a group, a channel or a person who started the bot).</summary>
+public sealed class TelegramOptions : ChannelRouteOptions
 {
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>The bot's token from @BotFather. A secret: set it from the environment or a secret store, never in the repository.</summary>
+    public string? BotToken { get; set; }
+
+    /// <summary>Chat ids (<c>-1001234567890</c>) or public channel names (<c>@ioc_haiduong</c>); each gets the message.</summary>
+    public List<string> ChatIds { get; set; } = [];
+
+    /// <summary>A Bot API server other than https://api.telegram.org (a local Bot API server, or a test fake).</summary>
+    public string? ApiUrl { get; set; }
+
+    internal static bool IsChatId(string? text) =>
+        !string.IsNullOrWhiteSpace(text) && (long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _) || (text.StartsWith('@') && text.Length > 1));
+}
+
+public sealed class EmailOptions : ChannelRouteOptions
+{
+    public EmailOptions()
+    {
+        MinSeverity = AlertSeverity.Major;
+    }
+
     public string Host { get; set; } = "127.0.0.1";
 
     public int Port { get; set; } = 25;
@@ -273,8 +473,6 @@ public sealed class EmailOptions
     public string From { get; set; } = string.Empty;
 
     public List<string> To { get; set; } = [];
-
-    public AlertSeverity MinSeverity { get; set; } = AlertSeverity.Major;
 
     public string SubjectTemplate { get; set; } = "[IOC {severityText}] {eventText}: {summary}";
 

@@ -44,6 +44,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<IEvaluatorGate, AlwaysActiveGate>();
         services.TryAddSingleton<SilenceCache>();
         services.TryAddSingleton<SilenceChecker>();
+        services.TryAddSingleton<NotificationRoutes>();
         services.TryAddSingleton<NotificationPlanner>();
         services.TryAddSingleton<AlertChangePublisher>();
         // The commands render a group alert's texts when its count changes (IncidentCount), with the sites' names.
@@ -96,7 +97,10 @@ public static class AlertingServiceCollectionExtensions
         services.AddHttpClient(WebhookSender.HttpClientName);
         services.AddSingleton<INotificationSender, WebhookSender>();
         services.AddSingleton<INotificationSender, EmailSender>();
+        services.AddHttpClient(TelegramSender.HttpClientName);
+        services.AddSingleton<INotificationSender, TelegramSender>();
         services.TryAddSingleton<NotificationDispatcher>();
+        services.TryAddSingleton<INotificationTester, NotificationTester>();
         services.AddHostedService<NotificationDispatcherService>();
         return services;
     }
@@ -141,6 +145,9 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<IAlertEngineLocator, ConfiguredAlertEngineLocator>();
         services.AddSingleton<IValidateOptions<AlertingOptions>>(new AlertEngineClientValidator(requireEngineUrl: !locatorGiven));
         services.AddHttpClient<IAlertCommands, HttpAlertCommands>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.CommandTimeout);
+        // Test messages go to the engine's host too: its senders hold the tokens and reach the channels.
+        services.TryAddTransient<INotificationTester>(sp => sp.GetRequiredService<IAlertCommands>() as INotificationTester
+            ?? throw new InvalidOperationException("the registered IAlertCommands cannot send test messages"));
         return services;
     }
 
@@ -162,8 +169,21 @@ public static class AlertingServiceCollectionExtensions
         return configuration.GetSection(EvaluatorOptions.SectionName).Get<EvaluatorOptions>() ?? new EvaluatorOptions();
     }
 
-    private static void AddAlertingOptions(IServiceCollection services, IConfiguration configuration) =>
+    private static void AddAlertingOptions(IServiceCollection services, IConfiguration configuration)
+    {
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<AlertingOptions>) && d.ImplementationInstance is DelegateValidator<AlertingOptions>))
+        {
+            // Links in notifications go to the dashboard's public address unless the alerting section names another.
+            services.PostConfigure<AlertingOptions>(o => o.Notifications.DashboardUrl ??= NullIfBlank(configuration[DashboardPublicUrlKey]));
+        }
+
         AddSectionOptions<AlertingOptions>(services, configuration, AlertingOptions.SectionName, o => o.Validate());
+    }
+
+    /// <summary>The dashboard's public base address (the one people open), for links in notifications.</summary>
+    public const string DashboardPublicUrlKey = "Ioc:Dashboard:PublicUrl";
+
+    private static string? NullIfBlank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text;
 
     /// <summary>Binds one section, validated at start-up with every error named, and registers its value; once per host.</summary>
     private static void AddSectionOptions<T>(IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> validate)

@@ -70,6 +70,8 @@ public sealed class NotificationDispatcher(
         var stopwatch = Stopwatch.StartNew();
         string detail;
         bool success;
+        var permanent = false;
+        TimeSpan? retryAfter = null;
         if (!_senders.TryGetValue(notification.Channel, out var sender))
         {
             success = false;
@@ -82,6 +84,13 @@ public sealed class NotificationDispatcher(
                 detail = await sender.SendAsync(notification, alert, cancellationToken);
                 success = true;
             }
+            catch (DeliveryException ex)
+            {
+                success = false;
+                detail = ex.Message;
+                permanent = ex.Permanent;
+                retryAfter = ex.RetryAfter;
+            }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
                 // Whatever went wrong is this attempt's outcome: recorded, retried with backoff, never a stuck outbox.
@@ -90,20 +99,21 @@ public sealed class NotificationDispatcher(
             }
         }
 
-        var record = new DeliveryAttempt(0, notification.Id, attempt, started, success, stopwatch.Elapsed, detail);
+        var record = new DeliveryAttempt(0, notification.Id, attempt, started, success, stopwatch.Elapsed, permanent ? $"{detail} (permanent: not retried)" : detail);
         if (success)
         {
             await outbox.RecordAttemptAsync(notification, record, NotificationStatus.Delivered, started, cancellationToken);
             return;
         }
 
-        Log.DeliveryFailed(logger, notification.Id, notification.Channel, notification.Target, attempt, detail);
-        var giveUp = attempt >= options.Notifications.MaxAttempts;
+        Log.DeliveryFailed(logger, notification.Id, notification.Channel, notification.Target, attempt, record.Detail);
+        var giveUp = permanent || attempt >= options.Notifications.MaxAttempts;
+        var next = retryAfter is { } wait && wait > TimeSpan.Zero ? time.GetUtcNow() + wait : time.GetUtcNow() + BackoffAfter(attempt);
         await outbox.RecordAttemptAsync(
             notification,
             record,
             giveUp ? NotificationStatus.Failed : NotificationStatus.Pending,
-            giveUp ? started : time.GetUtcNow() + BackoffAfter(attempt),
+            giveUp ? started : next,
             cancellationToken);
     }
 
@@ -114,7 +124,9 @@ public sealed class NotificationDispatcher(
             case "fired":
                 if (!alert.IsOpen)
                 {
-                    return "resolved before the group wait ended";
+                    return notification.LastError?.Contains(NotificationPlanner.HeldForQuietHours, StringComparison.Ordinal) == true
+                        ? "resolved during quiet hours"
+                        : "resolved before the group wait ended";
                 }
 
                 if (alert.Silenced)

@@ -18,9 +18,10 @@ public static class NotificationTemplate
     private static readonly TimeZoneInfo Vietnam = FindVietnam();
     private static readonly CultureInfo Vietnamese = CultureInfo.GetCultureInfo("vi-VN");
 
-    public static IReadOnlyDictionary<string, string> Values(Alert alert, string @event, DateTimeOffset at, string? dashboardUrl, ISiteNames? sites = null)
+    public static IReadOnlyDictionary<string, string> Values(Alert alert, string @event, DateTimeOffset at, string? dashboardUrl, ISiteNames? sites = null, TimeZoneInfo? zone = null)
     {
         sites ??= NoSiteNames.Instance;
+        zone ??= Vietnam;
         var summary = alert.Texts?.Summary ?? new LocalizedText(alert.Summary, alert.Summary);
         var rule = alert.Texts?.RuleName ?? new LocalizedText(alert.RuleName, alert.RuleName);
         return new Dictionary<string, string>(StringComparer.Ordinal)
@@ -30,7 +31,7 @@ public static class NotificationTemplate
             ["eventText"] = EventText(@event, Language.Vi),
             ["eventTextEn"] = EventText(@event, Language.En),
             ["at"] = at.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
-            ["atLocal"] = Local(at),
+            ["atLocal"] = Local(at, zone),
             ["rule"] = rule.Vi,
             ["ruleEn"] = rule.En,
             ["ruleId"] = alert.RuleId,
@@ -51,11 +52,11 @@ public static class NotificationTemplate
             ["summaryEn"] = summary.En,
             ["value"] = alert.Value is { } v ? v.ToString("0.###", CultureInfo.InvariantCulture) : "-",
             ["firedAt"] = alert.FiredAt.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture),
-            ["firedAtLocal"] = Local(alert.FiredAt),
+            ["firedAtLocal"] = Local(alert.FiredAt, zone),
             ["repeats"] = alert.RepeatCount.ToString(CultureInfo.InvariantCulture),
             ["escalationLevel"] = alert.EscalationLevel.ToString(CultureInfo.InvariantCulture),
             ["assignee"] = alert.Assignee ?? "-",
-            ["link"] = string.IsNullOrEmpty(dashboardUrl) ? string.Empty : $"{dashboardUrl.TrimEnd('/')}/alerts/{alert.Id}",
+            ["link"] = (@event == "test" ? dashboardUrl : Link(dashboardUrl, alert.Id)) ?? string.Empty,
         };
     }
 
@@ -68,6 +69,8 @@ public static class NotificationTemplate
         ("resolved", _) => "Resolved",
         ("escalated", Language.Vi) => "Leo thang",
         ("escalated", _) => "Escalated",
+        ("test", Language.Vi) => "Tin nhắn thử",
+        ("test", _) => "Test message",
         _ => @event,
     };
 
@@ -81,8 +84,39 @@ public static class NotificationTemplate
         _ => "Resolved",
     };
 
-    private static string Local(DateTimeOffset at) =>
-        TimeZoneInfo.ConvertTime(at, Vietnam).ToString("dd/MM/yyyy HH:mm", Vietnamese);
+    /// <summary>The alert's page on the dashboard: <c>{dashboardUrl}/alerts/{id}</c>; null without a dashboard URL.</summary>
+    public static string? Link(string? dashboardUrl, long alertId) =>
+        string.IsNullOrEmpty(dashboardUrl) ? null : string.Create(CultureInfo.InvariantCulture, $"{dashboardUrl.TrimEnd('/')}/alerts/{alertId}");
+
+    /// <summary>A time as people here read it: <c>dd/MM/yyyy HH:mm</c> in the zone.</summary>
+    public static string Local(DateTimeOffset at, TimeZoneInfo zone) =>
+        TimeZoneInfo.ConvertTime(at, zone).ToString("dd/MM/yyyy HH:mm", Vietnamese);
+
+    public static TimeZoneInfo FindZone(string id) => TryFindZone(id, out var zone) ? zone : Vietnam;
+
+    public static bool TryFindZone(string? id, out TimeZoneInfo zone)
+    {
+        zone = Vietnam;
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            return false;
+        }
+
+        if (id == "Asia/Ho_Chi_Minh")
+        {
+            return true;
+        }
+
+        try
+        {
+            zone = TimeZoneInfo.FindSystemTimeZoneById(id);
+            return true;
+        }
+        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        {
+            return false;
+        }
+    }
 
     private static TimeZoneInfo FindVietnam()
     {

@@ -21,6 +21,10 @@ public static class AlertCommandWire
 
     public static string SilencesPath => $"{Prefix}/silences";
 
+    public static string TestNotificationPath => $"{Prefix}/notifications/test";
+
+    public static string NotificationChannelsPath => $"{Prefix}/notifications/channels";
+
     public static string EndSilencePath(long id) => FormattableString.Invariant($"{Prefix}/silences/{id}/end");
 }
 
@@ -35,6 +39,9 @@ public sealed record AssignCommand(string User, string? Assignee);
 public sealed record CommentCommand(string User, string Text);
 
 public sealed record CreateSilenceCommand(string User, SilenceRequest Silence);
+
+/// <summary>Body of a test message: to every recipient of the channel (<c>telegram</c>, <c>webhook</c>, <c>email</c>) named <c>Name</c>.</summary>
+public sealed record TestNotificationCommand(string User, string Channel, string Name);
 
 /// <summary>Every error answer: the engine's sentence and a code (<c>unauthorized</c>, <c>not_found</c>, <c>invalid</c>, <c>conflict</c>).</summary>
 public sealed record CommandError(string Error, string Code);

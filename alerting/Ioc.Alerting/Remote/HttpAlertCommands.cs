@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Service;
 using Ioc.Contract.Alerts;
 using Microsoft.Extensions.Options;
@@ -15,7 +16,7 @@ namespace Ioc.Alerting.Remote;
 /// <see cref="HttpClient"/> with a timeout and no retry: a command that may have been applied is never sent twice
 /// (a second comment, a second silence). Error answers become the same exceptions the in-process engine throws.
 /// </summary>
-public sealed class HttpAlertCommands(HttpClient http, IAlertEngineLocator locator, IOptions<AlertingOptions> options) : IAlertCommands
+public sealed class HttpAlertCommands(HttpClient http, IAlertEngineLocator locator, IOptions<AlertingOptions> options) : IAlertCommands, INotificationTester
 {
     private readonly string _token = options.Value.CommandToken ?? string.Empty;
 
@@ -39,6 +40,12 @@ public sealed class HttpAlertCommands(HttpClient http, IAlertEngineLocator locat
 
     public Task<Silence> EndSilenceAsync(long id, string user, CancellationToken cancellationToken) =>
         SendAsync<Silence>(AlertCommandWire.EndSilencePath(id), new UserCommand(user), cancellationToken);
+
+    public async Task<IReadOnlyList<TestDelivery>> SendTestAsync(string channel, string name, string user, CancellationToken cancellationToken) =>
+        await SendAsync<List<TestDelivery>>(AlertCommandWire.TestNotificationPath, new TestNotificationCommand(user, channel, name), cancellationToken);
+
+    public async Task<IReadOnlyList<ChannelSummary>> ChannelsAsync(CancellationToken cancellationToken) =>
+        await SendAsync<List<ChannelSummary>>(AlertCommandWire.NotificationChannelsPath, new UserCommand("-"), cancellationToken);
 
     private async Task<T> SendAsync<T>(string path, object body, CancellationToken cancellationToken)
         where T : class

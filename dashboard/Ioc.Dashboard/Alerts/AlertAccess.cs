@@ -1,3 +1,4 @@
+using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Service;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -14,4 +15,7 @@ public sealed class AlertAccess(IServiceProvider services)
     public IAlertQueries? Queries { get; } = services.GetService<IAlertQueries>();
 
     public IAlertCommands? Commands { get; } = services.GetService<IAlertCommands>();
+
+    /// <summary>Test messages to a notification channel (in process, or through the engine's host).</summary>
+    public INotificationTester? NotificationTester { get; } = services.GetService<INotificationTester>();
 }

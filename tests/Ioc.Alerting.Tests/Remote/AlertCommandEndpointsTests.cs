@@ -33,6 +33,7 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
     private ServiceProvider _dashboard = default!;
     private IDisposable _subscription = default!;
     private int _commentRequests;
+    private readonly TestTelegramApi _telegram = new();
 
     private IAlertCommands Commands => _dashboard.GetRequiredService<IAlertCommands>();
 
@@ -51,6 +52,12 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
             ["Ioc:Alerting:RulesPath"] = Path.Combine(_directory, "rules.json"),
             ["Ioc:Alerting:TickInterval"] = "00:00:00.100",
             ["Ioc:Alerting:CommandToken"] = Token,
+            ["Ioc:Dashboard:PublicUrl"] = "https://ioc.haiduong.gov.vn/",
+            ["Ioc:Alerting:Notifications:Telegram:0:Name"] = "truc-ca",
+            ["Ioc:Alerting:Notifications:Telegram:0:BotToken"] = "123456:TEST-token-not-a-secret",
+            ["Ioc:Alerting:Notifications:Telegram:0:ChatIds:0"] = "-1001",
+            ["Ioc:Alerting:Notifications:Telegram:0:ChatIds:1"] = "-1002",
+            ["Ioc:Alerting:Notifications:Telegram:0:ApiUrl"] = _telegram.BaseUrl,
         });
         builder.Services.AddAlerting(builder.Configuration);
         _engine = builder.Build();
@@ -86,6 +93,7 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
         await _dashboard.DisposeAsync();
         await _engine.StopAsync();
         await _engine.DisposeAsync();
+        _telegram.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
@@ -95,6 +103,34 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
         {
             // left for the temp cleaner
         }
+    }
+
+    [Fact]
+    public async Task SendTest_FromTheDashboardsHost_ReachesEveryChatOfTheChannelThroughTheEngine()
+    {
+        _telegram.BlockedByUser();
+
+        var results = await _dashboard.GetRequiredService<Ioc.Alerting.Notifications.INotificationTester>().SendTestAsync("telegram", "truc-ca", "admin", CancellationToken.None);
+
+        Assert.Equal(["truc-ca:-1001", "truc-ca:-1002"], results.Select(r => r.Target).ToList());
+        Assert.Equal([false, true], results.Select(r => r.Success).ToList());
+        Assert.Equal("Telegram 403: Forbidden: bot was blocked by the user", results[0].Detail);
+        var sent = _telegram.Received.Last();
+        Assert.Equal(
+            """
+            <b>🔵 Tin nhắn thử</b>
+            Tin nhắn thử từ Trung tâm IOC Hải Dương, do admin gửi.
+            <b>Quy tắc:</b> Tin nhắn thử
+            <b>Phát lúc:</b> 
+            """.ReplaceLineEndings("\n"),
+            sent.Text[..sent.Text.IndexOf("Phát lúc:</b> ", StringComparison.Ordinal)] + "Phát lúc:</b> ");
+        Assert.EndsWith("<a href=\"https://ioc.haiduong.gov.vn/\">Mở bảng điều khiển</a>", sent.Text);
+        var channel = Assert.Single(await _dashboard.GetRequiredService<Ioc.Alerting.Notifications.INotificationTester>().ChannelsAsync(CancellationToken.None));
+        Assert.Equal(("telegram", "telegram", "truc-ca"), (channel.Channel, channel.Kind, channel.Name));
+        Assert.Equal(["-1001", "-1002"], channel.Recipients);
+        var unknown = await Assert.ThrowsAsync<AlertCommandException>(() => _dashboard.GetRequiredService<Ioc.Alerting.Notifications.INotificationTester>().SendTestAsync("telegram", "khong-co", "admin", CancellationToken.None));
+        Assert.True(unknown.IsInvalidInput);
+        Assert.Equal("no telegram channel named 'khong-co' is configured", unknown.Message);
     }
 
     [Fact]

@@ -27,6 +27,9 @@ public sealed class TestWebhookServer : IDisposable
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
+    /// <summary>A JSON body for every answer (e.g. Zalo's <c>{"error": 0, …}</c>); none when null.</summary>
+    public string? ResponseBody { get; set; }
+
     /// <summary>Status codes for the next requests, in order; after them every request gets 200.</summary>
     public void Answer(params int[] statuses)
     {
@@ -78,6 +81,14 @@ public sealed class TestWebhookServer : IDisposable
             var status = _script.TryDequeue(out var scripted) ? scripted : 200;
             Received.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body, status));
             context.Response.StatusCode = status;
+            if (ResponseBody is { } answer)
+            {
+                var bytes = Encoding.UTF8.GetBytes(answer);
+                context.Response.ContentType = "application/json";
+                context.Response.ContentLength64 = bytes.Length;
+                await context.Response.OutputStream.WriteAsync(bytes);
+            }
+
             context.Response.Close();
         }
     }

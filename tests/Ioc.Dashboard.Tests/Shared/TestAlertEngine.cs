@@ -16,6 +16,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
     private readonly Dictionary<long, List<AlertAuditEntry>> _audit = [];
     private readonly Dictionary<long, List<AlertComment>> _comments = [];
     private readonly List<Silence> _silences = [];
+    private readonly Dictionary<long, List<NotificationDetails>> _notifications = [];
     private readonly AlertFeed _feed = new();
     private long _nextId = 1;
     private int _reads;
@@ -26,6 +27,20 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
     public int Reads => Volatile.Read(ref _reads);
 
     public IReadOnlyList<AlertRule> Rules { get; set; } = [];
+
+    /// <summary>An outbox record of the alert, as the dispatcher leaves it.</summary>
+    public void AddNotification(long alertId, NotificationRecord notification, params DeliveryAttempt[] attempts)
+    {
+        lock (_gate)
+        {
+            if (!_notifications.TryGetValue(alertId, out var list))
+            {
+                _notifications[alertId] = list = [];
+            }
+
+            list.Add(new NotificationDetails(notification, attempts));
+        }
+    }
 
     public Alert Add(AlertSeverity severity, string subject, string? site, string rule = "device-offline", string kind = "offline", string? deviceId = null, long? parentId = null, string? summary = null, string? district = null, string? deviceType = null, double? value = null)
     {
@@ -113,7 +128,7 @@ public sealed class TestAlertEngine(TimeProvider time) : IAlertQueries, IAlertCo
             var alert = _alerts.FirstOrDefault(a => a.Id == id);
             return Task.FromResult(alert is null
                 ? null
-                : new AlertDetails(alert, [.. _alerts.Where(a => a.ParentId == id)], [.. _audit[id]], [.. _comments[id]], []));
+                : new AlertDetails(alert, [.. _alerts.Where(a => a.ParentId == id)], [.. _audit[id]], [.. _comments[id]], [.. _notifications.GetValueOrDefault(id) ?? []]));
         }
     }
 
