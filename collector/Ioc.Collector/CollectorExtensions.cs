@@ -51,6 +51,9 @@ public static class CollectorExtensions
         // Before the pipeline: the registry's device ids are in memory before the first message is decoded.
         services.AddHostedService<DeviceRegistryRefresher>();
         services.AddHostedService<StorageWriterService>();
+        // Before the batcher, so it stops after it: what was received here reaches the evaluator of a multi-collector deployment.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EvaluatorForwarder>(sp, EvaluatorForwarder.IsNeeded(configuration)));
+        services.AddHostedService(sp => sp.GetRequiredService<EvaluatorForwarder>());
         services.AddHostedService<BatchingService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
         // Syslog and SNMP from devices that do not speak MQTT (firewalls, switches, UPS, PDUs): after the MQTT ingress, so it stops first.
