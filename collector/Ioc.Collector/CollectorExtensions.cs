@@ -51,6 +51,9 @@ public static class CollectorExtensions
         // Before the pipeline: the registry's device ids are in memory before the first message is decoded.
         services.AddHostedService<DeviceRegistryRefresher>();
         services.AddHostedService<StorageWriterService>();
+        // Before the batcher, so it stops after it: what was received here reaches the evaluator of a multi-collector deployment.
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<EvaluatorForwarder>(sp, EvaluatorForwarder.IsNeeded(configuration)));
+        services.AddHostedService(sp => sp.GetRequiredService<EvaluatorForwarder>());
         services.AddHostedService<BatchingService>();
         services.AddHostedService(sp => sp.GetRequiredService<MqttIngressService>());
         // Syslog and SNMP from devices that do not speak MQTT (firewalls, switches, UPS, PDUs): after the MQTT ingress, so it stops first.
@@ -70,7 +73,7 @@ public static class CollectorExtensions
 
     /// <summary>
     /// <c>GET /healthz</c>: 200 when healthy or degraded (spooling, replaying, store slow, some connections down, a device
-    /// flooding), 503 when failing (no broker connection, nothing made durable for NoWriteFailAfter while messages wait,
+    /// flooding), 503 while starting (the first broker connection attempt under way) and when failing (no broker connection, nothing made durable for NoWriteFailAfter while messages wait,
     /// spool full or its disk failing, a decoder fault in the last minute); <c>reasons</c> says why. Left open for
     /// orchestrators; it shows counters, no data.
     /// </summary>
@@ -79,7 +82,7 @@ public static class CollectorExtensions
         endpoints.MapGet("/healthz", (CollectorStatus status) =>
         {
             var snapshot = status.Snapshot();
-            return Results.Json(snapshot, HealthJson, statusCode: snapshot.Status == CollectorStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
+            return Results.Json(snapshot, HealthJson, statusCode: snapshot.Status is CollectorStatus.Unhealthy or CollectorStatus.Starting ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK);
         }).AllowAnonymous();
         return endpoints;
     }

@@ -11,8 +11,29 @@ public static class Topics
     /// <summary>Where the system itself announces alerts and health (never device data).</summary>
     public const string SystemPrefix = "ioc/v1/_system/";
 
+    /// <summary>
+    /// The evaluator's ingress: a device message a collector received itself (syslog, SNMP), not through the broker,
+    /// republished as <c>ioc/ingress/v1/{site}/{type}/{id}/{channel}</c> so that the evaluating process of a multi-collector
+    /// deployment sees it. Outside <c>ioc/v1/</c> on purpose: no ingestion subscription matches it (the message is stored
+    /// once, by the collector that received it), and only collectors may write it (deploy/mosquitto/acl).
+    /// </summary>
+    public const string IngressPrefix = "ioc/ingress/v1/";
+
+    /// <summary>Everything under <see cref="IngressPrefix"/>.</summary>
+    public const string AllIngress = "ioc/ingress/v1/#";
+
     public static string For(DeviceAddress device, MessageChannel channel) =>
         string.Concat(Prefix, device.Site, "/", device.DeviceType, "/", device.DeviceId, "/", ChannelName(channel));
+
+    /// <summary>The ingress topic of a device topic (<c>ioc/v1/a/b/c/event</c> → <c>ioc/ingress/v1/a/b/c/event</c>).</summary>
+    public static string ToIngress(string deviceTopic) =>
+        deviceTopic.StartsWith(Prefix, StringComparison.Ordinal)
+            ? string.Concat(IngressPrefix, deviceTopic.AsSpan(Prefix.Length))
+            : throw new ArgumentException($"not a device topic: '{deviceTopic}'", nameof(deviceTopic));
+
+    /// <summary>The device topic an ingress topic stands for, or null when <paramref name="topic"/> is not an ingress topic.</summary>
+    public static string? FromIngress(string topic) =>
+        topic.StartsWith(IngressPrefix, StringComparison.Ordinal) ? string.Concat(Prefix, topic.AsSpan(IngressPrefix.Length)) : null;
 
     public static string ChannelName(MessageChannel channel) => channel switch
     {

@@ -46,6 +46,8 @@ public sealed partial class BrokerClient : IAsyncDisposable
     private volatile int _state;
     private volatile bool _paused;
     private volatile bool _stopping;
+    private volatile bool _everConnected;
+    private int _failedAttempts;
 
     /// <param name="options">Where the broker is and how to hold the connection (section <c>Ioc:Mqtt</c>).</param>
     /// <param name="settings">This connection's role: client id, subscriptions, session, acknowledgement, will.</param>
@@ -80,6 +82,12 @@ public sealed partial class BrokerClient : IAsyncDisposable
 
     /// <summary>Connected and subscribed.</summary>
     public bool IsConnected => _state == (int)BrokerConnectionState.Connected;
+
+    /// <summary>Connection attempts that failed since this client was created (refused, unreachable, timed out).</summary>
+    public int FailedAttempts => Volatile.Read(ref _failedAttempts);
+
+    /// <summary>Whether this client has been connected at least once.</summary>
+    public bool HasConnected => _everConnected;
 
     /// <summary>Whether the broker still had this client's session on the last connect.</summary>
     public bool SessionPresent { get; private set; }
@@ -384,6 +392,7 @@ public sealed partial class BrokerClient : IAsyncDisposable
             }
             catch
             {
+                Interlocked.Increment(ref _failedAttempts);
                 SetState(BrokerConnectionState.Disconnected);
                 if (client.IsConnected)
                 {
@@ -425,6 +434,7 @@ public sealed partial class BrokerClient : IAsyncDisposable
             }
 
             _state = (int)BrokerConnectionState.Connected;
+            _everConnected = true;
             _connected.TrySetResult();
             return true;
         }

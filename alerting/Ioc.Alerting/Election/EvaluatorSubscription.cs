@@ -11,7 +11,8 @@ namespace Ioc.Alerting.Election;
 
 /// <summary>
 /// The active evaluator's input when several collectors share the ingestion: its own subscription to every device
-/// topic, on one persistent session (<see cref="EvaluatorOptions.ClientId"/>) that moves with the lease. It connects only
+/// topic, and to <see cref="Topics.AllIngress"/> where the collectors republish what they received outside the broker
+/// (syslog, SNMP: <c>EvaluatorForwarder</c>), on one persistent session (<see cref="EvaluatorOptions.ClientId"/>) that moves with the lease. It connects only
 /// once this process holds the lease; while nobody evaluates (a takeover), the broker queues the messages in that session,
 /// and the new holder receives them when it connects. A message is acknowledged after the engine has evaluated it and
 /// stored its alerts, so a crash loses no evaluation: what was not acknowledged is delivered again, and the engine's
@@ -32,7 +33,6 @@ public sealed class EvaluatorSubscription(
     /// <summary>Every device topic; announcements under <c>_system</c> are acknowledged and ignored.</summary>
     public const string TopicFilter = "ioc/v1/#";
 
-    private const string SystemPrefix = "ioc/v1/_system/";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -48,7 +48,7 @@ public sealed class EvaluatorSubscription(
         var settings = new BrokerClientSettings
         {
             ClientId = options.ClientId,
-            Subscriptions = [new MqttSubscription(TopicFilter)],
+            Subscriptions = [new MqttSubscription(TopicFilter), new MqttSubscription(Topics.AllIngress)],
             PersistentSession = true,
             AutoAcknowledge = false,
         };
@@ -71,16 +71,18 @@ public sealed class EvaluatorSubscription(
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e, CancellationToken cancellationToken)
     {
         var message = e.ApplicationMessage;
-        if (message.Topic.StartsWith(SystemPrefix, StringComparison.Ordinal))
+        if (message.Topic.StartsWith(Topics.SystemPrefix, StringComparison.Ordinal))
         {
             await e.AcknowledgeAsync(cancellationToken);
             return;
         }
 
+        // What a collector received itself (syslog, SNMP) arrives on its ingress topic: evaluated as the device's own.
+        var topic = Topics.FromIngress(message.Topic) ?? message.Topic;
         var payload = message.Payload;
         var result = payload.IsSingleSegment
-            ? decoder.Decode(message.Topic, payload.FirstSpan, time.GetUtcNow())
-            : decoder.Decode(message.Topic, payload.ToArray(), time.GetUtcNow());
+            ? decoder.Decode(topic, payload.FirstSpan, time.GetUtcNow())
+            : decoder.Decode(topic, payload.ToArray(), time.GetUtcNow());
         if (result.Message is not { } decoded)
         {
             // Refused messages are the collector's to dead-letter; the engine has nothing to evaluate.

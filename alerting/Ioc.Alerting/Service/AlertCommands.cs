@@ -36,12 +36,22 @@ public sealed class AlertCommands(
         return acknowledged;
     }
 
-    public Task<Alert> UnacknowledgeAsync(long id, string user, CancellationToken cancellationToken) =>
-        ChangeAsync(id, user, AlertChangeKind.Unacknowledged, (a, _) => a.State switch
+    /// <summary>
+    /// Takes the acknowledgement back: the alert fires again and, for a group alert, so does every acknowledged device
+    /// alert folded under it (one command, each audited), as <see cref="AcknowledgeAsync"/> took them along.
+    /// </summary>
+    public async Task<Alert> UnacknowledgeAsync(long id, string user, CancellationToken cancellationToken)
+    {
+        var unacknowledged = await ChangeAsync(id, user, AlertChangeKind.Unacknowledged, (a, _) => a.State switch
         {
             AlertState.Acknowledged => new AlertMutation(a with { State = AlertState.Firing, AcknowledgedAt = null, AcknowledgedBy = null }, [(user, "unacknowledged", $"was acknowledged by {a.AcknowledgedBy}")]),
             _ => throw new AlertCommandException($"alert #{id} is {AlertStates.Name(a.State)}; only an acknowledged alert can be unacknowledged"),
         }, cancellationToken);
+        await CascadeAsync(unacknowledged, user, AlertChangeKind.Unacknowledged, (c, _) => c.State == AlertState.Acknowledged
+            ? new AlertMutation(c with { State = AlertState.Firing, AcknowledgedAt = null, AcknowledgedBy = null }, [(user, "unacknowledged", $"with its group alert #{id}; was acknowledged by {c.AcknowledgedBy}")])
+            : null, cancellationToken);
+        return unacknowledged;
+    }
 
     public Task<Alert> AssignAsync(long id, string? assignee, string user, CancellationToken cancellationToken)
     {

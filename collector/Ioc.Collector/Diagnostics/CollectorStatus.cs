@@ -70,9 +70,16 @@ public sealed class CollectorStatus
     public const string Degraded = "Degraded";
     public const string Unhealthy = "Unhealthy";
 
+    /// <summary>
+    /// The first connection to the broker is still being attempted (none up, none failed, within the connect timeout):
+    /// not ready (/healthz 503), not failing either, so nothing is logged as a warning.
+    /// </summary>
+    public const string Starting = "Starting";
+
     private static readonly string[] StatusNames = [Healthy, Degraded, Unhealthy];
     private readonly CollectorMetrics _metrics;
     private readonly Func<(int Connected, int Total)> _connections;
+    private readonly Func<bool> _firstConnectPending;
     private readonly IngestQueue _queue;
     private readonly DiskSpool _spool;
     private readonly StoreAvailability _availability;
@@ -91,7 +98,7 @@ public sealed class CollectorStatus
         IOptions<CollectorOptions> options,
         SyslogMetrics syslog,
         SnmpStatus snmp)
-        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog, snmp)
+        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog, snmp, () => ingress.FirstConnectPending)
     {
     }
 
@@ -105,8 +112,10 @@ public sealed class CollectorStatus
         ITelemetryStore store,
         CollectorHealthOptions health,
         SyslogMetrics? syslog = null,
-        SnmpStatus? snmp = null)
+        SnmpStatus? snmp = null,
+        Func<bool>? firstConnectPending = null)
     {
+        _firstConnectPending = firstConnectPending ?? (() => false);
         _syslog = syslog;
         _snmp = snmp;
         _metrics = metrics;
@@ -144,7 +153,13 @@ public sealed class CollectorStatus
             level = Math.Max(level, 1);
         }
 
-        if (connected == 0)
+        var starting = false;
+        if (connected == 0 && _firstConnectPending())
+        {
+            starting = true;
+            reasons.Add($"starting: first connection to the broker under way (0 of {total} up)");
+        }
+        else if (connected == 0)
         {
             Fail($"no broker connection up (0 of {total})");
         }
@@ -205,7 +220,7 @@ public sealed class CollectorStatus
         }
 
         return new CollectorSnapshot(
-            StatusNames[level],
+            starting && level < 2 ? Starting : StatusNames[level],
             connected,
             total,
             _store.Name,

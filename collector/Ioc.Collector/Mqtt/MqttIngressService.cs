@@ -30,6 +30,7 @@ public sealed partial class MqttIngressService : BackgroundService
     private readonly BrokerClient[] _clients;
     private CancellationToken _stoppingToken;
     private volatile bool _stopping;
+    private long _startedAt;
 
     public MqttIngressService(
         IngestQueue ingest,
@@ -88,11 +89,34 @@ public sealed partial class MqttIngressService : BackgroundService
 
     public int ConnectionCount => _clients.Length;
 
+    /// <summary>
+    /// True while the first connection attempt is under way: no connection has been up yet, none has failed an attempt,
+    /// and the connect timeout (<c>Ioc:Mqtt:ConnectTimeout</c>, plus a second) has not passed since the start. A
+    /// collector in this state is starting, not failing; after it, no connection up is a failure.
+    /// </summary>
+    public bool FirstConnectPending
+    {
+        get
+        {
+            foreach (var client in _clients)
+            {
+                if (client.HasConnected || client.FailedAttempts > 0)
+                {
+                    return false;
+                }
+            }
+
+            var started = Interlocked.Read(ref _startedAt);
+            return started == 0 || _time.GetElapsedTime(started) < _mqtt.ConnectTimeout + TimeSpan.FromSeconds(1);
+        }
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         _stoppingToken = stoppingToken;
         Log.Starting(_logger, _clients.Length, _mqtt.Host, _mqtt.Port, _options.SubscriptionFilter);
         _limiter.Connected();
+        Interlocked.Exchange(ref _startedAt, _time.GetTimestamp());
         foreach (var client in _clients)
         {
             client.Start();

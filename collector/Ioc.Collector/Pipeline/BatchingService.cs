@@ -9,7 +9,8 @@ using Microsoft.Extensions.Options;
 namespace Ioc.Collector.Pipeline;
 
 /// <summary>
-/// Decodes each received message against the contract, shows accepted ones to the observers (the alert engine),
+/// Decodes each received message against the contract, shows accepted ones to the observers (the alert engine in this
+/// process) or, when they were received here and the engine reads the broker, to the <see cref="EvaluatorForwarder"/>,
 /// and gathers messages into batches that are handed to the writer when full, when the oldest has waited
 /// <see cref="CollectorOptions.BatchInterval"/>, or when the ingest queue has drained and a writer is free
 /// (<see cref="CollectorOptions.FlushWhenDrained"/>). Runs until the ingest queue is completed, then flushes.
@@ -24,6 +25,7 @@ public sealed partial class BatchingService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<BatchingService> _logger;
     private readonly ITelemetryObserver[] _observers;
+    private readonly EvaluatorForwarder? _forwarder;
     private readonly int _batchSize;
     private readonly TimeSpan _interval;
     private readonly bool _flushWhenDrained;
@@ -39,8 +41,9 @@ public sealed partial class BatchingService : BackgroundService
         IOptions<CollectorOptions> options,
         TimeProvider time,
         ILogger<BatchingService> logger,
-        DeviceAdmission? admission = null)
-        : this(ingest, batches, message => admission?.Admit(decoder.Decode(message.Topic, message.Payload, message.ReceivedAt)) ?? decoder.Decode(message.Topic, message.Payload, message.ReceivedAt), observers, metrics, options, time, logger)
+        DeviceAdmission? admission = null,
+        EvaluatorForwarder? forwarder = null)
+        : this(ingest, batches, message => admission?.Admit(decoder.Decode(message.Topic, message.Payload, message.ReceivedAt)) ?? decoder.Decode(message.Topic, message.Payload, message.ReceivedAt), observers, metrics, options, time, logger, forwarder)
     {
     }
 
@@ -53,7 +56,8 @@ public sealed partial class BatchingService : BackgroundService
         CollectorMetrics metrics,
         IOptions<CollectorOptions> options,
         TimeProvider time,
-        ILogger<BatchingService> logger)
+        ILogger<BatchingService> logger,
+        EvaluatorForwarder? forwarder = null)
     {
         _ingest = ingest;
         _batches = batches;
@@ -62,6 +66,7 @@ public sealed partial class BatchingService : BackgroundService
         _time = time;
         _logger = logger;
         _observers = observers.ToArray();
+        _forwarder = forwarder;
         _batchSize = options.Value.BatchSize;
         _interval = options.Value.BatchInterval;
         _flushWhenDrained = options.Value.FlushWhenDrained;
@@ -213,6 +218,8 @@ public sealed partial class BatchingService : BackgroundService
                 }
             }
 
+            // Received here (syslog, SNMP) and evaluated by another process: hand it to that process through the broker.
+            _forwarder?.Forward(message);
             batch.AddAccepted(message, decoded.Points);
             return;
         }

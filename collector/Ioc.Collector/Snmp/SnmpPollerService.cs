@@ -129,7 +129,7 @@ public sealed partial class SnmpPollerService(
                 foreach (var reading in readings)
                 {
                     collectorMetrics.MessageReceived();
-                    await ingest.Writer.WriteAsync(new InboundMessage(topic, Payload(reading, at), at, null), stoppingToken);
+                    await ingest.Writer.WriteAsync(InboundMessage.Local(topic, Payload(reading, at), at), stoppingToken);
                 }
 
                 status.Polled(target.Device, readings.Count, null);

@@ -158,7 +158,7 @@ public sealed partial class SnmpTrapService(
 
         status.Trap(known: true);
         collectorMetrics.MessageReceived();
-        await ingest.Writer.WriteAsync(new InboundMessage(trap.TopicFor(device), trap.ToEventPayload(now), now, null), stoppingToken);
+        await ingest.Writer.WriteAsync(InboundMessage.Local(trap.TopicFor(device), trap.ToEventPayload(now), now), stoppingToken);
     }
 
     private static partial class Log

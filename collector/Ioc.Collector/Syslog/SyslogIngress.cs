@@ -55,7 +55,7 @@ public sealed class SyslogIngress(
         var syslogEvent = mapper.Map(message, $"{transport}://{remote}", transport);
         var timestamp = Monotonic(device, message.Timestamp ?? now);
         collectorMetrics.MessageReceived();
-        return new InboundMessage(device.Topic(MessageChannel.Event), SyslogEventMapper.ToPayload(syslogEvent, timestamp), now, null);
+        return InboundMessage.Local(device.Topic(MessageChannel.Event), SyslogEventMapper.ToPayload(syslogEvent, timestamp), now);
     }
 
     /// <summary>A frame the stream framing refused (bad octet count, too long).</summary>

@@ -6,10 +6,10 @@ public enum BrokerRole
     /// <summary>Username = device id: publishes only under <c>ioc/v1/+/+/{id}/…</c>, reads only its own <c>commands</c>.</summary>
     Device,
 
-    /// <summary>Reads <c>ioc/v1/#</c>; writes only its own health under <c>ioc/v1/ioc-core/collector/…</c>.</summary>
+    /// <summary>Reads <c>ioc/v1/#</c>; writes only its own health under <c>ioc/v1/ioc-core/collector/…</c> and the evaluator's ingress <c>ioc/ingress/v1/…</c>.</summary>
     Collector,
 
-    /// <summary>The alert engine (announcer and evaluator): reads <c>ioc/v1/#</c>, the only writer of <c>ioc/v1/_system/#</c>.</summary>
+    /// <summary>The alert engine (announcer and evaluator): reads <c>ioc/v1/#</c> and <c>ioc/ingress/v1/#</c>, the only writer of <c>ioc/v1/_system/#</c>.</summary>
     Engine,
 
     /// <summary>Reads <c>ioc/v1/#</c>, writes nothing.</summary>
@@ -34,6 +34,7 @@ public static class BrokerAccessPolicy
     private const string Root = "ioc/v1/";
     private const string SystemPrefix = "ioc/v1/_system/";
     private const string CollectorHealthPrefix = "ioc/v1/ioc-core/collector/";
+    private const string IngressPrefix = Ioc.Contract.Topics.IngressPrefix;
 
     public static bool CanPublish(BrokerPrincipal principal, string topic)
     {
@@ -50,7 +51,8 @@ public static class BrokerAccessPolicy
         return principal.Role switch
         {
             BrokerRole.Engine => topic.StartsWith(SystemPrefix, StringComparison.Ordinal),
-            BrokerRole.Collector => topic.StartsWith(CollectorHealthPrefix, StringComparison.Ordinal) && topic.Length > CollectorHealthPrefix.Length,
+            BrokerRole.Collector => (topic.StartsWith(CollectorHealthPrefix, StringComparison.Ordinal) && topic.Length > CollectorHealthPrefix.Length)
+                || (topic.StartsWith(IngressPrefix, StringComparison.Ordinal) && topic.Length > IngressPrefix.Length),
             BrokerRole.Simulators => IsDeviceTopic(topic, out _),
             BrokerRole.Device => IsDeviceTopic(topic, out var deviceId) && string.Equals(deviceId, principal.Username, StringComparison.Ordinal),
             _ => false,
@@ -67,7 +69,8 @@ public static class BrokerAccessPolicy
         var filter = StripShare(topicFilter);
         return principal.Role switch
         {
-            BrokerRole.Collector or BrokerRole.Engine or BrokerRole.Dashboard => filter.StartsWith(Root, StringComparison.Ordinal),
+            BrokerRole.Collector or BrokerRole.Dashboard => filter.StartsWith(Root, StringComparison.Ordinal),
+            BrokerRole.Engine => filter.StartsWith(Root, StringComparison.Ordinal) || filter.StartsWith(IngressPrefix, StringComparison.Ordinal),
             BrokerRole.Device => IsOwnCommandsFilter(filter, principal.Username),
             _ => false,
         };

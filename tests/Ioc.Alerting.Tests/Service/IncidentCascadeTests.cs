@@ -33,6 +33,34 @@ public sealed class IncidentCascadeTests
     }
 
     [Fact]
+    public async Task Unacknowledge_GroupAlert_UnacknowledgesEveryAcknowledgedChildInOneCommand_LeavesOtherDistrictsAlone()
+    {
+        // Arrange: the incident acknowledged with its children, and an acknowledged device alert in another district.
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(OfflineRule, DistrictRule));
+        var district = await FibreCutAsync(h, silent: 8, alsoSilentInTuKy: 1);
+        var elsewhere = (await h.OpenAsync("device-offline")).Single(c => c.District == "tu-ky");
+        await h.Service.AcknowledgeAsync(elsewhere.Id, "minh.tran", null, CancellationToken.None);
+        await h.Service.AcknowledgeAsync(district.Id, "lan.nguyen", "fibre crew sent", CancellationToken.None);
+        var before = h.Changes.Count;
+
+        // Act
+        var unacknowledged = await h.Service.UnacknowledgeAsync(district.Id, "hoa.le", CancellationToken.None);
+
+        // Assert
+        Assert.Equal((AlertState.Firing, null), (unacknowledged.State, unacknowledged.AcknowledgedBy));
+        var children = (await h.OpenAsync("device-offline")).Where(c => c.ParentId == district.Id).ToList();
+        Assert.Equal(8, children.Count);
+        Assert.All(children, c => Assert.Equal((AlertState.Firing, (string?)null, (DateTimeOffset?)null), (c.State, c.AcknowledgedBy, c.AcknowledgedAt)));
+        var audit = (await h.Service.GetAsync(children[0].Id, CancellationToken.None))!.Audit;
+        var line = Assert.Single(audit, a => a.Action == "unacknowledged");
+        Assert.Equal("hoa.le", line.Actor);
+        Assert.Equal($"with its group alert #{district.Id}; was acknowledged by lan.nguyen", line.Detail);
+        Assert.Equal(9, h.Changes.Skip(before).Count(c => c.Kind == AlertChangeKind.Unacknowledged));
+        var other = (await h.OpenAsync("device-offline")).Single(c => c.Id == elsewhere.Id);
+        Assert.Equal((AlertState.Acknowledged, "minh.tran"), (other.State, other.AcknowledgedBy));
+    }
+
+    [Fact]
     public async Task Resolve_GroupAlert_ResolvesEveryOpenChild_LeavesOtherDistrictsAlone()
     {
         // Arrange: one child already acknowledged on its own, and a device alert in another district.

@@ -2,67 +2,43 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Ioc.Storage;
 using Ioc.IntegrationTests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Ioc.Alerting.Service;
-using Ioc.AllInOne;
 
 namespace Ioc.IntegrationTests.AllInOne;
 
 /// <summary>The README's first command: embedded broker, collector and SQLite in one process.</summary>
 public sealed class AllInOneHostTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("ioc-aio-").FullName;
-    private readonly int _mqttPort = FreePort.Next();
-    private readonly int _httpPort = FreePort.Next();
     private const string SimulatorUser = "test-simulators";
     private const string SimulatorPassword = "test-simulators-password";
-    private WebApplication _app = null!;
+    private AllInOneHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(AllInOneExtensions).Assembly.GetName().Name, Args = [
-            $"--Urls=http://127.0.0.1:{_httpPort}",
-            $"--Ioc:Broker:Port={_mqttPort}",
-            $"--Ioc:Mqtt:Port={_mqttPort}",
-            $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
-            $"--Ioc:Collector:SpoolPath={_folder}/spool",
-            "--Ioc:Collector:BatchInterval=00:00:00.050",
-            "--Ioc:Simulators:Enabled=false",
-            // The collector's own health reports are received messages too; this test counts them exactly.
-            "--Ioc:Collector:Health:PublishInterval=0",
-            "--Ioc:Dashboard:AdminPassword=all-in-one-test-password",
-            // The embedded broker refuses anonymous clients: this test publishes for many devices as a fleet simulator.
-            $"--Ioc:Broker:Accounts:{SimulatorUser}:Password={SimulatorPassword}",
-            $"--Ioc:Broker:Accounts:{SimulatorUser}:Role=Simulators",
-        ] });
-        builder.AddAllInOne();
-        _app = builder.Build();
-        _app.MapAllInOne();
-        await _app.StartAsync();
-    }
+    public async Task InitializeAsync() => _host = await AllInOneHost.StartAsync(
+        "--Ioc:Collector:BatchInterval=00:00:00.050",
+        "--Ioc:Simulators:Enabled=false",
+        // The collector's own health reports are received messages too; this test counts them exactly.
+        "--Ioc:Collector:Health:PublishInterval=0",
+        "--Ioc:Dashboard:AdminPassword=all-in-one-test-password",
+        // The embedded broker refuses anonymous clients: this test publishes for many devices as a fleet simulator.
+        $"--Ioc:Broker:Accounts:{SimulatorUser}:Password={SimulatorPassword}",
+        $"--Ioc:Broker:Accounts:{SimulatorUser}:Role=Simulators");
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task PublishToEmbeddedBroker_IsStoredInSqliteAndCountedInHealth()
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
+        using var http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
         await Wait.UntilAsync(async () => (await HealthAsync(http)).GetProperty("status").GetString() == "Healthy", TimeSpan.FromSeconds(15), "all-in-one healthy");
 
-        await using (var publisher = await Publisher.ConnectAsync(_mqttPort, username: SimulatorUser, password: SimulatorPassword))
+        await using (var publisher = await Publisher.ConnectAsync(_host.MqttPort, username: SimulatorUser, password: SimulatorPassword))
         {
             await publisher.PublishManyAsync(500, i => Telemetry.EnvSensor(i));
             await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/ENV-001/telemetry", "{not json");
         }
 
-        var store = _app.Services.GetRequiredService<ITelemetryStore>();
+        var store = _host.Services.GetRequiredService<ITelemetryStore>();
         var query = new PointQuery("env-sensor", Telemetry.Base.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         await Wait.UntilAsync(async () => await store.CountAsync(query, CancellationToken.None) == 500, TimeSpan.FromSeconds(15), "500 points in SQLite");
         await Wait.UntilAsync(async () => (await HealthAsync(http)).GetProperty("rejected").GetInt64() == 1, TimeSpan.FromSeconds(10), "one rejection counted");
@@ -82,10 +58,10 @@ public sealed class AllInOneHostTests : IAsyncLifetime
     [Fact]
     public async Task WaterLeakPublishedToEmbeddedBroker_OpensAnAlert()
     {
-        var alerts = _app.Services.GetRequiredService<IAlertService>();
-        await using (var publisher = await Publisher.ConnectAsync(_mqttPort, username: SimulatorUser, password: SimulatorPassword))
+        var alerts = _host.Services.GetRequiredService<IAlertService>();
+        await using (var publisher = await Publisher.ConnectAsync(_host.MqttPort, username: SimulatorUser, password: SimulatorPassword))
         {
-            await Wait.UntilAsync(() => _app.Services.GetRequiredService<Ioc.Collector.Diagnostics.CollectorStatus>().Snapshot().MqttConnected == 1, TimeSpan.FromSeconds(15), "collector connected");
+            await Wait.UntilAsync(() => _host.Services.GetRequiredService<Ioc.Collector.Diagnostics.CollectorStatus>().Snapshot().MqttConnected == 1, TimeSpan.FromSeconds(15), "collector connected");
             await publisher.PublishAsync("ioc/v1/dc-tinh/env-sensor/ENV-LEAK/telemetry", $$$"""{"ts":{{{DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()}}},"metrics":{"water_leak":true}}""");
         }
 

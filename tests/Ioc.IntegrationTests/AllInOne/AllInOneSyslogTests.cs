@@ -1,10 +1,8 @@
-using Ioc.AllInOne;
 using Ioc.Alerting.Service;
 using Ioc.Collector.Diagnostics;
 using Ioc.IntegrationTests.Infrastructure;
 using Ioc.Simulators.Hosting;
 using Ioc.Storage;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ioc.IntegrationTests.AllInOne;
@@ -17,52 +15,26 @@ namespace Ioc.IntegrationTests.AllInOne;
 /// </summary>
 public sealed class AllInOneSyslogTests : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("ioc-aio-syslog-").FullName;
-    private WebApplication _app = null!;
+    private AllInOneHost _host = null!;
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(AllInOneExtensions).Assembly.GetName().Name,
-            Args =
-            [
-                $"--Urls=http://127.0.0.1:{FreePort.Next()}",
-                $"--Ioc:Broker:Port={FreePort.Next()}",
-                $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
-                $"--Ioc:Collector:SpoolPath={_folder}/spool",
-                "--Ioc:Collector:BatchInterval=00:00:00.100",
-                $"--Ioc:Simulators:FleetFile={Path.Combine(RepositoryRoot.Path, "simulators", "fleets", "small.json")}",
-                "--Ioc:Simulators:Backfill=00:00:00",
-                "--Ioc:Dashboard:AdminPassword=all-in-one-syslog-password",
-                "--Logging:LogLevel:Default=Warning",
-            ],
-        });
-        builder.AddAllInOne();
-        _app = builder.Build();
-        _app.MapAllInOne();
-        await _app.StartAsync();
-    }
+    public async Task InitializeAsync() => _host = await AllInOneHost.StartAsync(
+        $"--Ioc:Simulators:FleetFile={Path.Combine(RepositoryRoot.Path, "simulators", "fleets", "small.json")}",
+        "--Ioc:Simulators:Backfill=00:00:00",
+        "--Ioc:Dashboard:AdminPassword=all-in-one-syslog-password");
 
-    public async Task DisposeAsync()
-    {
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public async Task DisposeAsync() => await _host.DisposeAsync();
 
     [Fact]
     public async Task BruteForceScenario_ArrivesAsFortiGateSyslog_AndRaisesTheAlert()
     {
-        var status = _app.Services.GetRequiredService<CollectorStatus>();
+        var status = _host.Services.GetRequiredService<CollectorStatus>();
         var listeners = status.Snapshot().Syslog!.Listeners;
         Assert.Contains(listeners, l => l.StartsWith("tcp 127.0.0.1:", StringComparison.Ordinal));
 
-        var scenario = _app.Services.GetRequiredService<IScenarioRunner>().Start("brute-force,rate=600,src_ip=198.51.100.23,duration=2m");
+        var scenario = _host.Services.GetRequiredService<IScenarioRunner>().Start("brute-force,rate=600,src_ip=198.51.100.23,duration=2m");
         var firewall = ((Ioc.Simulators.Scenarios.BruteForceScenario)scenario).Firewall;
 
-        var alerts = _app.Services.GetRequiredService<IAlertQueries>();
+        var alerts = _host.Services.GetRequiredService<IAlertQueries>();
         await Wait.UntilAsync(
             async () => (await alerts.ListOpenAsync(new Ioc.Contract.Alerts.AlertFilter { RuleId = "brute-force" }, CancellationToken.None)).Count > 0,
             TimeSpan.FromSeconds(30),
@@ -74,7 +46,7 @@ public sealed class AllInOneSyslogTests : IAsyncLifetime
         Assert.True(source.Enqueued >= 5, $"{source.Enqueued} syslog messages from {source.Source}");
         Assert.Equal(0, syslog.UnknownSender + syslog.Rejected + syslog.Dropped);
 
-        var store = _app.Services.GetRequiredService<ITelemetryStore>();
+        var store = _host.Services.GetRequiredService<ITelemetryStore>();
         var query = new PointQuery("event", DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddMinutes(5)) { Tags = new Dictionary<string, string> { ["device"] = firewall.Id, ["type"] = "auth_failure" } };
 
         // The engine sees each event as it is decoded, before its batch is written: wait for the store as well.

@@ -4,10 +4,8 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Ioc.Alerting.Service;
-using Ioc.AllInOne;
 using Ioc.IntegrationTests.Infrastructure;
 using Ioc.Storage.Operational;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ioc.IntegrationTests.Api;
@@ -25,21 +23,13 @@ public sealed class PublicApiTests : IAsyncLifetime
     private const string MetricsToken = "metrics-token-for-the-api-tests";
     private const int RateLimit = 40;
     private static readonly string[] Roles = ["viewer", "operator", "engineer", "admin"];
-    private readonly string _folder = Directory.CreateTempSubdirectory("ioc-api-").FullName;
-    private readonly int _mqttPort = FreePort.Next();
-    private readonly int _httpPort = FreePort.Next();
     private readonly Dictionary<string, string> _tokens = [];
-    private WebApplication _app = null!;
+    private AllInOneHost _host = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(AllInOneExtensions).Assembly.GetName().Name, Args = [
-            $"--Urls=http://127.0.0.1:{_httpPort}",
-            $"--Ioc:Broker:Port={_mqttPort}",
-            $"--Ioc:Mqtt:Port={_mqttPort}",
-            $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
-            $"--Ioc:Collector:SpoolPath={_folder}/spool",
+        _host = await AllInOneHost.StartAsync(
             "--Ioc:Collector:BatchInterval=00:00:00.050",
             "--Ioc:Simulators:Enabled=false",
             "--Ioc:Collector:Health:PublishInterval=0",
@@ -49,16 +39,11 @@ public sealed class PublicApiTests : IAsyncLifetime
             "--Ioc:Api:RateWindow=00:10:00",
             $"--Ioc:Metrics:Token={MetricsToken}",
             $"--Ioc:Broker:Accounts:{SimulatorUser}:Password={SimulatorPassword}",
-            $"--Ioc:Broker:Accounts:{SimulatorUser}:Role=Simulators",
-        ] });
-        builder.AddAllInOne();
-        _app = builder.Build();
-        _app.MapAllInOne();
-        await _app.StartAsync();
-        _http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_httpPort}") };
+            $"--Ioc:Broker:Accounts:{SimulatorUser}:Role=Simulators");
+        _http = new HttpClient { BaseAddress = new Uri(_host.BaseUrl) };
 
         // Tokens as an administrator creates them on /admin/api-tokens.
-        var store = _app.Services.GetRequiredService<IApiTokenStore>();
+        var store = _host.Services.GetRequiredService<IApiTokenStore>();
         foreach (var role in Roles)
         {
             _tokens[role] = (await store.CreateAsync($"walk-{role}", role, "admin", DateTimeOffset.UtcNow, CancellationToken.None)).Secret;
@@ -68,10 +53,7 @@ public sealed class PublicApiTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         _http.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _host.DisposeAsync();
     }
 
     [Fact]
@@ -82,7 +64,7 @@ public sealed class PublicApiTests : IAsyncLifetime
         var alertOf = new Dictionary<string, long> { ["operator"] = alerts[0], ["admin"] = alerts[1], ["viewer"] = alerts[0], ["engineer"] = alerts[0] };
         await Wait.UntilAsync(async () => (await SendAsync(HttpMethod.Get, "/api/v1/devices/dc-tinh/env-sensor/ENV-001/latest", null, "admin")).StatusCode == HttpStatusCode.OK, TimeSpan.FromSeconds(20), "ENV-001's telemetry stored");
         // A silence may name only a device the engine has heard from (persisted with its health, every few seconds).
-        var devices = _app.Services.GetRequiredService<Ioc.Storage.Operational.IOperationalStore>().Devices;
+        var devices = _host.Services.GetRequiredService<Ioc.Storage.Operational.IOperationalStore>().Devices;
         await Wait.UntilAsync(async () => (await devices.LoadAsync(CancellationToken.None)).Any(d => d.DeviceId == "ENV-002"), TimeSpan.FromSeconds(30), "the engine has recorded ENV-002");
         var silenceOf = new Dictionary<string, long>();
         var now = DateTimeOffset.UtcNow;
@@ -166,17 +148,17 @@ public sealed class PublicApiTests : IAsyncLifetime
         }
 
         // The engine recorded the tokens as the actors, and the API's actions are in the dashboard's audit.
-        var details = await _app.Services.GetRequiredService<IAlertQueries>().GetAsync(alerts[0], CancellationToken.None);
+        var details = await _host.Services.GetRequiredService<IAlertQueries>().GetAsync(alerts[0], CancellationToken.None);
         Assert.Equal(("api:walk-operator", "op1"), (details!.Alert.AcknowledgedBy, details.Alert.Assignee));
         Assert.Contains(details.Comments, c => c.Author == "api:walk-operator" && c.Text == "Đã cử kỹ thuật viên");
-        var audit = await _app.Services.GetRequiredService<IAuditStore>().ListAsync(200, "api:walk-admin", CancellationToken.None);
+        var audit = await _host.Services.GetRequiredService<IAuditStore>().ListAsync(200, "api:walk-admin", CancellationToken.None);
         Assert.Contains(audit, e => e.Action == "api.resolve" && e.Target == $"#{alerts[1]}");
     }
 
     [Fact]
     public async Task Tokens_RevokedBootstrapAndWrongScheme_AreCheckedAndAnswerInJson()
     {
-        var store = _app.Services.GetRequiredService<IApiTokenStore>();
+        var store = _host.Services.GetRequiredService<IApiTokenStore>();
         var issued = await store.CreateAsync("short-lived", "viewer", "admin", DateTimeOffset.UtcNow, CancellationToken.None);
         using (var ok = await SendAsync(HttpMethod.Get, "/api/v1/alerts", null, bearer: issued.Secret))
         {
@@ -220,7 +202,7 @@ public sealed class PublicApiTests : IAsyncLifetime
     [Fact]
     public async Task RateLimit_PerToken_429WithRetryAfterWhileOtherTokensGoOn()
     {
-        var store = _app.Services.GetRequiredService<IApiTokenStore>();
+        var store = _host.Services.GetRequiredService<IApiTokenStore>();
         var busy = (await store.CreateAsync("busy", "viewer", "admin", DateTimeOffset.UtcNow, CancellationToken.None)).Secret;
         var quiet = (await store.CreateAsync("quiet", "viewer", "admin", DateTimeOffset.UtcNow, CancellationToken.None)).Secret;
 
@@ -263,10 +245,10 @@ public sealed class PublicApiTests : IAsyncLifetime
     /// <summary>Publishes telemetry for ENV-000…ENV-009 and a water leak per device id; returns the ids of the alerts, in order.</summary>
     private async Task<long[]> RaiseLeaksAsync(params string[] devices)
     {
-        var queries = _app.Services.GetRequiredService<IAlertQueries>();
-        await using (var publisher = await Publisher.ConnectAsync(_mqttPort, username: SimulatorUser, password: SimulatorPassword))
+        var queries = _host.Services.GetRequiredService<IAlertQueries>();
+        await using (var publisher = await Publisher.ConnectAsync(_host.MqttPort, username: SimulatorUser, password: SimulatorPassword))
         {
-            await Wait.UntilAsync(() => _app.Services.GetRequiredService<Ioc.Collector.Diagnostics.CollectorStatus>().Snapshot().MqttConnected == 1, TimeSpan.FromSeconds(15), "collector connected");
+            await Wait.UntilAsync(() => _host.Services.GetRequiredService<Ioc.Collector.Diagnostics.CollectorStatus>().Snapshot().MqttConnected == 1, TimeSpan.FromSeconds(15), "collector connected");
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
             await publisher.PublishManyAsync(20, i => ($"ioc/v1/dc-tinh/env-sensor/ENV-{i % 10:D3}/telemetry", "{\"ts\":" + (now - 60_000 + i) + ",\"metrics\":{\"temp_c\":" + (20 + i % 5) + ".5}}"));
             foreach (var device in devices)

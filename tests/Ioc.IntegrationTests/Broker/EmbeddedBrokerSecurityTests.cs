@@ -119,6 +119,24 @@ public sealed class EmbeddedBrokerSecurityTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Publish_EvaluatorIngress_OnlyTheCollectorAccount_ReadOnlyByTheEngine()
+    {
+        await using var engine = await MqttProbe.ConnectAcceptedAsync(_port, "ioc-engine", "engine-pw");
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await engine.SubscribeAsync("ioc/ingress/v1/#"));
+        await using var dashboard = await MqttProbe.ConnectAcceptedAsync(_port, "ioc-dashboard", "dashboard-pw");
+        Assert.NotEqual(MqttClientSubscribeResultCode.GrantedQoS1, await dashboard.SubscribeAsync("ioc/ingress/v1/#"));
+        await using var device = await MqttProbe.ConnectAcceptedAsync(_port, "FW-EDGE-01", DevicePassword);
+        await using var collector = await MqttProbe.ConnectAcceptedAsync(_port, "ioc-collector", "collector-pw");
+
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, await device.PublishAsync("ioc/ingress/v1/dc-tinh/firewall/FW-EDGE-01/event", "forged"));
+        Assert.Equal(MqttClientPublishReasonCode.NotAuthorized, await engine.PublishAsync("ioc/ingress/v1/dc-tinh/firewall/FW-EDGE-01/event", "engine"));
+        Assert.Equal(MqttClientPublishReasonCode.Success, await collector.PublishAsync("ioc/ingress/v1/dc-tinh/firewall/FW-EDGE-01/event", "forwarded"));
+
+        await Wait.UntilAsync(() => engine.HasReceived("forwarded"), TimeSpan.FromSeconds(5), "the collector's forwarded event delivered to the engine");
+        Assert.Equal(["forwarded"], engine.Received.Select(m => m.Payload));
+    }
+
+    [Fact]
     public async Task Will_OnAnotherDevicesStatus_IsNotDelivered()
     {
         await using var dashboard = await MqttProbe.ConnectAcceptedAsync(_port, "ioc-dashboard", "dashboard-pw");

@@ -120,6 +120,27 @@ public sealed class MosquittoAclTests : IAsyncLifetime
         Assert.DoesNotContain(_dashboard.Received, m => m.Payload is "device-forged" or "simulators-forged" or "collector-forged");
     }
 
+    /// <summary>The evaluator's ingress (what collectors received as syslog or SNMP): written by collectors only, read by the engine.</summary>
+    [Fact]
+    public async Task Publish_EvaluatorIngress_OnlyTheCollectorAccount_ReadByTheEngine()
+    {
+        await using var engine = await Connect("ioc-engine");
+        Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, await engine.SubscribeAsync("ioc/ingress/v1/#"));
+        await using var device = await Connect("ENV-A");
+        await using var simulators = await Connect("ioc-simulators");
+        await using var collector = await Connect("ioc-collector");
+
+        await device.PublishAsync("ioc/ingress/v1/dc-tinh/env-sensor/ENV-A/event", "device-forged");
+        await simulators.PublishAsync("ioc/ingress/v1/dc-tinh/firewall/FW-EDGE-01/event", "simulators-forged");
+        await _dashboard.PublishAsync("ioc/ingress/v1/dc-tinh/firewall/FW-EDGE-01/event", "dashboard-forged");
+        await collector.PublishAsync("ioc/ingress/v1/dc-tinh/firewall/FW-EDGE-01/event", "collector-forwarded");
+
+        await Wait.UntilAsync(() => engine.HasReceived("collector-forwarded"), TimeSpan.FromSeconds(5), "the collector's forwarded event delivered to the engine");
+        await FlushAsync();
+        Assert.Equal(["collector-forwarded"], engine.Received.Select(m => m.Payload).Distinct());
+        Assert.DoesNotContain(_dashboard.Received, m => m.Topic.StartsWith("ioc/ingress/", StringComparison.Ordinal));
+    }
+
     /// <summary>docker-compose.yml's health check of the mosquitto service, as it runs there.</summary>
     [Fact]
     public async Task HealthCheck_DashboardAccount_ReadsBrokerUptime()

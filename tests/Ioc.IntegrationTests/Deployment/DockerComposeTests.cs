@@ -120,6 +120,75 @@ public partial class DockerComposeTests
         return services;
     }
 
+    /// <summary>
+    /// Devices that speak only syslog reach every collector: each listens on UDP and TCP and publishes that port on the
+    /// host under a port of its own (two collectors on one host cannot share one).
+    /// </summary>
+    [Fact]
+    public async Task Config_EveryCollector_PublishesItsSyslogListener()
+    {
+        var (code, output) = await ComposeConfigAsync(Secrets);
+        Assert.True(code == 0, output);
+
+        var published = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var collector in new[] { "collector-1", "collector-2" })
+        {
+            var lines = output.Split('\n').SkipWhile(l => l != $"  {collector}:").Skip(1).TakeWhile(l => l.StartsWith("   ", StringComparison.Ordinal) || l.Length == 0).ToList();
+            var udp = lines.Single(l => l.Trim().StartsWith("Ioc__Syslog__Udp:", StringComparison.Ordinal)).Split(':').Last().Trim();
+            var tcp = lines.Single(l => l.Trim().StartsWith("Ioc__Syslog__Tcp:", StringComparison.Ordinal)).Split(':').Last().Trim();
+            var ports = PortEntries(lines);
+            foreach (var (protocol, target) in new[] { ("udp", udp), ("tcp", tcp) })
+            {
+                var entry = ports.SingleOrDefault(p => p.Protocol == protocol && p.Target == target);
+                Assert.True(entry != default, $"{collector} listens for syslog on {protocol} {target} but does not publish it");
+                Assert.True(published.Add($"{protocol}/{entry.Published}"), $"{collector} publishes {protocol} {entry.Published}, which another collector publishes too");
+            }
+        }
+    }
+
+    /// <summary>The <c>ports:</c> entries of one service in the normalized output: protocol, published and target port.</summary>
+    private static List<(string Protocol, string Published, string Target)> PortEntries(List<string> serviceLines)
+    {
+        var entries = new List<(string Protocol, string Published, string Target)>();
+        var inPorts = false;
+        var current = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in serviceLines.Append("    end:"))
+        {
+            if (line == "    ports:")
+            {
+                inPorts = true;
+                continue;
+            }
+
+            if (!inPorts)
+            {
+                continue;
+            }
+
+            if (line.StartsWith("    - ", StringComparison.Ordinal) || !line.StartsWith("      ", StringComparison.Ordinal))
+            {
+                if (current.Count > 0)
+                {
+                    entries.Add((current.GetValueOrDefault("protocol", "tcp"), current.GetValueOrDefault("published", string.Empty), current.GetValueOrDefault("target", string.Empty)));
+                    current.Clear();
+                }
+
+                if (!line.StartsWith("    - ", StringComparison.Ordinal))
+                {
+                    break;
+                }
+            }
+
+            var pair = line.TrimStart(' ', '-').Split(':', 2);
+            if (pair.Length == 2)
+            {
+                current[pair[0].Trim()] = pair[1].Trim().Trim('\'', '"');
+            }
+        }
+
+        return entries;
+    }
+
     [Fact]
     public async Task Config_WithoutSecrets_IsRefused()
     {

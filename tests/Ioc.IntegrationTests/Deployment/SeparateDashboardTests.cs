@@ -54,22 +54,10 @@ public sealed class SeparateDashboardTests(ITestOutputHelper output)
         await using var collector = await HostProcess.StartCollectorAsync("collector", collectorSettings, collectorPort);
         await Wait.UntilAsync(async () => await ScalarAsync<string>(operational, "SELECT holder FROM leases WHERE expires_at > now()") is not null, TimeSpan.FromSeconds(30), "the collector holds the evaluator lease");
         await using var dashboard = await HostProcess.StartDashboardAsync("dashboard", dashboardSettings);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        await using var browser = await DashboardBrowser.LaunchAsync(dashboard.BaseUrl + "/", AdminPassword);
         try
         {
-            var context = await browser.NewContextAsync(new() { BaseURL = dashboard.BaseUrl + "/", ViewportSize = new() { Width = 1920, Height = 1080 }, Locale = "vi-VN" });
-            var page = await context.NewPageAsync();
-            await page.GotoAsync("login?returnUrl=%2Falerts");
-            await page.FillAsync("[data-testid=login-user]", "admin");
-            await page.FillAsync("[data-testid=login-password]", AdminPassword);
-            await page.ClickAsync("[data-testid=login-submit]");
-            await page.WaitForSelectorAsync("[data-interactive=yes]", new() { Timeout = 30_000 });
+            var page = await browser.LoginAsync("admin", "alerts", timeoutMs: 30_000);
 
             // The moment the row appears, taken in the page (a mutation observer, the machine's clock), not when a poll sees it.
             await page.EvaluateAsync("""

@@ -1,12 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
-using Ioc.AllInOne;
 using Ioc.Alerting.Service;
 using Ioc.Contract.Alerts;
 using Ioc.Dashboard.Security;
 using Ioc.IntegrationTests.Infrastructure;
 using Ioc.Simulators.Hosting;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -21,76 +19,39 @@ namespace Ioc.IntegrationTests.EndToEnd;
 public sealed class IncidentWalkthroughTests : IAsyncLifetime
 {
     private const string Password = "incident-e2e-password";
-    private readonly string _folder = Directory.CreateTempSubdirectory("ioc-e2e-incident-").FullName;
-    private WebApplication _app = null!;
-    private IPlaywright _playwright = null!;
-    private IBrowser _browser = null!;
-    private string _baseUrl = string.Empty;
+    private AllInOneHost _host = null!;
+    private DashboardBrowser _browser = null!;
 
-    private static string Artifacts => Path.Combine(
-        Environment.GetEnvironmentVariable("IOC_E2E_ARTIFACTS") is { Length: > 0 } dir ? dir : Path.Combine(RepositoryRoot.Path, "artifacts", "e2e"),
-        "incident");
+    private static string Artifacts => Path.Combine(DashboardBrowser.Artifacts, "incident");
 
     public async Task InitializeAsync()
     {
-        var httpPort = FreePort.Next();
-        var mqttPort = FreePort.Next();
-        _baseUrl = $"http://127.0.0.1:{httpPort}/";
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(AllInOneExtensions).Assembly.GetName().Name,
-            Args =
-            [
-                $"--Urls=http://127.0.0.1:{httpPort}",
-                $"--Ioc:Broker:Port={mqttPort}",
-                $"--Ioc:Storage:Sqlite:Path={_folder}/ioc.db",
-                $"--Ioc:Collector:SpoolPath={_folder}/spool",
-                "--Ioc:Collector:BatchInterval=00:00:00.100",
-                "--Ioc:Simulators:Backfill=00:02:00",
-                $"--Ioc:Dashboard:AdminPassword={Password}",
-                "--Logging:LogLevel:Default=Warning",
-            ],
-        });
-        builder.AddAllInOne();
-        _app = builder.Build();
-        _app.MapAllInOne();
-        await _app.StartAsync();
-        var users = _app.Services.GetRequiredService<UserStore>();
+        _host = await AllInOneHost.StartAsync("--Ioc:Simulators:Backfill=00:02:00", $"--Ioc:Dashboard:AdminPassword={Password}");
+        var users = _host.Services.GetRequiredService<UserStore>();
         await users.CreateAsync("op1", "Nguyễn Văn An", Roles.Operator, Password, CancellationToken.None);
         await users.CreateAsync("eng1", "Trần Thị Bình", Roles.Engineer, Password, CancellationToken.None);
         await users.CreateAsync("boss", "Lê Văn Cường", Roles.Viewer, Password, CancellationToken.None);
-
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _browser = await DashboardBrowser.LaunchAsync(_host.BaseUrl, Password);
         Directory.CreateDirectory(Artifacts);
     }
 
     public async Task DisposeAsync()
     {
         await _browser.DisposeAsync();
-        _playwright.Dispose();
-        await _app.StopAsync();
-        await _app.DisposeAsync();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        Directory.Delete(_folder, recursive: true);
+        await _host.DisposeAsync();
     }
 
     [Fact]
     public async Task FibreCutAndCracFailure_EachUserSeesTheIncidentFirst()
     {
         // Arrange: the operator watches the console, IT staff the data-center page, leadership the wall screen.
-        var console = await LoginAsync("op1", "alerts", 1920, 1080);
-        var dataCenter = await LoginAsync("eng1", "datacenter", 1920, 1080);
-        var wall = await LoginAsync("boss", "overview?kiosk=1", 1920, 1080);
-        var alerts = _app.Services.GetRequiredService<IAlertQueries>();
+        var console = await _browser.LoginAsync("op1", "alerts", 1920, 1080);
+        var dataCenter = await _browser.LoginAsync("eng1", "datacenter", 1920, 1080);
+        var wall = await _browser.LoginAsync("boss", "overview?kiosk=1", 1920, 1080);
+        var alerts = _host.Services.GetRequiredService<IAlertQueries>();
 
         // Act: the fibre to Thanh Hà is cut.
-        var runner = _app.Services.GetRequiredService<IScenarioRunner>();
+        var runner = _host.Services.GetRequiredService<IScenarioRunner>();
         runner.Start("district-fibre-cut,district=thanh-ha,duration=30m");
 
         // Assert: the engine raises the district-down incident (the last wills arrive 90 s after the cut) ...
@@ -155,7 +116,7 @@ public sealed class IncidentWalkthroughTests : IAsyncLifetime
         {
             foreach (var (width, height) in new[] { (1920, 1080), (1366, 768) })
             {
-                var page = await LoginAsync("admin", "overview", width, height);
+                var page = await _browser.LoginAsync("admin", "overview", width, height);
                 await page.GotoAsync($"account/culture?culture={culture}&redirectUri={Uri.EscapeDataString("/overview")}");
                 foreach (var (name, path) in pages)
                 {
@@ -172,17 +133,5 @@ public sealed class IncidentWalkthroughTests : IAsyncLifetime
         }
 
         await File.WriteAllLinesAsync(Path.Combine(Artifacts, "page-timings.txt"), timings);
-    }
-
-    private async Task<IPage> LoginAsync(string user, string path, int width, int height)
-    {
-        var context = await _browser.NewContextAsync(new() { BaseURL = _baseUrl, ViewportSize = new() { Width = width, Height = height }, Locale = "vi-VN" });
-        var page = await context.NewPageAsync();
-        await page.GotoAsync($"login?returnUrl={Uri.EscapeDataString("/" + path)}");
-        await page.FillAsync("[data-testid=login-user]", user);
-        await page.FillAsync("[data-testid=login-password]", Password);
-        await page.ClickAsync("[data-testid=login-submit]");
-        await page.WaitForSelectorAsync("[data-interactive=yes]", new() { Timeout = 20_000 });
-        return page;
     }
 }
