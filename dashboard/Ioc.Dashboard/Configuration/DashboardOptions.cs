@@ -31,6 +31,12 @@ public sealed class DashboardOptions
     /// <summary>How often an open page (a Blazor circuit) re-checks that its login is still valid (stamp, maximum age).</summary>
     public TimeSpan CircuitRevalidationInterval { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The dashboard's address as people open it (<c>https://ioc.haiduong.gov.vn</c>). The alert engine reads the same key
+    /// (unless <c>Ioc:Alerting:Notifications:DashboardUrl</c> is set) for the link in every notification: <c>{PublicUrl}/alerts/{id}</c>.
+    /// </summary>
+    public string? PublicUrl { get; set; }
+
     /// <summary>IANA id of the time zone every date is shown in.</summary>
     public string TimeZone { get; set; } = "Asia/Ho_Chi_Minh";
 
@@ -55,6 +61,11 @@ public sealed class DashboardOptions
 
     public IEnumerable<string> Validate()
     {
+        if (PublicUrl is { } url && !(Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"))
+        {
+            yield return $"{SectionName}:PublicUrl must be the dashboard's absolute http(s) address, e.g. https://ioc.haiduong.gov.vn (was '{url}').";
+        }
+
         if (MaxFailedLogins is < 1 or > 100)
         {
             yield return $"{SectionName}:MaxFailedLogins must be between 1 and 100 (was {MaxFailedLogins}).";

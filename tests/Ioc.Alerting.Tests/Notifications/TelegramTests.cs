@@ -81,6 +81,29 @@ public sealed class TelegramTests : IDisposable
     }
 
     [Fact]
+    public async Task Telegram_EscalationLevelNamesTheChannel_SendsEscalatedWithTheLevel()
+    {
+        await using var h = await CreateAsync(new()
+        {
+            ["Ioc:Alerting:Escalation:Levels:0:Name"] = "trực ca",
+            ["Ioc:Alerting:Escalation:Levels:0:After"] = "00:05:00",
+            ["Ioc:Alerting:Escalation:Levels:0:Telegram:0"] = "truc-ca",
+        });
+        await h.TelemetryAsync(Sensor, """{"temp_c": 41.5}""");
+        var alert = Assert.Single(await h.OpenAsync());
+
+        await h.AdvanceAsync(TimeSpan.FromMinutes(6), TimeSpan.FromSeconds(10));
+        await h.Dispatcher.RunDueAsync(CancellationToken.None);
+
+        var messages = _api.Received.ToList();
+        Assert.Equal(2, messages.Count);
+        Assert.StartsWith($"<b>🔴 Khẩn cấp · Leo thang #{alert.Id}</b>", messages[1].Text);
+        Assert.Contains("<b>Cấp leo thang:</b> 1\n", messages[1].Text);
+        var events = (await h.Outbox.ForAlertAsync(alert.Id, CancellationToken.None)).Select(n => (n.Event, n.Target, n.Status)).ToList();
+        Assert.Equal([("fired", $"truc-ca:{Chat}", NotificationStatus.Delivered), ("escalated", $"truc-ca:{Chat}", NotificationStatus.Delivered)], events);
+    }
+
+    [Fact]
     public async Task Telegram_FloodControlThenSuccess_WaitsExactlyRetryAfter()
     {
         await using var h = await CreateAsync();
