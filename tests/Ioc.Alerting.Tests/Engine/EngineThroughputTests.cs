@@ -9,7 +9,9 @@ namespace Ioc.Alerting.Tests.Engine;
 
 /// <summary>
 /// The evaluation cost per message on one engine loop, with the default rule set over a province-sized fleet.
-/// Prints the figure (run with <c>--logger "console;verbosity=detailed"</c>) and holds it above twice the 10,000 msg/s.
+/// Prints the figure (run with <c>--logger "console;verbosity=detailed"</c>); it is not asserted, because a timed test
+/// fails on a loaded machine rather than on slow code: the figure that counts comes from <c>bench/</c> (docs/performance.md).
+/// What is asserted is behaviour on province-sized traffic: alerts are raised exactly when some of it violates a rule.
 /// </summary>
 [Collection(TimingCollection.Name)]
 public sealed class EngineThroughputTests(ITestOutputHelper output)
@@ -17,7 +19,7 @@ public sealed class EngineThroughputTests(ITestOutputHelper output)
     [Theory]
     [InlineData(0.0)]
     [InlineData(0.01)]
-    public async Task ProcessAsync_DefaultRulesOnAProvinceFleet_SustainsWellAboveTenThousandMessagesPerSecond(double violating)
+    public async Task ProcessAsync_DefaultRulesOnAProvinceFleet_RaisesAlertsOnlyWhenSomeTrafficViolates(double violating)
     {
         var rules = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "Rules", "default-rules.json"));
         await using var h = await AlertingHarness.CreateAsync(rules);
@@ -61,7 +63,6 @@ public sealed class EngineThroughputTests(ITestOutputHelper output)
         var alerts = raised.Count;
         output.WriteLine(string.Join(", ", raised.GroupBy(a => a.RuleId).Select(g => $"{g.Key}: {g.Count()}")));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"engine ({violating:P0} violating): {total:N0} messages + {ticks} ticks in {stopwatch.Elapsed.TotalMilliseconds:N0} ms = {perSecond:N0} msg/s ({stopwatch.Elapsed.TotalMicroseconds / total:N2} µs/message), {h.Engine.Devices.Count} devices, {h.Engine.Rules.Rules.Count} rules, {alerts} alerts raised"));
-        Assert.True(perSecond > 20_000, $"one engine loop evaluated only {perSecond:N0} msg/s");
         Assert.Equal(violating > 0, alerts > 0);
     }
 
