@@ -4,7 +4,9 @@ using System.Text;
 using System.Text.Json;
 using Ioc.Alerting.Election;
 using Ioc.Alerting.Remote;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Alerting.Service;
+using Ioc.Storage.Operational;
 using Ioc.Contract.Alerts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -25,7 +27,8 @@ public static class AlertCommandEndpoints
 {
     /// <summary>
     /// Maps <c>POST /api/v1/engine/alerts/{id}/acknowledge|unacknowledge|assign|comment|resolve</c>,
-    /// <c>POST /api/v1/engine/silences</c> and <c>POST /api/v1/engine/silences/{id}/end</c>.
+    /// <c>POST /api/v1/engine/silences</c>, <c>POST /api/v1/engine/silences/{id}/end</c>, and the rule catalogue's
+    /// <c>POST /api/v1/engine/rules</c>, <c>rules/import</c> and <c>rules/{id}/update|enable|disable|delete</c>.
     /// Needs <c>AddAlerting</c> and a non-empty <c>Ioc:Alerting:CommandToken</c> (throws at start-up otherwise).
     /// </summary>
     public static RouteGroupBuilder MapAlertCommandEndpoints(this IEndpointRouteBuilder endpoints)
@@ -73,6 +76,22 @@ public static class AlertCommandEndpoints
                 : commands.CreateSilenceAsync(b.Silence, b.User, CancellationToken.None)));
         group.MapPost("silences/{id:long}/end", (long id, HttpContext http, IAlertCommands commands) =>
             RunAsync<UserCommand, Silence>(http, b => commands.EndSilenceAsync(id, b.User, CancellationToken.None)));
+        group.MapPost("rules", (HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleDefinitionCommand, StoredRule>(http, b => rules.CreateAsync(b.Definition, b.User, CancellationToken.None)));
+        group.MapPost("rules/import", (HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleImportCommand, IReadOnlyList<ImportItem>>(http, b => rules.ImportAsync(b.File, b.Choices ?? [], b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/update", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleDefinitionCommand, StoredRule>(http, b => rules.UpdateAsync(id, b.ExpectedVersion, b.Definition, b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/enable", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleVersionCommand, StoredRule>(http, b => rules.SetEnabledAsync(id, b.ExpectedVersion, true, b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/disable", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleVersionCommand, StoredRule>(http, b => rules.SetEnabledAsync(id, b.ExpectedVersion, false, b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/delete", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleVersionCommand, RuleVersionCommand>(http, async b =>
+            {
+                await rules.DeleteAsync(id, b.ExpectedVersion, b.User, CancellationToken.None);
+                return b;
+            }));
         return group;
     }
 
@@ -106,6 +125,16 @@ public static class AlertCommandEndpoints
         catch (AlertNotFoundException ex)
         {
             return Error(StatusCodes.Status404NotFound, "not_found", ex.Message);
+        }
+        catch (RuleCommandException ex)
+        {
+            var (status, code) = ex.Failure switch
+            {
+                RuleCommandFailure.NotFound => (StatusCodes.Status404NotFound, "not_found"),
+                RuleCommandFailure.Conflict => (StatusCodes.Status409Conflict, "conflict"),
+                _ => (StatusCodes.Status400BadRequest, "invalid"),
+            };
+            return Results.Json(new RuleCommandError(ex.Message, code, [.. ex.Problems]), AlertCommandWire.Json, statusCode: status);
         }
         catch (AlertCommandException ex)
         {
