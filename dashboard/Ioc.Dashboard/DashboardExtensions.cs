@@ -79,6 +79,7 @@ public static class DashboardExtensions
         services.AddSingleton<DataCenterStatus>();
         services.AddSingleton<OverviewService>();
         services.AddScoped<AlertAccess>();
+        services.TryAddSingleton<Ioc.Alerting.Rules.Catalogue.RuleDryRun>();
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>
