@@ -134,16 +134,14 @@ public sealed class RuleDryRun(RuleCatalog catalog, ITelemetryStore telemetry, T
     /// <summary>The message a stored point came from (telemetry, or an event with its type, severity and attributes).</summary>
     private static DecodedMessage? ToMessage(Point point)
     {
-        if (point.GetTag(TagNames.Site) is not { } site || point.GetTag(TagNames.DeviceType) is not { } type || point.GetTag(TagNames.Device) is not { } id)
+        // JSON telemetry is stored under its device type as the measurement, without a device_type tag.
+        var type = point.GetTag(TagNames.DeviceType) ?? (Measurements.IsReserved(point.Measurement) ? null : point.Measurement);
+        if (point.Measurement == Measurements.Status || point.GetTag(TagNames.Site) is not { } site || type is null || point.GetTag(TagNames.Device) is not { } id)
         {
             return null;
         }
 
         var device = new DeviceAddress(site, type, id);
-        if (point.Measurement == Measurements.Status)
-        {
-            return null;
-        }
 
         if (point.Measurement != Measurements.Event)
         {
