@@ -79,7 +79,9 @@ public static class DashboardExtensions
         services.AddSingleton<DataCenterStatus>();
         services.AddSingleton<OverviewService>();
         services.AddScoped<AlertAccess>();
-        services.TryAddSingleton<Ioc.Alerting.Rules.Catalogue.RuleDryRun>();
+        // A factory: the rule catalogue comes with the host's alerting registration, which a dashboard may run without.
+        services.TryAddSingleton(sp => new Ioc.Alerting.Rules.Catalogue.RuleDryRun(
+            sp.GetRequiredService<Ioc.Alerting.Rules.Catalogue.RuleCatalog>(), sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<TimeProvider>()));
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>

@@ -10,6 +10,7 @@ using Ioc.Storage.Operational;
 using Microsoft.AspNetCore.Components;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Components.Forms;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Localization;
 
 namespace Ioc.Dashboard.Components.Pages;
@@ -37,14 +38,19 @@ public sealed partial class Rules : IDisposable
     private string? _failure;
     private ClaimsPrincipal _me = new();
 
+    /// <summary>The host's alerting registration provides the catalogue and the commands; without it the page says so.</summary>
     [Inject]
-    public required RuleCatalog Catalog { get; init; }
+    public required IServiceProvider Services { get; init; }
 
-    [Inject]
-    public required IRuleCommands Commands { get; init; }
+    private RuleCatalog Catalog => _catalog!;
 
-    [Inject]
-    public required RuleDryRun DryRun { get; init; }
+    private IRuleCommands Commands => _commands!;
+
+    private RuleDryRun DryRun => _dryRunner!;
+
+    private RuleCatalog? _catalog;
+    private IRuleCommands? _commands;
+    private RuleDryRun? _dryRunner;
 
     [Inject]
     public required ActionGuard Guard { get; init; }
@@ -64,15 +70,31 @@ public sealed partial class Rules : IDisposable
     [CascadingParameter]
     private Task<AuthenticationState> AuthState { get; set; } = default!;
 
+    private bool Connected => _catalog is not null;
+
     protected override async Task OnInitializedAsync()
     {
         _me = (await AuthState).User;
-        _canEdit = await Guard.CanAsync(_me, Policies.ManageRules);
-        Catalog.Changed += OnCatalogChanged;
+        _catalog = Services.GetService<RuleCatalog>();
+        if (_catalog is null)
+        {
+            return;
+        }
+
+        _commands = Services.GetService<IRuleCommands>();
+        _dryRunner = Services.GetService<RuleDryRun>();
+        _canEdit = _commands is not null && await Guard.CanAsync(_me, Policies.ManageRules);
+        _catalog.Changed += OnCatalogChanged;
         await ReloadAsync();
     }
 
-    public void Dispose() => Catalog.Changed -= OnCatalogChanged;
+    public void Dispose()
+    {
+        if (_catalog is not null)
+        {
+            _catalog.Changed -= OnCatalogChanged;
+        }
+    }
 
     private void OnCatalogChanged() => _ = InvokeAsync(() =>
     {
