@@ -57,4 +57,16 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4031, Level = LogLevel.Warning, Message = "Reading alert changes from the store failed; trying again in a second")]
     public static partial void ChangePollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4040, Level = LogLevel.Information, Message = "Rule catalogue seeded from {Source} with {Count} rules")]
+    public static partial void CatalogueSeeded(ILogger logger, string source, int count);
+
+    [LoggerMessage(EventId = 4041, Level = LogLevel.Information, Message = "Rules swapped: {Kept} kept, {Started} started fresh, {Removed} removed ({Resolved} open alerts resolved)")]
+    public static partial void RulesSwapped(ILogger logger, int kept, int started, int removed, int resolved);
+
+    [LoggerMessage(EventId = 4042, Level = LogLevel.Error, Message = "The stored rule catalogue does not validate; the engine keeps its current rules")]
+    public static partial void CatalogueInvalid(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4043, Level = LogLevel.Warning, Message = "Reading the rule catalogue failed; the engine keeps its current rules")]
+    public static partial void CatalogueRefreshFailed(ILogger logger, Exception exception);
 }

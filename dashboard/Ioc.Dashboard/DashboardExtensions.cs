@@ -82,6 +82,9 @@ public static class DashboardExtensions
         services.AddScoped<AlertAccess>();
         // The monthly report: page, workbook, PDF and its e-mail (docs/reports.md).
         services.AddIocReports(configuration);
+        // A factory: the rule catalogue comes with the host's alerting registration, which a dashboard may run without.
+        services.TryAddSingleton(sp => new Ioc.Alerting.Rules.Catalogue.RuleDryRun(
+            sp.GetRequiredService<Ioc.Alerting.Rules.Catalogue.RuleCatalog>(), sp.GetRequiredService<ITelemetryStore>(), sp.GetRequiredService<TimeProvider>()));
 
         services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
             .AddCookie(options =>

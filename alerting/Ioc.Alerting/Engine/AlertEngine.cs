@@ -3,6 +3,7 @@ using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Model;
@@ -17,7 +18,8 @@ namespace Ioc.Alerting.Engine;
 /// </summary>
 public sealed class AlertEngine
 {
-    private readonly RuleSet _rules;
+    private readonly RuleCatalog _catalog;
+    private RuleSet _rules;
     private readonly IAlertStore _store;
     private readonly IDeviceStore _devices;
     private readonly AlertLifecycle _lifecycle;
@@ -25,10 +27,13 @@ public sealed class AlertEngine
     private readonly DeviceRegistry _registry;
     private readonly TimeProvider _time;
     private readonly ILogger<AlertEngine> _logger;
-    private readonly RuleEvaluator[] _evaluators;
-    private readonly RuleEvaluator[][] _byChannel;
-    private readonly CompositeEvaluator[] _composites;
-    private readonly Dictionary<string, CompositeEvaluator[]> _compositesByChild;
+    private RuleEvaluator[] _evaluators = [];
+    private RuleEvaluator[][] _byChannel = [];
+    private CompositeEvaluator[] _composites = [];
+    private Dictionary<string, CompositeEvaluator[]> _compositesByChild = [];
+    /// <summary>How often the engine re-reads the rule catalogue (changes made through this engine's commands are seen at once).</summary>
+    private static readonly TimeSpan CatalogueRefreshEvery = TimeSpan.FromSeconds(5);
+    private DateTimeOffset _nextCatalogueRefresh = DateTimeOffset.MinValue;
     private readonly List<AlertSignal> _signals = new(16);
     private readonly List<DeviceHealth> _healthChanges = new(4);
     private readonly List<AlertSignal> _retry = [];
@@ -43,7 +48,7 @@ public sealed class AlertEngine
     private const int MaxRetainedSignals = 100_000;
 
     public AlertEngine(
-        RuleSet rules,
+        RuleCatalog catalog,
         IAlertStore store,
         IDeviceStore devices,
         AlertLifecycle lifecycle,
@@ -54,7 +59,8 @@ public sealed class AlertEngine
         ILogger<AlertEngine> logger)
     {
         _retention = TimeSpan.FromDays(options.RetentionDays);
-        _rules = rules;
+        _catalog = catalog;
+        _rules = catalog.Current;
         _store = store;
         _devices = devices;
         _lifecycle = lifecycle;
@@ -62,7 +68,12 @@ public sealed class AlertEngine
         _registry = registry;
         _time = time;
         _logger = logger;
-        _evaluators = rules.Rules.Select(r => EvaluatorFactory.Create(r, registry)).ToArray();
+        Index(_rules.Rules.Select(r => EvaluatorFactory.Create(r, registry)).ToArray());
+    }
+
+    private void Index(RuleEvaluator[] evaluators)
+    {
+        _evaluators = evaluators;
         _byChannel = Enum.GetValues<MessageChannel>().Select(c => _evaluators.Where(e => e.Wants(c)).ToArray()).ToArray();
         _composites = _evaluators.OfType<CompositeEvaluator>().ToArray();
         _compositesByChild = _composites.GroupBy(c => c.ChildRuleId).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
@@ -87,6 +98,9 @@ public sealed class AlertEngine
         }
 
         await _store.MigrateAsync(cancellationToken);
+        await _catalog.LoadAsync(cancellationToken);
+        _rules = _catalog.Current;
+        Index(_rules.Rules.Select(r => EvaluatorFactory.Create(r, _registry)).ToArray());
         var now = _time.GetUtcNow();
         _registry.Load(await _devices.LoadAsync(cancellationToken), now);
         foreach (var offline in _evaluators.OfType<OfflineEvaluator>())
@@ -141,6 +155,7 @@ public sealed class AlertEngine
     public async Task TickAsync(CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
+        await FollowCatalogueAsync(now, cancellationToken);
         _registry.Tick(now, _healthChanges);
         PublishHealth();
         foreach (var evaluator in _evaluators)
@@ -166,6 +181,95 @@ public sealed class AlertEngine
             _nextPurge = now + PurgeEvery;
             await _store.PurgeResolvedAsync(now - _retention, cancellationToken);
         }
+    }
+
+    /// <summary>
+    /// Takes the catalogue's current rules when they differ from the engine's (re-reading the store every few seconds,
+    /// for changes made through another process): a rule whose definition is unchanged keeps its evaluator and all its
+    /// state; a new or changed rule gets a new evaluator, which resumes the rule's open alerts as after a restart (so they
+    /// clear under the new definition); a rule deleted or disabled has its open alerts resolved by the engine, with the
+    /// reason (who deleted or disabled it) in their history. Runs on the evaluation loop, between messages.
+    /// </summary>
+    private async Task FollowCatalogueAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now >= _nextCatalogueRefresh)
+        {
+            _nextCatalogueRefresh = now + CatalogueRefreshEvery;
+            try
+            {
+                await _catalog.RefreshAsync(cancellationToken);
+            }
+            catch (RuleValidationException ex)
+            {
+                Log.CatalogueInvalid(_logger, ex);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                Log.CatalogueRefreshFailed(_logger, ex);
+            }
+        }
+
+        if (!ReferenceEquals(_catalog.Current, _rules))
+        {
+            await SwapAsync(_catalog.Current, now, cancellationToken);
+        }
+    }
+
+    private async Task SwapAsync(RuleSet next, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var current = _evaluators.ToDictionary(e => e.Rule.Id, StringComparer.Ordinal);
+        var open = await _store.ListOpenAsync(cancellationToken);
+        var evaluators = new List<RuleEvaluator>(next.Rules.Count);
+        int kept = 0, started = 0, resolved = 0;
+        foreach (var rule in next.Rules)
+        {
+            if (current.TryGetValue(rule.Id, out var existing) && ReferenceEquals(existing.Rule, rule))
+            {
+                evaluators.Add(existing);
+                kept++;
+                continue;
+            }
+
+            var evaluator = EvaluatorFactory.Create(rule, _registry);
+            if (evaluator is OfflineEvaluator offline)
+            {
+                foreach (var (device, district, lastSeen) in _registry.Devices)
+                {
+                    offline.Seed(device, district, lastSeen);
+                }
+            }
+
+            foreach (var alert in open.Where(a => a.RuleId == rule.Id && a.ConditionActive))
+            {
+                evaluator.Restore(alert);
+            }
+
+            evaluators.Add(evaluator);
+            started++;
+        }
+
+        var remaining = next.ById;
+        var removed = current.Keys.Where(id => !remaining.ContainsKey(id)).ToList();
+        _rules = next;
+        Index([.. evaluators]);
+        foreach (var id in removed)
+        {
+            var reason = _catalog.TakeRemovalReason(id);
+            foreach (var alert in open.Where(a => a.RuleId == id))
+            {
+                if (await _lifecycle.ResolveForRuleRemovalAsync(alert.Id, now, reason, cancellationToken) is not null)
+                {
+                    resolved++;
+                }
+            }
+        }
+
+        foreach (var composite in _composites)
+        {
+            composite.SyncChildren(await _store.ListOpenAsync(cancellationToken));
+        }
+
+        Log.RulesSwapped(_logger, kept, started, removed.Count, resolved);
     }
 
     /// <summary>Writes every pending device change to the store (tests, shutdown).</summary>

@@ -2,6 +2,7 @@ using Ioc.Alerting.Evaluation;
 using Ioc.Alerting.Hosting;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Alerting.Service;
 using Ioc.Storage.Operational;
 using Ioc.Alerting.Text;
@@ -15,7 +16,7 @@ namespace Ioc.Alerting.Engine;
 /// flapping alerts, follows silences starting and ending, and escalates unacknowledged alerts.
 /// </summary>
 public sealed class AlertLifecycle(
-    RuleSet rules,
+    RuleCatalog catalog,
     IAlertStore store,
     SilenceCache silences,
     FlapDetector flaps,
@@ -24,7 +25,28 @@ public sealed class AlertLifecycle(
     AlertTextRenderer texts)
 {
     public const string EngineActor = "engine";
-    private readonly Dictionary<string, CompositeLink[]> _parents = BuildParentLinks(rules);
+    private (RuleSet Rules, Dictionary<string, CompositeLink[]> Links) _parents = (catalog.Current, BuildParentLinks(catalog.Current));
+
+    /// <summary>The engine's rules now (the catalogue's); the composite links are rebuilt when they change.</summary>
+    private RuleSet Rules => catalog.Current;
+
+    private Dictionary<string, CompositeLink[]> ParentLinks
+    {
+        get
+        {
+            var rules = catalog.Current;
+            if (!ReferenceEquals(_parents.Rules, rules))
+            {
+                _parents = (rules, BuildParentLinks(rules));
+            }
+
+            return _parents.Links;
+        }
+    }
+
+    /// <summary>Resolves an open alert whose rule was deleted or disabled, with the reason in its history.</summary>
+    public Task<Alert?> ResolveForRuleRemovalAsync(long id, DateTimeOffset now, string reason, CancellationToken cancellationToken) =>
+        ResolveAsync(id, now, EngineActor, reason, cancellationToken);
 
     /// <summary>Applies one signal; returns the alert as stored (opened, repeated, held or resolved), or null when nothing changed.</summary>
     public async Task<Alert?> ApplyAsync(AlertSignal signal, CancellationToken cancellationToken)
@@ -105,7 +127,7 @@ public sealed class AlertLifecycle(
         }
         else if (alert.ParentId is { } parentId)
         {
-            await IncidentCount.RecountAsync(store, rules, texts, parentId, now, cancellationToken);
+            await IncidentCount.RecountAsync(store, Rules, texts, parentId, now, cancellationToken);
         }
 
         return alert;
@@ -147,7 +169,7 @@ public sealed class AlertLifecycle(
             }
             else if (resolved.ParentId is { } parentId)
             {
-                await IncidentCount.RecountAsync(store, rules, texts, parentId, now, cancellationToken);
+                await IncidentCount.RecountAsync(store, Rules, texts, parentId, now, cancellationToken);
             }
         }
 
@@ -272,7 +294,7 @@ public sealed class AlertLifecycle(
 
     private async Task<long?> FindParentAsync(string ruleId, Alert child, CancellationToken cancellationToken)
     {
-        if (!_parents.TryGetValue(ruleId, out var links))
+        if (!ParentLinks.TryGetValue(ruleId, out var links))
         {
             return null;
         }
@@ -312,7 +334,7 @@ public sealed class AlertLifecycle(
             }
         }
 
-        await IncidentCount.RecountAsync(store, rules, texts, parent.Id, now, cancellationToken);
+        await IncidentCount.RecountAsync(store, Rules, texts, parent.Id, now, cancellationToken);
     }
 
     private static Dictionary<string, CompositeLink[]> BuildParentLinks(RuleSet rules) =>

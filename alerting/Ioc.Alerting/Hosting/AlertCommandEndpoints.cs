@@ -5,7 +5,9 @@ using System.Text.Json;
 using Ioc.Alerting.Election;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Remote;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Alerting.Service;
+using Ioc.Storage.Operational;
 using Ioc.Contract.Alerts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -26,7 +28,8 @@ public static class AlertCommandEndpoints
 {
     /// <summary>
     /// Maps <c>POST /api/v1/engine/alerts/{id}/acknowledge|unacknowledge|assign|comment|resolve</c>,
-    /// <c>POST /api/v1/engine/silences</c> and <c>POST /api/v1/engine/silences/{id}/end</c>.
+    /// <c>POST /api/v1/engine/silences</c>, <c>POST /api/v1/engine/silences/{id}/end</c>, and the rule catalogue's
+    /// <c>POST /api/v1/engine/rules</c>, <c>rules/import</c> and <c>rules/{id}/update|enable|disable|delete</c>.
     /// Needs <c>AddAlerting</c> and a non-empty <c>Ioc:Alerting:CommandToken</c> (throws at start-up otherwise).
     /// </summary>
     public static RouteGroupBuilder MapAlertCommandEndpoints(this IEndpointRouteBuilder endpoints)
@@ -82,6 +85,22 @@ public static class AlertCommandEndpoints
             RunAsync<UserCommand, IReadOnlyList<ChannelSummary>>(http, _ => services.GetService<INotificationTester>() is { } tester
                 ? tester.ChannelsAsync(CancellationToken.None)
                 : throw new AlertCommandException("notifications are not sent from this host (Ioc:Alerting:Enabled is false)")));
+        group.MapPost("rules", (HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleDefinitionCommand, StoredRule>(http, b => rules.CreateAsync(b.Definition, b.User, CancellationToken.None)));
+        group.MapPost("rules/import", (HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleImportCommand, IReadOnlyList<ImportItem>>(http, b => rules.ImportAsync(b.File, b.Choices ?? [], b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/update", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleDefinitionCommand, StoredRule>(http, b => rules.UpdateAsync(id, b.ExpectedVersion, b.Definition, b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/enable", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleVersionCommand, StoredRule>(http, b => rules.SetEnabledAsync(id, b.ExpectedVersion, true, b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/disable", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleVersionCommand, StoredRule>(http, b => rules.SetEnabledAsync(id, b.ExpectedVersion, false, b.User, CancellationToken.None)));
+        group.MapPost("rules/{id}/delete", (string id, HttpContext http, IRuleCommands rules) =>
+            RunAsync<RuleVersionCommand, RuleVersionCommand>(http, async b =>
+            {
+                await rules.DeleteAsync(id, b.ExpectedVersion, b.User, CancellationToken.None);
+                return b;
+            }));
         return group;
     }
 
@@ -115,6 +134,16 @@ public static class AlertCommandEndpoints
         catch (AlertNotFoundException ex)
         {
             return Error(StatusCodes.Status404NotFound, "not_found", ex.Message);
+        }
+        catch (RuleCommandException ex)
+        {
+            var (status, code) = ex.Failure switch
+            {
+                RuleCommandFailure.NotFound => (StatusCodes.Status404NotFound, "not_found"),
+                RuleCommandFailure.Conflict => (StatusCodes.Status409Conflict, "conflict"),
+                _ => (StatusCodes.Status400BadRequest, "invalid"),
+            };
+            return Results.Json(new RuleCommandError(ex.Message, code, [.. ex.Problems]), AlertCommandWire.Json, statusCode: status);
         }
         catch (AlertCommandException ex)
         {

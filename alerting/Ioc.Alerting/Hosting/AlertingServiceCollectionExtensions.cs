@@ -5,6 +5,7 @@ using Ioc.Alerting.Engine;
 using Ioc.Alerting.Notifications;
 using Ioc.Alerting.Remote;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Text;
 using Ioc.Storage.Operational;
@@ -53,6 +54,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<AlertCommands>();
         services.TryAddSingleton<IAlertCommands>(sp => sp.GetRequiredService<AlertCommands>());
         services.TryAddSingleton<IAlertService, AlertService>();
+        services.TryAddSingleton<IRuleCommands, RuleCommands>();
         if (!services.Any(d => d.ServiceType == typeof(AlertFeed)))
         {
             services.AddSingleton<AlertFeed>();
@@ -117,6 +119,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddOperationalStore(configuration);
         services.TryAddSingleton(sp => LoadRules(sp.GetRequiredService<AlertingOptions>()));
+        services.TryAddSingleton<RuleCatalog>();
         services.TryAddSingleton<IAlertQueries, AlertQueries>();
         if (!services.Any(d => d.ImplementationType == typeof(AlertingSchemaInitializer)))
         {
@@ -148,6 +151,7 @@ public static class AlertingServiceCollectionExtensions
         // Test messages go to the engine's host too: its senders hold the tokens and reach the channels.
         services.TryAddTransient<INotificationTester>(sp => sp.GetRequiredService<IAlertCommands>() as INotificationTester
             ?? throw new InvalidOperationException("the registered IAlertCommands cannot send test messages"));
+        services.AddHttpClient<IRuleCommands, HttpRuleCommands>((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<AlertingOptions>>().Value.CommandTimeout);
         return services;
     }
 
@@ -200,17 +204,25 @@ public static class AlertingServiceCollectionExtensions
     }
 
     /// <summary>Loads the rules file named by <see cref="AlertingOptions.RulesPath"/> (relative to the application directory).</summary>
-    public static RuleSet LoadRules(AlertingOptions options)
-    {
-        var path = Path.IsPathRooted(options.RulesPath) ? options.RulesPath : Path.Combine(AppContext.BaseDirectory, options.RulesPath);
-        return RuleLoader.LoadFile(path);
-    }
+    public static RuleSet LoadRules(AlertingOptions options) => RuleLoader.LoadFile(RulesFilePath(options));
+
+    /// <summary>The rules file's full path: <see cref="AlertingOptions.RulesPath"/>, relative to the application directory.</summary>
+    public static string RulesFilePath(AlertingOptions options) =>
+        Path.IsPathRooted(options.RulesPath) ? options.RulesPath : Path.Combine(AppContext.BaseDirectory, options.RulesPath);
 }
 
 /// <summary>Applies the alerting migrations at start-up, before anything reads or writes alerts.</summary>
-internal sealed class AlertingSchemaInitializer(IAlertStore store) : IHostedService
+internal sealed class AlertingSchemaInitializer(IAlertStore store, IRuleCatalogStore rules, RuleCatalog catalog) : IHostedService
 {
-    public Task StartAsync(CancellationToken cancellationToken) => store.MigrateAsync(cancellationToken);
+    /// <summary>Migrates; then reads the rule catalogue when it has been seeded (seeding is the engine's, from its rules file).</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.MigrateAsync(cancellationToken);
+        if (await rules.IsSeededAsync(cancellationToken))
+        {
+            await catalog.RefreshAsync(cancellationToken);
+        }
+    }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -26,7 +26,23 @@ public static class AlertCommandWire
     public static string NotificationChannelsPath => $"{Prefix}/notifications/channels";
 
     public static string EndSilencePath(long id) => FormattableString.Invariant($"{Prefix}/silences/{id}/end");
+
+    public static string RulesPath => $"{Prefix}/rules";
+
+    public static string RulePath(string id, string command) => $"{Prefix}/rules/{Uri.EscapeDataString(id)}/{command}";
 }
+
+/// <summary>Body of creating (<see cref="ExpectedVersion"/> 0) and updating a rule: the rules-file entry as JSON text.</summary>
+public sealed record RuleDefinitionCommand(string User, string Definition, long ExpectedVersion);
+
+/// <summary>Body of enabling, disabling and deleting a rule.</summary>
+public sealed record RuleVersionCommand(string User, long ExpectedVersion);
+
+/// <summary>Body of an import: the rules file's text and the user's choice for each conflict.</summary>
+public sealed record RuleImportCommand(string User, string File, Dictionary<string, Ioc.Alerting.Rules.Catalogue.ImportChoice> Choices);
+
+/// <summary>A refused rule command: the sentence and every problem in both languages.</summary>
+public sealed record RuleCommandError(string Error, string Code, List<Ioc.Alerting.Rules.RuleProblem> Problems);
 
 /// <summary>Body of <c>acknowledge</c> and <c>resolve</c>: who does it (recorded by the engine), and an optional note.</summary>
 public sealed record NoteCommand(string User, string? Note);

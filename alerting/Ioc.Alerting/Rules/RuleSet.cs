@@ -52,9 +52,31 @@ public sealed class RuleSet
     }
 }
 
-/// <summary>A rules file that cannot be used; the message lists every problem, each with the rule id.</summary>
-public sealed class RuleValidationException(string source, IReadOnlyList<string> errors)
-    : Exception($"Alert rules in '{source}' are invalid:{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", errors)}")
+/// <summary>
+/// One problem of a rule or rules file: the rule (its id, or its position when it has none), the key at fault
+/// (<c>op</c>, <c>scope.sites</c>, <c>name</c>, …) and the message in English and Vietnamese.
+/// </summary>
+public sealed record RuleProblem(string? RuleId, string Field, string En, string Vi, int? Index = null)
 {
-    public IReadOnlyList<string> Errors { get; } = errors;
+    /// <summary>The message in Vietnamese when <paramref name="vietnamese"/>, else English, prefixed by the rule it is about.</summary>
+    public string Describe(bool vietnamese) =>
+        (RuleId, Index) switch
+        {
+            ({ } id, _) => vietnamese ? $"quy tắc '{id}': {Vi}" : $"rule '{id}': {En}",
+            (null, { } index) => vietnamese ? $"quy tắc #{index}: {Vi}" : $"rule #{index}: {En}",
+            _ => vietnamese ? Vi : En,
+        };
+
+    /// <summary>The message alone in the UI culture (Vietnamese for <c>vi</c>, English otherwise).</summary>
+    public string Text(System.Globalization.CultureInfo culture) => culture.TwoLetterISOLanguageName == "vi" ? Vi : En;
+}
+
+/// <summary>A rules file that cannot be used; the message lists every problem, each with the rule id.</summary>
+public sealed class RuleValidationException(string source, IReadOnlyList<RuleProblem> problems)
+    : Exception($"Alert rules in '{source}' are invalid:{Environment.NewLine}  - {string.Join(Environment.NewLine + "  - ", problems.Select(p => p.Describe(false)))}")
+{
+    /// <summary>Every problem in English, each prefixed by its rule (as the file's loader has always reported them).</summary>
+    public IReadOnlyList<string> Errors { get; } = [.. problems.Select(p => p.Describe(false))];
+
+    public IReadOnlyList<RuleProblem> Problems { get; } = problems;
 }

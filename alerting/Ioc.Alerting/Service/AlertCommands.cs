@@ -1,5 +1,6 @@
 using Ioc.Alerting.Engine;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Alerting.Text;
 using Ioc.Contract.Alerts;
 using Ioc.Storage.Operational;
@@ -12,7 +13,7 @@ namespace Ioc.Alerting.Service;
 /// (<see cref="Hosting.AlertCommandEndpoints"/>).
 /// </summary>
 public sealed class AlertCommands(
-    RuleSet rules,
+    RuleCatalog rules,
     AlertTextRenderer texts,
     IAlertStore store,
     SilenceCache silences,
@@ -90,7 +91,7 @@ public sealed class AlertCommands(
             : null, cancellationToken);
         if (resolved.ParentId is { } parentId)
         {
-            await IncidentCount.RecountAsync(store, rules, texts, parentId, time.GetUtcNow(), cancellationToken);
+            await IncidentCount.RecountAsync(store, rules.Current, texts, parentId, time.GetUtcNow(), cancellationToken);
         }
 
         return resolved;

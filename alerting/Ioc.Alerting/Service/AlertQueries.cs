@@ -1,13 +1,14 @@
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Storage.Operational;
 using Ioc.Contract.Alerts;
 
 namespace Ioc.Alerting.Service;
 
 /// <summary>Reads over the operational store; safe in any process (it changes nothing).</summary>
-public sealed class AlertQueries(RuleSet rules, IAlertStore store, INotificationStore notifications, IDeviceStore devices, TimeProvider time) : IAlertQueries
+public sealed class AlertQueries(RuleCatalog rules, IAlertStore store, INotificationStore notifications, IDeviceStore devices, TimeProvider time) : IAlertQueries
 {
-    public IReadOnlyList<AlertRule> Rules => rules.Rules;
+    public IReadOnlyList<AlertRule> Rules => rules.Current.Rules;
 
     public Task<IReadOnlyList<DeviceHealth>> ListDeviceHealthAsync(CancellationToken cancellationToken) => devices.LoadAsync(cancellationToken);
 

@@ -1,5 +1,6 @@
 using Ioc.Alerting.Hosting;
 using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
 using Ioc.Storage.Operational;
@@ -12,12 +13,13 @@ namespace Ioc.Alerting.Service;
 /// its slug) and the devices heard from; device types from the contract and the devices heard from; devices heard from
 /// or with an open alert.
 /// </summary>
-public sealed class SilenceChecker(RuleSet rules, IAlertStore store, IDeviceStore devices, AlertingOptions options)
+public sealed class SilenceChecker(RuleCatalog rulesCatalog, IAlertStore store, IDeviceStore devices, AlertingOptions options)
 {
     public SilenceLimits Limits => options.Silences.ToLimits();
 
     public async Task<IReadOnlyList<SilenceProblem>> CheckAsync(SilenceRequest request, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var rules = rulesCatalog.Current;
         var heard = await devices.LoadAsync(cancellationToken);
         var open = await store.ListOpenAsync(cancellationToken);
         var sites = new HashSet<string>(heard.Select(d => d.Site).Concat(open.Select(a => a.Site).OfType<string>()).Concat(rules.SiteDistricts.Keys), StringComparer.Ordinal);

@@ -12,6 +12,22 @@ internal static class ExportEndpoints
     public static void Map(IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/uptime.csv", UptimeCsvAsync).RequireAuthorization(Policies.ExportData);
+        endpoints.MapGet("/rules/export", RulesFileAsync).RequireAuthorization();
+    }
+
+    /// <summary>The rule catalogue as a rules file (the format the engine's loader reads), freshly read from the store.</summary>
+    private static async Task<IResult> RulesFileAsync(HttpContext http, DashboardClock clock, AuditLog audit)
+    {
+        // Registered by the host with the alerting reads (AddAlerting or AddAlertingQueries); without them there is no catalogue.
+        if (http.RequestServices.GetService(typeof(Ioc.Alerting.Rules.Catalogue.RuleCatalog)) is not Ioc.Alerting.Rules.Catalogue.RuleCatalog catalog)
+        {
+            return Results.NotFound();
+        }
+
+        await catalog.RefreshAsync(http.RequestAborted);
+        var json = catalog.Export();
+        await audit.WriteAsync(http.User.Identity!.Name!, "rules.export", "rules.json", $"{catalog.Rules.Count} rules", true, http.RequestAborted);
+        return Results.File(Encoding.UTF8.GetBytes(json), "application/json; charset=utf-8", $"ioc-rules-{clock.Now:yyyyMMdd-HHmm}.json");
     }
 
     private static async Task<IResult> UptimeCsvAsync(HttpContext http, string? range, UptimeService uptime, DashboardClock clock, AuditLog audit)

@@ -31,6 +31,9 @@ public static class Policies
     /// <summary>Create users, change roles, unlock, read the audit log.</summary>
     public const string ManageUsers = "users.manage";
 
+    /// <summary>Create, edit, enable/disable, delete and import alert rules (others see them read-only).</summary>
+    public const string ManageRules = "rules.manage";
+
     public static IReadOnlyDictionary<string, string[]> RolesByPolicy { get; } = new Dictionary<string, string[]>
     {
         [OperateAlerts] = [Roles.Operator, Roles.Admin],
@@ -38,5 +41,6 @@ public static class Policies
         [ViewDeadLetters] = [Roles.Engineer, Roles.Admin],
         [ExportData] = [Roles.Operator, Roles.Engineer, Roles.Admin],
         [ManageUsers] = [Roles.Admin],
+        [ManageRules] = [Roles.Engineer, Roles.Admin],
     };
 }

@@ -21,6 +21,9 @@ public interface IOperationalStore
     /// <summary>Bearer tokens of the public REST API (docs/api.md).</summary>
     IApiTokenStore ApiTokens { get; }
 
+    /// <summary>The alert rule catalogue (docs/alerting.md "Rules in the dashboard").</summary>
+    IRuleCatalogStore Rules { get; }
+
     IUserStore Users { get; }
 
     IAuditStore Audit { get; }

@@ -18,8 +18,11 @@ public sealed record DashboardUser(
 /// <summary>A user with the password hash, for checking a login.</summary>
 public sealed record UserCredentials(DashboardUser User, string PasswordHash);
 
-/// <summary>One line of the dashboard's audit log: who did what to what, and whether it was allowed.</summary>
-public sealed record AuditEntry(long Id, DateTimeOffset At, string UserName, string Action, string Target, string Detail, bool Allowed);
+/// <summary>
+/// One line of the dashboard's audit log: who did what to what, and whether it was allowed; for a change of a
+/// definition (an alert rule), the JSON before and after (null: did not exist / was deleted).
+/// </summary>
+public sealed record AuditEntry(long Id, DateTimeOffset At, string UserName, string Action, string Target, string Detail, bool Allowed, string? Before = null, string? After = null);
 
 /// <summary>
 /// Dashboard accounts: the hash (computed by the caller), role, lockout counters and the security stamp. User names are

@@ -47,6 +47,7 @@ public static class OperationalStoreRegistration
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().DeviceCredentials);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Sites);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().ApiTokens);
+        services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Rules);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Users);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().Audit);
         services.TryAddSingleton(sp => sp.GetRequiredService<IOperationalStore>().DeadLetters);

@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using Ioc.Alerting.Announce;
 using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Engine;
 using Ioc.Alerting.Remote;
+using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Alerting.Service;
 using Ioc.Storage.Operational;
 using Ioc.Alerting.Tests.Shared;
@@ -299,6 +301,65 @@ public sealed class AlertCommandEndpointsTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging();
+        services.AddHttpAlertCommands(configuration);
+        return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+    }
+
+    [Fact]
+    public async Task RuleCommands_OverHttp_EngineValidatesStoresAndSwaps_DashboardSeesTheNewList()
+    {
+        // Arrange: a dashboard in its own process, reading the same store, sending rule commands to the engine.
+        await using var dashboard = DashboardWithReads();
+        var catalog = dashboard.GetRequiredService<RuleCatalog>();
+        var rules = dashboard.GetRequiredService<IRuleCommands>();
+        Assert.IsType<HttpRuleCommands>(rules);
+        await catalog.RefreshAsync(CancellationToken.None);
+        var engine = _engine.Services.GetRequiredService<AlertEngine>();
+
+        // Act: an invalid rule, then a valid one, then a stale edit.
+        var refused = await Assert.ThrowsAsync<RuleCommandException>(() => rules.CreateAsync(
+            """{"id":"dc-hot","kind":"threshold","severity":"major","metric":"temp_c","op":">","value":30,"clear":35}""", "lan", CancellationToken.None));
+        var created = await rules.CreateAsync("""{"id":"dc-hot","kind":"threshold","severity":"major","metric":"temp_c","op":">","value":30}""", "lan", CancellationToken.None);
+        var stale = await Assert.ThrowsAsync<RuleCommandException>(() => rules.SetEnabledAsync("dc-hot", 9, false, "lan", CancellationToken.None));
+
+        // Assert: every problem in both languages across the wire; the engine took the rule; the dashboard lists it.
+        Assert.Equal(RuleCommandFailure.Invalid, refused.Failure);
+        var clear = Assert.Single(refused.Problems);
+        Assert.Equal(("dc-hot", "clear"), (clear.RuleId, clear.Field));
+        Assert.StartsWith("'clear' (35) phải ở phía an toàn của 'value' (30)", clear.Vi, StringComparison.Ordinal);
+        Assert.Equal((RuleOrigins.Dashboard, 1L, "lan"), (created.Origin, created.Version, created.ChangedBy));
+        Assert.Equal(RuleCommandFailure.Conflict, stale.Failure);
+        Assert.Contains(catalog.Rules, r => r.Stored.Id == "dc-hot");
+        await WaitAsync(() => engine.Rules.ById.ContainsKey("dc-hot"), "the engine evaluates the new rule");
+        Assert.Contains(await _engine.Services.GetRequiredService<IAuditStore>().ListAsync(10, "lan", CancellationToken.None), a => a.Action == "rule.create" && a.Target == "rule:dc-hot" && a.After!.Contains("\"temp_c\"", StringComparison.Ordinal));
+
+        await rules.DeleteAsync("dc-hot", 1, "lan", CancellationToken.None);
+        Assert.DoesNotContain(catalog.Rules, r => r.Stored.Id == "dc-hot");
+        await WaitAsync(() => !engine.Rules.ById.ContainsKey("dc-hot"), "the engine drops the deleted rule");
+    }
+
+    private static async Task WaitAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting until " + what);
+            await Task.Delay(20);
+        }
+    }
+
+    private ServiceProvider DashboardWithReads()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Ioc:Storage:Sqlite:Path"] = Path.Combine(_directory, "ioc.db"),
+            ["Ioc:Alerting:RulesPath"] = Path.Combine(_directory, "rules.json"),
+            ["Ioc:Alerting:EngineUrl"] = EngineUri.ToString(),
+            ["Ioc:Alerting:CommandToken"] = Token,
+        }).Build();
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddAlertingQueries(configuration);
         services.AddHttpAlertCommands(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
     }

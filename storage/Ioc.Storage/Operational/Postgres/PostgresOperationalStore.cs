@@ -21,6 +21,7 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
         DeviceCredentials = new DeviceCredentialStore(async ct => await _dataSource.OpenConnectionAsync(ct));
         Sites = new SiteStore(async ct => await _dataSource.OpenConnectionAsync(ct));
         ApiTokens = new ApiTokenStore(async ct => await _dataSource.OpenConnectionAsync(ct));
+        Rules = new RuleCatalogStore(async ct => await _dataSource.OpenConnectionAsync(ct), postgres: true);
         Users = new PostgresUserStore(_dataSource);
         Audit = new PostgresAuditStore(_dataSource);
         DeadLetters = new PostgresDeadLetterStore(_dataSource, MigrateAsync);
@@ -37,6 +38,8 @@ public sealed class PostgresOperationalStore : IOperationalStore, IAsyncDisposab
 
     public ISiteStore Sites { get; }
     public IApiTokenStore ApiTokens { get; }
+
+    public IRuleCatalogStore Rules { get; }
 
     public IUserStore Users { get; }
 

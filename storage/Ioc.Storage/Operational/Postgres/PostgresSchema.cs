@@ -256,6 +256,26 @@ internal static class PostgresSchema
             );
             CREATE INDEX ix_api_tokens_prefix ON api_tokens(prefix);
             """),
+        // Unix milliseconds, like api_tokens: one adapter (RuleCatalogStore) for both databases.
+        (8, "alert rule catalogue (rules edited in the dashboard), before/after of audited changes", """
+            CREATE TABLE alert_rules (
+                id text PRIMARY KEY,
+                definition text NOT NULL,
+                enabled integer NOT NULL,
+                origin text NOT NULL,
+                version bigint NOT NULL,
+                changed_by text NOT NULL,
+                changed_at bigint NOT NULL,
+                file_definition text
+            );
+            CREATE TABLE alert_rule_catalogue (
+                id integer PRIMARY KEY,
+                seeded_at bigint NOT NULL,
+                seeded_from text NOT NULL
+            );
+            ALTER TABLE dashboard_audit ADD COLUMN before_json text;
+            ALTER TABLE dashboard_audit ADD COLUMN after_json text;
+            """),
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

@@ -302,13 +302,13 @@ internal sealed class PostgresAuditStore(NpgsqlDataSource dataSource) : IAuditSt
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(int limit, string? userName, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, DateTime At, string UserName, string Action, string Target, string Detail, bool Allowed)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(long Id, DateTime At, string UserName, string Action, string Target, string Detail, bool Allowed, string? Before, string? After)>(new CommandDefinition(
             userName is null
-                ? "SELECT id, at, user_name, action, target, detail, allowed FROM dashboard_audit ORDER BY id DESC LIMIT @limit"
-                : "SELECT id, at, user_name, action, target, detail, allowed FROM dashboard_audit WHERE user_name = @userName ORDER BY id DESC LIMIT @limit",
+                ? "SELECT id, at, user_name, action, target, detail, allowed, before_json, after_json FROM dashboard_audit ORDER BY id DESC LIMIT @limit"
+                : "SELECT id, at, user_name, action, target, detail, allowed, before_json, after_json FROM dashboard_audit WHERE user_name = @userName ORDER BY id DESC LIMIT @limit",
             new { userName, limit = Math.Clamp(limit, 1, 5000) },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new AuditEntry(r.Id, PostgresAlertStore.Utc(r.At), r.UserName, r.Action, r.Target, r.Detail, r.Allowed))];
+        return [.. rows.Select(r => new AuditEntry(r.Id, PostgresAlertStore.Utc(r.At), r.UserName, r.Action, r.Target, r.Detail, r.Allowed, r.Before, r.After))];
     }
 }
 

@@ -18,13 +18,13 @@ internal sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
     public async Task<IReadOnlyList<AuditEntry>> ListAsync(int limit, string? userName, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
-        var rows = await connection.QueryAsync<(long Id, long At, string UserName, string Action, string Target, string Detail, long Allowed)>(new CommandDefinition(
+        var rows = await connection.QueryAsync<(long Id, long At, string UserName, string Action, string Target, string Detail, long Allowed, string? Before, string? After)>(new CommandDefinition(
             """
-            SELECT id, at, user_name, action, target, detail, allowed FROM dashboard_audit
+            SELECT id, at, user_name, action, target, detail, allowed, before_json, after_json FROM dashboard_audit
             WHERE @userName IS NULL OR user_name = @userName ORDER BY id DESC LIMIT @limit
             """,
             new { userName, limit = Math.Clamp(limit, 1, 5000) },
             cancellationToken: cancellationToken));
-        return [.. rows.Select(r => new AuditEntry(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.UserName, r.Action, r.Target, r.Detail, r.Allowed != 0))];
+        return [.. rows.Select(r => new AuditEntry(r.Id, DateTimeOffset.FromUnixTimeMilliseconds(r.At), r.UserName, r.Action, r.Target, r.Detail, r.Allowed != 0, r.Before, r.After))];
     }
 }

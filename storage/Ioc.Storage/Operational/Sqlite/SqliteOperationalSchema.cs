@@ -217,6 +217,25 @@ internal static class SqliteOperationalSchema
             );
             CREATE INDEX ix_api_tokens_prefix ON api_tokens(prefix);
             """),
+        (9, "alert rule catalogue (rules edited in the dashboard), before/after of audited changes", """
+            CREATE TABLE alert_rules (
+                id TEXT PRIMARY KEY,
+                definition TEXT NOT NULL,
+                enabled INTEGER NOT NULL,
+                origin TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                changed_by TEXT NOT NULL,
+                changed_at INTEGER NOT NULL,
+                file_definition TEXT
+            );
+            CREATE TABLE alert_rule_catalogue (
+                id INTEGER PRIMARY KEY,
+                seeded_at INTEGER NOT NULL,
+                seeded_from TEXT NOT NULL
+            );
+            ALTER TABLE dashboard_audit ADD COLUMN before_json TEXT;
+            ALTER TABLE dashboard_audit ADD COLUMN after_json TEXT;
+            """),
     ];
 
     public static async Task MigrateAsync(SqliteDatabase database, CancellationToken cancellationToken)

@@ -18,6 +18,7 @@ public sealed class SqliteOperationalStore : IOperationalStore
         DeviceCredentials = new DeviceCredentialStore(async ct => await database.OpenAsync(ct));
         Sites = new SiteStore(async ct => await database.OpenAsync(ct));
         ApiTokens = new ApiTokenStore(async ct => await database.OpenAsync(ct));
+        Rules = new RuleCatalogStore(async ct => await database.OpenAsync(ct), postgres: false);
         Users = new SqliteUserStore(database);
         Audit = new SqliteAuditStore(database);
         DeadLetters = new SqliteDeadLetterStore(database);
@@ -36,6 +37,8 @@ public sealed class SqliteOperationalStore : IOperationalStore
 
     public ISiteStore Sites { get; }
     public IApiTokenStore ApiTokens { get; }
+
+    public IRuleCatalogStore Rules { get; }
 
     public IUserStore Users { get; }
 

@@ -1,0 +1,237 @@
+using System.Globalization;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
+using Ioc.Alerting.Tests.Shared;
+using Ioc.Contract.Alerts;
+using Ioc.Storage.Operational;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Ioc.Alerting.Tests.Rules;
+
+/// <summary>The rule catalogue in the engine's process: seeding, commands with the file's validation, the engine's swap, export.</summary>
+public sealed class RuleCatalogTests
+{
+    private const string Overheat = """
+        {"id":"dc-overheat","name":{"vi":"Phòng máy quá nóng","en":"Server room overheating"},"kind":"threshold","severity":"critical",
+         "scope":{"deviceTypes":["env-sensor"]},"metric":"temp_c","op":">","value":35,"clear":32,"for":"60s"}
+        """;
+
+    private const string OnBattery = """{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}""";
+
+    private static IRuleCommands Commands(AlertingHarness h) => h.Services.GetRequiredService<IRuleCommands>();
+
+    private static RuleCatalog Catalog(AlertingHarness h) => h.Services.GetRequiredService<RuleCatalog>();
+
+    private static StoredRule Stored(AlertingHarness h, string id) => Catalog(h).Rules.Single(r => r.Stored.Id == id).Stored;
+
+    [Fact]
+    public async Task Initialize_FirstStart_SeedsTheCatalogueFromTheFileOnce()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+
+        var rules = Catalog(h).Rules;
+        Assert.Equal(["dc-overheat", "ups-on-battery"], rules.Select(r => r.Stored.Id));
+        Assert.All(rules, r => Assert.Equal((RuleOrigins.File, 1L, r.Stored.Definition), (r.Stored.Origin, r.Stored.Version, r.Stored.FileDefinition)));
+
+        await Commands(h).DeleteAsync("ups-on-battery", 1, "eng1", CancellationToken.None);
+        await h.RestartAsync();
+
+        Assert.Equal(["dc-overheat"], Catalog(h).Rules.Select(r => r.Stored.Id));
+        Assert.Equal(["dc-overheat"], h.Engine.Rules.Rules.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task Create_InvalidRule_RefusedWithEveryProblemNamingTheFieldInBothLanguages()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat));
+
+        var error = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).CreateAsync(
+            """{"id":"hot","kind":"threshold","severity":"urgent","metric":"temp_c","op":"=>","value":35}""", "eng1", CancellationToken.None));
+
+        Assert.Equal(RuleCommandFailure.Invalid, error.Failure);
+        var severity = Assert.Single(error.Problems, p => p.Field == "severity");
+        Assert.Equal("hot", severity.RuleId);
+        Assert.Equal("'severity' must be one of critical, major, minor, warning, info (was 'urgent')", severity.En);
+        Assert.Equal("'severity' phải là một trong critical, major, minor, warning, info (đang là 'urgent')", severity.Vi);
+        var op = Assert.Single(error.Problems, p => p.Field == "op");
+        Assert.Equal("'op' phải là một trong >, >=, <, <= (đang là '=>')", op.Text(CultureInfo.GetCultureInfo("vi-VN")));
+        Assert.Equal("'op' must be one of >, >=, <, <= (was '=>')", op.Text(CultureInfo.GetCultureInfo("en-US")));
+        Assert.Equal(["dc-overheat"], Catalog(h).Rules.Select(r => r.Stored.Id));
+    }
+
+    [Fact]
+    public async Task Create_DuplicateIdOrNotJson_Refused()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat));
+
+        var duplicate = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).CreateAsync(Overheat, "eng1", CancellationToken.None));
+        var notJson = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).CreateAsync("{\"id\": ", "eng1", CancellationToken.None));
+
+        Assert.Equal(("id", "đã có quy tắc với mã 'dc-overheat'"), (duplicate.Problems[0].Field, duplicate.Problems[0].Vi));
+        Assert.Equal("json", notJson.Problems[0].Field);
+    }
+
+    [Fact]
+    public async Task Delete_RuleACompositeCounts_RefusedByTheFilesCrossRuleCheck()
+    {
+        const string offline = """{"id":"device-offline","kind":"offline","severity":"major","interval":"60s"}""";
+        const string outage = """{"id":"district-outage","kind":"composite","severity":"critical","of":"device-offline","level":"district","ratio":0.5}""";
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(offline, outage));
+
+        var error = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).DeleteAsync("device-offline", 1, "eng1", CancellationToken.None));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(("district-outage", "of"), (problem.RuleId, problem.Field));
+    }
+
+    [Fact]
+    public async Task Update_AnotherRuleWhileOneIsPending_KeepsThePendingConditionAndTheChangedRuleStartsFresh()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 37}""");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(10));
+
+        // An unrelated rule changes: dc-overheat keeps its evaluator, so its 60 s count continues.
+        var battery = Stored(h, "ups-on-battery");
+        await Commands(h).UpdateAsync("ups-on-battery", battery.Version, OnBattery.Replace("major", "critical", StringComparison.Ordinal), "eng1", CancellationToken.None);
+        await h.AdvanceAsync(TimeSpan.FromSeconds(40), TimeSpan.FromSeconds(10));
+        var fired = Assert.Single(await h.OpenAsync("dc-overheat"));
+        Assert.Equal(AlertingHarness.Start + TimeSpan.FromSeconds(60), fired.FiredAt);
+        Assert.Equal(AlertSeverity.Critical, h.Engine.Rules.ById["ups-on-battery"].Severity);
+
+        // dc-overheat itself changes (clear threshold raised): a new evaluator, resumed from the open alert, clears under the new definition.
+        var overheat = Stored(h, "dc-overheat");
+        await Commands(h).UpdateAsync("dc-overheat", overheat.Version, Overheat.Replace("\"clear\":32", "\"clear\":34", StringComparison.Ordinal), "eng1", CancellationToken.None);
+        await h.TickAsync();
+        Assert.Equal(34, h.Engine.Rules.ById["dc-overheat"].Comparison!.Clear);
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 33}""");
+        Assert.Empty(await h.OpenAsync("dc-overheat"));
+    }
+
+    [Fact]
+    public async Task DisableAndDelete_RuleWithOpenAlerts_EngineResolvesThemNamingWhoAndWhy()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        var open = Assert.Single(await h.OpenAsync("ups-on-battery"));
+
+        var disabled = await Commands(h).SetEnabledAsync("ups-on-battery", 1, enabled: false, "eng1", CancellationToken.None);
+        await h.TickAsync();
+
+        Assert.False(disabled.Enabled);
+        Assert.Contains("\"enabled\":false", disabled.Definition, StringComparison.Ordinal);
+        Assert.Empty(await h.OpenAsync("ups-on-battery"));
+        var history = await h.Store.AuditAsync(open.Id, CancellationToken.None);
+        Assert.Contains(history, a => a.Action == "resolved" && a.Actor == "engine" && a.Detail == "rule 'ups-on-battery' disabled by eng1");
+        Assert.DoesNotContain("ups-on-battery", h.Engine.Rules.ById.Keys);
+
+        // Enabled again it fires again; deleted, its alert is resolved with the deletion as the reason.
+        await Commands(h).SetEnabledAsync("ups-on-battery", 2, enabled: true, "eng1", CancellationToken.None);
+        await h.TickAsync();
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        var again = Assert.Single(await h.OpenAsync("ups-on-battery"));
+        await Commands(h).DeleteAsync("ups-on-battery", 3, "eng2", CancellationToken.None);
+        await h.TickAsync();
+        Assert.Empty(await h.OpenAsync());
+        Assert.Contains(await h.Store.AuditAsync(again.Id, CancellationToken.None), a => a.Action == "resolved" && a.Detail == "rule 'ups-on-battery' deleted by eng2");
+    }
+
+    [Fact]
+    public async Task Update_IdOfARuleWithAlerts_RefusedAndStaleVersionRefused()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+
+        var renamed = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).UpdateAsync("ups-on-battery", 1, OnBattery.Replace("\"ups-on-battery\"", "\"ups-battery\"", StringComparison.Ordinal), "eng1", CancellationToken.None));
+        var stale = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).SetEnabledAsync("dc-overheat", 7, false, "eng1", CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).DeleteAsync("nope", 1, "eng1", CancellationToken.None));
+
+        Assert.Equal(("id", RuleCommandFailure.Invalid), (renamed.Problems[0].Field, renamed.Failure));
+        Assert.StartsWith("không thể đổi mã từ 'ups-on-battery' sang 'ups-battery'", renamed.Problems[0].Vi, StringComparison.Ordinal);
+        Assert.Equal(RuleCommandFailure.Conflict, stale.Failure);
+        Assert.Equal(RuleCommandFailure.NotFound, missing.Failure);
+
+        // Without alerts the id may change.
+        var moved = await Commands(h).UpdateAsync("dc-overheat", 1, Overheat.Replace("\"dc-overheat\"", "\"dc-too-hot\"", StringComparison.Ordinal), "eng1", CancellationToken.None);
+        Assert.Equal(("dc-too-hot", 2L), (moved.Id, moved.Version));
+    }
+
+    [Fact]
+    public async Task Export_Catalogue_IsARulesFileTheLoaderReadsBackToTheSameRules()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await Commands(h).CreateAsync("""{"id":"hot-aisle","kind":"threshold","severity":"minor","metric":"temp_c","op":">=","value":30}""", "eng1", CancellationToken.None);
+        await Commands(h).SetEnabledAsync("ups-on-battery", 1, false, "eng1", CancellationToken.None);
+
+        var exported = Catalog(h).Export();
+        var parsed = RuleLoader.ParseAll(exported, "export.json");
+
+        Assert.Equal(["dc-overheat", "hot-aisle", "ups-on-battery"], parsed.All.Select(r => r.Id));
+        Assert.Equal(["dc-overheat", "hot-aisle"], parsed.Enabled.Rules.Select(r => r.Id));
+        Assert.Equal("tp-hai-duong", parsed.Enabled.SiteDistricts["dc-tinh"]);
+        Assert.Equal(new Comparison(ComparisonOperator.GreaterOrEqual, 30, 30), parsed.Enabled.ById["hot-aisle"].Comparison);
+        Assert.Equal("Phòng máy quá nóng", parsed.Enabled.ById["dc-overheat"].Name.Vi);
+        // Exported then imported unchanged: nothing to do.
+        Assert.All(RuleImport.Classify(RuleCatalog.FileEntries(exported), [.. Catalog(h).Rules.Select(r => r.Stored)]), i => Assert.Equal(ImportStatus.Unchanged, i.Status));
+    }
+
+    [Fact]
+    public void Classify_FileAgainstCatalogue_TellsEveryCase()
+    {
+        static StoredRule Row(string id, string definition, string? file) => new(id, definition, true, RuleOrigins.File, 2, "x", DateTimeOffset.UnixEpoch, file);
+        var catalogue = new[]
+        {
+            Row("same", """{"id":"same","value":1}""", """{"id":"same","value":1}"""),
+            Row("file-moved", """{"id":"file-moved","value":1}""", """{"id":"file-moved","value":1}"""),
+            Row("ui-moved", """{"id":"ui-moved","value":2}""", """{"id":"ui-moved","value":1}"""),
+            Row("both-moved", """{"id":"both-moved","value":2}""", """{"id":"both-moved","value":1}"""),
+            Row("ui-only", """{"id":"ui-only"}""", null),
+            Row("made-twice", """{"id":"made-twice","value":5}""", null),
+        };
+        (string, string)[] file =
+        [
+            ("same", """{"value":1,"id":"same"}"""),
+            ("file-moved", """{"id":"file-moved","value":3}"""),
+            ("ui-moved", """{"id":"ui-moved","value":1}"""),
+            ("both-moved", """{"id":"both-moved","value":3}"""),
+            ("made-twice", """{"id":"made-twice","value":6}"""),
+            ("brand-new", """{"id":"brand-new"}"""),
+        ];
+
+        var items = RuleImport.Classify(file, catalogue).ToDictionary(i => i.Id, i => i.Status);
+
+        Assert.Equal(ImportStatus.Unchanged, items["same"]);
+        Assert.Equal(ImportStatus.ChangedInFile, items["file-moved"]);
+        Assert.Equal(ImportStatus.ChangedInDashboard, items["ui-moved"]);
+        Assert.Equal(ImportStatus.Conflict, items["both-moved"]);
+        Assert.Equal(ImportStatus.Conflict, items["made-twice"]);
+        Assert.Equal(ImportStatus.New, items["brand-new"]);
+        Assert.Equal(ImportStatus.OnlyInCatalogue, items["ui-only"]);
+    }
+
+    [Fact]
+    public async Task Import_ConflictWithoutAChoice_RefusedThenAppliedAsChosen()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await Commands(h).UpdateAsync("dc-overheat", 1, Overheat.Replace("\"value\":35", "\"value\":36", StringComparison.Ordinal), "eng1", CancellationToken.None);
+        await Commands(h).UpdateAsync("ups-on-battery", 1, OnBattery.Replace("major", "minor", StringComparison.Ordinal), "eng1", CancellationToken.None);
+        var file = AlertingHarness.Rules(
+            Overheat.Replace("\"value\":35", "\"value\":38", StringComparison.Ordinal),
+            OnBattery,
+            """{"id":"hot-aisle","kind":"threshold","severity":"minor","metric":"temp_c","op":">","value":30}""");
+
+        var refused = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).ImportAsync(file, new Dictionary<string, ImportChoice>(), "eng2", CancellationToken.None));
+        Assert.Equal(("dc-overheat", RuleCommandFailure.Conflict), (Assert.Single(refused.Problems).RuleId, refused.Failure));
+
+        var items = await Commands(h).ImportAsync(file, new Dictionary<string, ImportChoice> { ["dc-overheat"] = ImportChoice.File }, "eng2", CancellationToken.None);
+        await h.TickAsync();
+
+        Assert.Equal(ImportStatus.ChangedInDashboard, items.Single(i => i.Id == "ups-on-battery").Status);
+        Assert.Equal(38, h.Engine.Rules.ById["dc-overheat"].Comparison!.Trigger);
+        Assert.Equal(AlertSeverity.Minor, h.Engine.Rules.ById["ups-on-battery"].Severity);
+        Assert.Contains("hot-aisle", h.Engine.Rules.ById.Keys);
+        // The same file again: the dashboard's change is still the only difference.
+        var again = RuleImport.Classify(RuleCatalog.FileEntries(file), [.. Catalog(h).Rules.Select(r => r.Stored)]).ToDictionary(i => i.Id, i => i.Status);
+        Assert.Equal((ImportStatus.Unchanged, ImportStatus.ChangedInDashboard, ImportStatus.Unchanged), (again["dc-overheat"], again["ups-on-battery"], again["hot-aisle"]));
+    }
+}

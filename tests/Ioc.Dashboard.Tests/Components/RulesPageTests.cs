@@ -1,0 +1,116 @@
+using System.Globalization;
+using Bunit;
+using Ioc.Alerting.Hosting;
+using Ioc.Alerting.Rules;
+using Ioc.Alerting.Rules.Catalogue;
+using Ioc.Dashboard.Security;
+using Ioc.Dashboard.Tests.Shared;
+using Ioc.Storage;
+using Ioc.Storage.Operational;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit;
+using RulesPage = Ioc.Dashboard.Components.Pages.Rules;
+
+namespace Ioc.Dashboard.Tests.Components;
+
+/// <summary>The rules page over the real catalogue and rule commands on the test's SQLite operational store.</summary>
+public sealed class RulesPageTests : IAsyncLifetime
+{
+    private const string RulesFile = """
+        {"version":1,"districts":["thanh-ha"],"rules":[
+          {"id":"dc-overheat","name":{"vi":"Phòng máy quá nóng","en":"Server room overheating"},"kind":"threshold","severity":"critical",
+           "scope":{"deviceTypes":["env-sensor"]},"metric":"temp_c","op":">","value":35,"clear":32,"for":"2m"}]}
+        """;
+
+    private readonly DashboardTestContext _ctx = new();
+    private readonly string _folder = Directory.CreateTempSubdirectory("ioc-rules-page-").FullName;
+
+    public RulesPageTests()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("vi-VN");
+        var path = Path.Combine(_folder, "rules.json");
+        File.WriteAllText(path, RulesFile);
+        var options = new AlertingOptions { RulesPath = path };
+        // The same SQLite file as the context's operational store (its services cannot be read before rendering).
+        var operational = new Ioc.Storage.Operational.Sqlite.SqliteOperationalStore(_ctx.Database);
+        var catalog = new RuleCatalog(RuleLoader.LoadFile(path), options, operational.Rules, _ctx.Time, NullLogger<RuleCatalog>.Instance);
+        _ctx.Services.AddSingleton(catalog);
+        _ctx.Services.AddSingleton<IRuleCommands>(new RuleCommands(catalog, operational.Rules, operational.Alerts, _ctx.Time));
+        _ctx.Services.AddSingleton(sp => new RuleDryRun(catalog, sp.GetRequiredService<ITelemetryStore>(), _ctx.Time));
+    }
+
+    public async Task InitializeAsync() => await _ctx.Services.GetRequiredService<RuleCatalog>().LoadAsync(CancellationToken.None);
+
+    public async Task DisposeAsync()
+    {
+        await _ctx.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Fact]
+    public async Task Save_AsEngineer_ErrorsNamedInVietnameseThenTheRuleIsListedAndAudited()
+    {
+        // Arrange
+        _ctx.SignInAs("eng1", Roles.Engineer);
+        var page = _ctx.Render<RulesPage>();
+        await page.Find("[data-testid=rule-new]").ClickAsync(new());
+        page.Find("[data-testid=rule-field-id]").Input("hot-aisle");
+        page.Find("[data-testid=rule-field-name-vi]").Input("Lối nóng quá nhiệt");
+        page.Find("[data-testid=rule-field-value]").Input("abc");
+
+        // Act 1: the form's own number check, and the loader's missing metric and missing English name.
+        await page.Find("[data-testid=rule-save]").ClickAsync(new());
+        var value = page.WaitForElement("[data-testid=rule-error][data-field=value]");
+        Assert.Contains("'value' phải là một số", value.TextContent, StringComparison.Ordinal);
+        page.Find("[data-testid=rule-field-value]").Input("30,5");
+        await page.Find("[data-testid=rule-save]").ClickAsync(new());
+        page.WaitForAssertion(() => Assert.Contains("cần có 'metric'", page.Find("[data-testid=rule-error][data-field=metric]").TextContent, StringComparison.Ordinal));
+        Assert.Contains("thiếu văn bản 'en'", page.Find("[data-testid=rule-error][data-field=name]").TextContent, StringComparison.Ordinal);
+
+        // Act 2: complete.
+        page.Find("[data-testid=rule-field-name-en]").Input("Hot aisle overheating");
+        page.Find("[data-testid=rule-field-metric]").Input("temp_c");
+        await page.Find("[data-testid=rule-save]").ClickAsync(new());
+
+        // Assert
+        page.WaitForAssertion(() => Assert.Contains("Lối nóng quá nhiệt", page.Find("[data-testid=rule-row][data-rule=hot-aisle]").TextContent, StringComparison.Ordinal));
+        var stored = _ctx.Services.GetRequiredService<RuleCatalog>().Rules.Single(r => r.Stored.Id == "hot-aisle");
+        Assert.Equal(30.5, stored.Rule.Comparison!.Trigger);
+        Assert.Equal(RuleOrigins.Dashboard, stored.Stored.Origin);
+        var audit = await _ctx.Services.GetRequiredService<IAuditStore>().ListAsync(10, "eng1", CancellationToken.None);
+        Assert.Contains(audit, e => e.Action == "rule.create" && e.Target == "rule:hot-aisle" && e.Before is null && e.After!.Contains("\"temp_c\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Edit_AsEngineer_FormKeepsTheKeysItDoesNotShow()
+    {
+        _ctx.SignInAs("eng1", Roles.Engineer);
+        var page = _ctx.Render<RulesPage>();
+
+        await page.Find("[data-testid=rule-row][data-rule=dc-overheat] [data-testid=rule-edit]").ClickAsync(new());
+        page.Find("[data-testid=rule-field-value]").Input("36");
+        await page.Find("[data-testid=rule-save]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Contains("v2", page.Find("[data-testid=rule-row][data-rule=dc-overheat]").TextContent, StringComparison.Ordinal));
+        var rule = _ctx.Services.GetRequiredService<RuleCatalog>().Rules.Single().Rule;
+        Assert.Equal((36.0, 32.0, TimeSpan.FromMinutes(2)), (rule.Comparison!.Trigger, rule.Comparison.Clear, rule.For));
+        Assert.Equal("Phòng máy quá nóng", rule.Name.Vi);
+    }
+
+    [Fact]
+    public void Render_AsOperator_ReadOnlyListInTheUserLanguage()
+    {
+        _ctx.SignInAs("op1", Roles.Operator);
+
+        var page = _ctx.Render<RulesPage>();
+
+        var row = page.Find("[data-testid=rule-row][data-rule=dc-overheat]");
+        Assert.Contains("Phòng máy quá nóng", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Ngưỡng", row.TextContent, StringComparison.Ordinal);
+        Assert.Contains("Tệp quy tắc", row.TextContent, StringComparison.Ordinal);
+        Assert.Empty(page.FindAll("[data-testid=rule-new]"));
+        Assert.Empty(page.FindAll("[data-testid=rule-edit]"));
+        Assert.Single(page.FindAll("[data-testid=rule-view]"));
+    }
+}
