@@ -7,7 +7,7 @@ namespace Ioc.Bench;
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
-/// <c>-- peer [--messages N] [--drain N] [--runs R]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow, and the drain ratio against mosquitto_sub.
+/// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub.
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
@@ -29,6 +29,8 @@ internal static class BenchCommand
 
         if (mode == "peer")
         {
+            PeerBench.CollectorOnly = args.Contains("--collector-only");
+            PeerBench.Baseline = args.Contains("--baseline") ? OptionText(args, "--baseline", "") : null;
             return await PeerBench.RunAsync(Option(args, "--messages", 100_000), Option(args, "--drain", 200_000), Option(args, "--runs", 3));
         }
 
