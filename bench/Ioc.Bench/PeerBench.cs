@@ -33,6 +33,9 @@ internal static class PeerBench
     /// </summary>
     public static string? Baseline { get; set; }
 
+    /// <summary><c>--baseline-set KEY=VALUE</c>: a setting for the baseline host only (e.g. the same build with a change switched off).</summary>
+    public static Dictionary<string, string> BaselineOverrides { get; } = [];
+
     public static async Task<int> RunAsync(int messages, int drain, int runs)
     {
         var nodeRed = CollectorOnly || Baseline is not null ? null : await NodeRedInstall.EnsureAsync();
@@ -204,6 +207,12 @@ internal static class PeerBench
         var own = Directory.CreateDirectory(Path.Combine(folder, "baseline")).FullName;
         var settings = Settings(brokerPort, influx, own, "baseline");
         settings["Ioc:Mqtt:ClientId"] = "bench-baseline";
+        // Its own shared group: a session of the other host that lingers in a group would take a share of this one's messages.
+        settings["Ioc:Collector:SharedGroup"] = "bench-baseline";
+        foreach (var (key, value) in BaselineOverrides)
+        {
+            settings[key] = value;
+        }
         // An absolute project folder: HostProcess combines it with bin/Release/net10.0 under it.
         var host = await HostProcess.StartAsync("baseline", Path.GetFullPath(Path.Combine(baseline, HostProcess.Collector)), "/healthz", settings, null, TimeSpan.FromSeconds(60));
         try
@@ -316,7 +325,9 @@ internal static class PeerBench
             return MosquittoPub.PublishLinesAsync(brokerPort, $"ioc/v1/dc-tinh/{Measurement}/BENCH-{p}/telemetry", Enumerable.Range(0, count).Select(i => Line(offset + i)));
         }));
 
-    private static readonly long BaseMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+    // A message's timestamp is BaseMs + its sequence number in ms, and the sequences of later runs reach tens of millions
+    // (hours): starting a day back keeps every run's points in the past (the contract refuses more than 10 min ahead).
+    private static readonly long BaseMs = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds();
 
     private static string Line(int i) =>
         "{\"ts\":" + (BaseMs + i) + ",\"metrics\":{\"temp_c\":" + (20 + (i % 10)) + ".5,\"seq\":" + i + "},\"tags\":{\"rack\":\"R" + (i % 4) + "\"}}";
