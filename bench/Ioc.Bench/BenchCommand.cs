@@ -7,8 +7,9 @@ namespace Ioc.Bench;
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
-/// <c>-- peer [--messages N] [--drain N] [--runs R]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow, and the drain ratio against mosquitto_sub.
+/// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR [--baseline-set KEY=VALUE]]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub.
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
+/// <c>-- decode [--messages N] [--devices D]</c>: bytes allocated and ns per message of the decode step alone.
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
 internal static class BenchCommand
@@ -21,6 +22,12 @@ internal static class BenchCommand
             PeerBench.Overrides[pair[0]] = pair.Length > 1 ? pair[1] : "";
         }
 
+        for (var i = Array.IndexOf(args, "--baseline-set"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--baseline-set", i + 1))
+        {
+            var pair = args[i + 1].Split('=', 2);
+            PeerBench.BaselineOverrides[pair[0]] = pair.Length > 1 ? pair[1] : "";
+        }
+
         var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
         if (mode == "faults")
         {
@@ -29,12 +36,19 @@ internal static class BenchCommand
 
         if (mode == "peer")
         {
+            PeerBench.CollectorOnly = args.Contains("--collector-only");
+            PeerBench.Baseline = args.Contains("--baseline") ? OptionText(args, "--baseline", "") : null;
             return await PeerBench.RunAsync(Option(args, "--messages", 100_000), Option(args, "--drain", 200_000), Option(args, "--runs", 3));
         }
 
         if (mode == "smoke")
         {
             return await SmokeBench.RunAsync();
+        }
+
+        if (mode == "decode")
+        {
+            return DecodeBench.Run(Option(args, "--messages", 500_000), Option(args, "--devices", 10_000));
         }
 
         if (mode == "fuzz")

@@ -99,6 +99,8 @@ internal static class IngestBench
         ["Ioc:Collector:BatchInterval"] = "00:00:00.200",
         // Every bench message is env-sensor telemetry: partitioned by type and channel it would all go to one connection.
         ["Ioc:Collector:Subscription"] = "Shared",
+        // Bench devices are never registered; admission has its own tests (the host processes set this too).
+        ["Ioc:Devices:AutoRegister"] = "true",
     };
 
     internal static Dictionary<string, string?> InfluxSettings(InfluxDbServer influx, int connections) => new(Settings(connections))

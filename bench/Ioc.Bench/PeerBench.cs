@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using Ioc.IntegrationTests.Infrastructure;
+using MQTTnet;
 
 namespace Ioc.Bench;
 
@@ -22,9 +23,22 @@ internal static class PeerBench
     /// <summary>Collector settings added on the command line (<c>--set Ioc:Collector:FlushWhenDrained=false</c>), for before/after figures.</summary>
     public static Dictionary<string, string> Overrides { get; } = [];
 
+    /// <summary><c>--collector-only</c>: skip the Node-RED flow (before/after figures of the collector host alone, twice as many runs in the time).</summary>
+    public static bool CollectorOnly { get; set; }
+
+    /// <summary>
+    /// <c>--baseline DIR</c>: instead of Node-RED, a second collector host built from other code
+    /// (DIR/collector/Ioc.Collector.Host/bin/Release/net10.0, e.g. a copy of the build before a change), run in the same
+    /// way against the same broker and InfluxDB; the order of the two alternates between runs. Before/after side by side.
+    /// </summary>
+    public static string? Baseline { get; set; }
+
+    /// <summary><c>--baseline-set KEY=VALUE</c>: a setting for the baseline host only (e.g. the same build with a change switched off).</summary>
+    public static Dictionary<string, string> BaselineOverrides { get; } = [];
+
     public static async Task<int> RunAsync(int messages, int drain, int runs)
     {
-        var nodeRed = await NodeRedInstall.EnsureAsync();
+        var nodeRed = CollectorOnly || Baseline is not null ? null : await NodeRedInstall.EnsureAsync();
         Console.WriteLine($"== peer: {messages:N0} QoS 1 messages from {Publishers} mosquitto_pub -q 1 -l, live into InfluxDB; then {drain:N0} drained; {runs} run(s), medians");
         var rows = new List<Row>();
         for (var run = 1; run <= runs; run++)
@@ -33,8 +47,20 @@ internal static class PeerBench
         }
 
         Console.WriteLine();
-        Console.WriteLine($"   median collector {Median(rows, r => r.Collector.ConsumerUs):F1} CPU-µs/msg, Node-RED {Median(rows, r => r.NodeRed.ConsumerUs):F1} CPU-µs/msg: collector/Node-RED = {Median(rows, r => r.Collector.ConsumerUs / r.NodeRed.ConsumerUs):F2} (target ≤ 0.25)");
-        Console.WriteLine($"   median live rate collector {Median(rows, r => r.Collector.Rate):N0} msg/s, Node-RED {Median(rows, r => r.NodeRed.Rate):N0} msg/s (bounded by the publishers)");
+        if (Baseline is not null)
+        {
+            Console.WriteLine($"   median baseline {Median(rows, r => r.NodeRed!.ConsumerUs):F1} CPU-µs/msg, this build {Median(rows, r => r.Collector.ConsumerUs):F1} CPU-µs/msg: this/baseline = {Median(rows, r => r.Collector.ConsumerUs / r.NodeRed!.ConsumerUs):F2}; broker {Median(rows, r => r.NodeRed!.BrokerUs):F1} / {Median(rows, r => r.Collector.BrokerUs):F1}; influxd {Median(rows, r => r.NodeRed!.InfluxUs):F1} / {Median(rows, r => r.Collector.InfluxUs):F1}; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        }
+        else if (CollectorOnly)
+        {
+            Console.WriteLine($"   median collector {Median(rows, r => r.Collector.ConsumerUs):F1} CPU-µs/msg (broker {Median(rows, r => r.Collector.BrokerUs):F1}, influxd {Median(rows, r => r.Collector.InfluxUs):F1}); live rate {Median(rows, r => r.Collector.Rate):N0} msg/s; load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]}");
+        }
+        else
+        {
+            Console.WriteLine($"   median collector {Median(rows, r => r.Collector.ConsumerUs):F1} CPU-µs/msg, Node-RED {Median(rows, r => r.NodeRed!.ConsumerUs):F1} CPU-µs/msg: collector/Node-RED = {Median(rows, r => r.Collector.ConsumerUs / r.NodeRed!.ConsumerUs):F2} (target ≤ 0.25)");
+            Console.WriteLine($"   median live rate collector {Median(rows, r => r.Collector.Rate):N0} msg/s, Node-RED {Median(rows, r => r.NodeRed!.Rate):N0} msg/s (bounded by the publishers)");
+        }
+
         if (drain > 0)
         {
             Console.WriteLine($"   median drain: collector host {Median(rows, r => r.DrainRate):N0} msg/s at {Median(rows, r => r.DrainUs):F1} CPU-µs/msg; mosquitto_sub -c -q 1 {Median(rows, r => r.SubRate):N0} msg/s: {Median(rows, r => r.DrainRate / r.SubRate):P0} (target ≥ 80 %)");
@@ -47,9 +73,9 @@ internal static class PeerBench
 
     private sealed record Live(double Rate, double ConsumerUs, double BrokerUs, double InfluxUs);
 
-    private sealed record Row(Live Collector, Live NodeRed, double DrainRate, double DrainUs, double SubRate);
+    private sealed record Row(Live Collector, Live? NodeRed, double DrainRate, double DrainUs, double SubRate);
 
-    private static async Task<Row> RunOnceAsync(NodeRedInstall nodeRed, int messages, int drain, int run)
+    private static async Task<Row> RunOnceAsync(NodeRedInstall? nodeRed, int messages, int drain, int run)
     {
         await using var broker = await MosquittoBroker.StartAsync();
         await using var influx = await InfluxDbServer.StartAsync();
@@ -62,31 +88,43 @@ internal static class PeerBench
             Console.WriteLine($"   run {run}");
 
             // Node-RED first: its clean session ends with it, while the collector's persistent sessions would keep its messages.
-            await CreateDatabaseAsync(influx, "nodered");
-            Live redLive;
-            var red = await nodeRed.StartAsync(folder, broker.Port, influx.Port, "nodered");
-            try
+            Live? redLive = null;
+            if (nodeRed is not null)
             {
-                await ProbeAsync(broker.Port, influx, "nodered");
-                redLive = await LiveAsync("Node-RED 4 flow", red.Id, brokerPid, influxPid, broker.Port, influx, "nodered", messages, 1_000_000 * run);
-            }
-            finally
-            {
-                red.Kill(entireProcessTree: true);
-                await red.WaitForExitAsync();
-                red.Dispose();
+                await CreateDatabaseAsync(influx, "nodered");
+                var red = await nodeRed.StartAsync(folder, broker.Port, influx.Port, "nodered");
+                try
+                {
+                    await ProbeAsync(broker.Port, influx, "nodered");
+                    redLive = await LiveAsync("Node-RED 4 flow", red.Id, brokerPid, influxPid, broker.Port, influx, "nodered", messages, 1_000_000 * run);
+                }
+                finally
+                {
+                    red.Kill(entireProcessTree: true);
+                    await red.WaitForExitAsync();
+                    red.Dispose();
+                }
             }
 
-            var collector = await HostProcess.StartCollectorAsync("collector", Settings(broker.Port, influx, folder, "live"));
             Live collectorLive;
-            try
+            if (Baseline is { } baseline)
             {
-                await ProbeAsync(broker.Port, influx, "live");
-                collectorLive = await LiveAsync("collector host", collector.ProcessId, brokerPid, influxPid, broker.Port, influx, "live", messages, 2_000_000 * run);
+                // Alternate which build goes first: the first one's persistent sessions keep queueing during the second.
+                var first = run % 2 == 1;
+                if (first)
+                {
+                    redLive = await BaselineLiveAsync(baseline, broker.Port, influx, folder, brokerPid, influxPid, messages, run);
+                }
+
+                collectorLive = await CollectorLiveAsync(broker.Port, influx, folder, brokerPid, influxPid, messages, run);
+                if (!first)
+                {
+                    redLive = await BaselineLiveAsync(baseline, broker.Port, influx, folder, brokerPid, influxPid, messages, run);
+                }
             }
-            finally
+            else
             {
-                await collector.DisposeAsync();
+                collectorLive = await CollectorLiveAsync(broker.Port, influx, folder, brokerPid, influxPid, messages, run);
             }
 
             if (drain == 0)
@@ -145,6 +183,72 @@ internal static class PeerBench
         }
     }
 
+    private static async Task<Live> CollectorLiveAsync(int brokerPort, InfluxDbServer influx, string folder, int brokerPid, int influxPid, int messages, int run)
+    {
+        var collector = await HostProcess.StartCollectorAsync("collector", Settings(brokerPort, influx, folder, "live"));
+        try
+        {
+            await ProbeAsync(brokerPort, influx, "live");
+            return await LiveAsync("collector host", collector.ProcessId, brokerPid, influxPid, brokerPort, influx, "live", messages, 2_000_000 * run);
+        }
+        finally
+        {
+            await collector.DisposeAsync();
+            if (Baseline is not null)
+            {
+                await ForgetSessionsAsync(brokerPort, "bench-collector");
+            }
+        }
+    }
+
+    private static async Task<Live> BaselineLiveAsync(string baseline, int brokerPort, InfluxDbServer influx, string folder, int brokerPid, int influxPid, int messages, int run)
+    {
+        await CreateDatabaseAsync(influx, "baseline");
+        var own = Directory.CreateDirectory(Path.Combine(folder, "baseline")).FullName;
+        var settings = Settings(brokerPort, influx, own, "baseline");
+        settings["Ioc:Mqtt:ClientId"] = "bench-baseline";
+        // Its own shared group: a session of the other host that lingers in a group would take a share of this one's messages.
+        settings["Ioc:Collector:SharedGroup"] = "bench-baseline";
+        foreach (var (key, value) in BaselineOverrides)
+        {
+            settings[key] = value;
+        }
+        // An absolute project folder: HostProcess combines it with bin/Release/net10.0 under it.
+        var host = await HostProcess.StartAsync("baseline", Path.GetFullPath(Path.Combine(baseline, HostProcess.Collector)), "/healthz", settings, null, TimeSpan.FromSeconds(60));
+        try
+        {
+            await ProbeAsync(brokerPort, influx, "baseline");
+            return await LiveAsync("baseline host", host.ProcessId, brokerPid, influxPid, brokerPort, influx, "baseline", messages, 4_000_000 * run);
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            await ForgetSessionsAsync(brokerPort, "bench-baseline");
+        }
+    }
+
+    /// <summary>
+    /// Ends a stopped host's persistent sessions (clean start, no expiry): otherwise the broker keeps queueing for them,
+    /// and in the shared group it would hand them a share of the next host's messages.
+    /// </summary>
+    private static async Task ForgetSessionsAsync(int brokerPort, string prefix)
+    {
+        var factory = new MqttClientFactory();
+        for (var i = 0; i < 4; i++)
+        {
+            using var client = factory.CreateMqttClient();
+            var options = new MqttClientOptionsBuilder()
+                .WithTcpServer("127.0.0.1", brokerPort)
+                .WithClientId($"{prefix}-{i}")
+                .WithCleanStart(true)
+                .WithSessionExpiryInterval(0)
+                .WithProtocolVersion(MQTTnet.Formatter.MqttProtocolVersion.V500)
+                .Build();
+            await client.ConnectAsync(options);
+            await client.DisconnectAsync();
+        }
+    }
+
     private static Dictionary<string, string> Settings(int brokerPort, InfluxDbServer influx, string folder, string database)
     {
         var settings = BaseSettings(brokerPort, influx, folder, database);
@@ -180,7 +284,7 @@ internal static class PeerBench
         var warm = Math.Min(10_000, messages / 10);
         var before = await CountAsync(influx, database);
         await PublishAsync(brokerPort, warm, offset + messages);
-        await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + warm, TimeSpan.FromMinutes(1), $"{name} warmed up");
+        await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + warm, TimeSpan.FromMinutes(3), $"{name} warmed up");
         before += warm;
         var window = CpuWindow.Start((name, consumerPid), ("broker", brokerPid), ("influxd", influxPid));
         var started = Stopwatch.GetTimestamp();
@@ -221,7 +325,9 @@ internal static class PeerBench
             return MosquittoPub.PublishLinesAsync(brokerPort, $"ioc/v1/dc-tinh/{Measurement}/BENCH-{p}/telemetry", Enumerable.Range(0, count).Select(i => Line(offset + i)));
         }));
 
-    private static readonly long BaseMs = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+    // A message's timestamp is BaseMs + its sequence number in ms, and the sequences of later runs reach tens of millions
+    // (hours): starting a day back keeps every run's points in the past (the contract refuses more than 10 min ahead).
+    private static readonly long BaseMs = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds();
 
     private static string Line(int i) =>
         "{\"ts\":" + (BaseMs + i) + ",\"metrics\":{\"temp_c\":" + (20 + (i % 10)) + ".5,\"seq\":" + i + "},\"tags\":{\"rack\":\"R" + (i % 4) + "\"}}";

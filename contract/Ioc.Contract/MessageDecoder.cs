@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
 using Ioc.Contract.Model;
+using Ioc.Contract.Text;
 
 namespace Ioc.Contract;
 
@@ -145,7 +146,7 @@ public sealed class MessageDecoder
         var fields = new List<Field>(8);
         while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var name = reader.GetString()!;
+            var name = NamePool.Shared.Get(ref reader);
             CheckFieldKey(name, "metric");
             if (fields.Count >= _options.MaxMetrics)
             {

@@ -1,3 +1,5 @@
+using Ioc.Contract.Text;
+
 namespace Ioc.Contract;
 
 /// <summary>Builds and parses topics of the form <c>ioc/v1/{site}/{deviceType}/{deviceId}/{channel}</c>.</summary>
@@ -102,7 +104,7 @@ public static class Topics
                 return false;
         }
 
-        device = new DeviceAddress(site.ToString(), type.ToString(), id.ToString());
+        device = new DeviceAddress(NamePool.Shared.Get(site), NamePool.Shared.Get(type), NamePool.Shared.Get(id));
         return true;
     }
 }

@@ -274,7 +274,7 @@ public sealed partial class BrokerClient : IAsyncDisposable
 
     private IMqttClient CreateClient()
     {
-        var client = Factory.CreateMqttClient();
+        var client = _settings.CoalesceWrites ? Factory.CreateMqttClient(CoalescingAdapterFactory.Instance) : Factory.CreateMqttClient();
         if (_onMessage is not null)
         {
             // Attached before the first connect: a persistent session delivers its queue right after CONNACK.

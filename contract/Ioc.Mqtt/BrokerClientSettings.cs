@@ -27,4 +27,11 @@ public sealed record BrokerClientSettings
     public bool AutoAcknowledge { get; init; } = true;
 
     public MqttWill? Will { get; init; }
+
+    /// <summary>
+    /// Gather outgoing packets and send them in as few socket writes as they arrive (<see cref="CoalescingChannel"/>)
+    /// instead of one write per packet: for a consumer that acknowledges whole stored batches, N PUBACKs cost a few
+    /// writes instead of N. A send then completes when the packet is queued for the socket, not when it is written.
+    /// </summary>
+    public bool CoalesceWrites { get; init; }
 }

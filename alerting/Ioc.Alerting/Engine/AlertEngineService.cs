@@ -1,13 +1,14 @@
 using System.Diagnostics;
 using Ioc.Alerting.Election;
 using Ioc.Alerting.Hosting;
+using Ioc.Contract.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ioc.Alerting.Engine;
 
 /// <summary>
-/// Runs the engine: drains the intake channel message by message and ticks at <see cref="AlertingOptions.TickInterval"/>,
+/// Runs the engine: drains the intake channel (single messages and the collector's runs, each message in order) and ticks at <see cref="AlertingOptions.TickInterval"/>,
 /// both on one loop. It starts only once this process is the active evaluator (<see cref="IEvaluatorGate"/>): a
 /// standby loads no state and writes nothing. On shutdown it stops intake and evaluates what is already queued.
 /// </summary>
@@ -44,13 +45,12 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
             return;
         }
 
-        var reader = intake.Reader;
         using var timer = new PeriodicTimer(options.TickInterval, time);
         var tickTask = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         Task<bool>? readTask = null;
         while (true)
         {
-            readTask ??= reader.WaitToReadAsync(stoppingToken).AsTask();
+            readTask ??= intake.WaitToReadAsync(stoppingToken).AsTask();
             await Task.WhenAny(readTask, tickTask);
             if (tickTask.IsCompleted)
             {
@@ -72,8 +72,8 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
 
                 readTask = null;
 
-                // A bounded burst, so ticks are not starved under load.
-                for (var i = 0; i < 4096 && reader.TryRead(out var item); i++)
+                // A bounded burst (in messages), so ticks are not starved under load.
+                for (var taken = 0; taken < 4096 && intake.TryRead(out var item); taken += item.Count)
                 {
                     await EvaluateAsync(item, stoppingToken);
                 }
@@ -81,7 +81,7 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
         }
 
         // Drain what was accepted before shutdown, then let the last device write finish.
-        while (reader.TryRead(out var item))
+        while (intake.TryRead(out var item))
         {
             await EvaluateAsync(item, CancellationToken.None);
         }
@@ -98,16 +98,26 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
 
     private async Task EvaluateAsync(IntakeItem item, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        try
+        if (item.Run is { } run)
         {
-            await engine.ProcessAsync(item.Message, cancellationToken);
-            metrics?.MessageEvaluated(started);
+            // A run from the collector's batcher: in order, then its pooled array goes back.
+            try
+            {
+                for (var i = 0; i < item.Count; i++)
+                {
+                    await EvaluateAsync(run[i], cancellationToken);
+                }
+            }
+            finally
+            {
+                item.Release();
+            }
+
+            return;
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            Log.EvaluationFailed(logger, ex, item.Message.Device.ToString());
-        }
+
+        var message = item.Message!;
+        await EvaluateAsync(message, cancellationToken);
 
         try
         {
@@ -116,7 +126,21 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // The broker redelivers an unacknowledged message on the next connection; its alert is deduplicated then.
-            Log.AcknowledgeFailed(logger, ex, item.Message.Device.ToString());
+            Log.AcknowledgeFailed(logger, ex, message.Device.ToString());
+        }
+    }
+
+    private async ValueTask EvaluateAsync(DecodedMessage message, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await engine.ProcessAsync(message, cancellationToken);
+            metrics?.MessageEvaluated(started);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.EvaluationFailed(logger, ex, message.Device.ToString());
         }
     }
 

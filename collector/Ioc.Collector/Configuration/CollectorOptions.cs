@@ -74,6 +74,12 @@ public sealed class CollectorOptions
     /// </summary>
     public bool FlushWhenDrained { get; set; } = true;
 
+    /// <summary>
+    /// Acknowledgements (PUBACKs) of a stored batch leave each connection in as few socket writes as they come, instead
+    /// of one write per message (Ioc.Mqtt's coalescing channel).
+    /// </summary>
+    public bool CoalesceAcknowledgements { get; set; } = true;
+
     /// <summary>Batches written at once: while one waits on the store, the next is already on its way.</summary>
     public int WriteConcurrency { get; set; } = 2;
 

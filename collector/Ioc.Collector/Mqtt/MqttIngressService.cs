@@ -59,7 +59,7 @@ public sealed partial class MqttIngressService : BackgroundService
             .Select(i => new BrokerClient(
                 mqtt,
                 // Stable ids: each connection finds its persistent session (and, partitioned, its own slice) again after a restart.
-                new BrokerClientSettings { ClientId = $"{prefix}-{i}", Subscriptions = plan[i], PersistentSession = true, AutoAcknowledge = false },
+                new BrokerClientSettings { ClientId = $"{prefix}-{i}", Subscriptions = plan[i], PersistentSession = true, AutoAcknowledge = false, CoalesceWrites = _options.CoalesceAcknowledgements },
                 onMessage,
                 clientLogger,
                 time))

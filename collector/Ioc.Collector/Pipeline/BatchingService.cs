@@ -1,6 +1,7 @@
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
 using Ioc.Contract;
+using Ioc.Contract.Model;
 using Ioc.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -31,6 +32,16 @@ public sealed partial class BatchingService : BackgroundService
     private readonly bool _flushWhenDrained;
     private readonly int _writers;
     private readonly string _rateLimitedDetail;
+
+    /// <summary>
+    /// Accepted messages not yet shown to the observers. They are handed over as one span whenever the batcher stops
+    /// reading (queue drained, batch full or due) or this many have gathered, so the alert engine's queue takes one write
+    /// per run of messages instead of one per message, and a message waits at most a run's decoding for its evaluation.
+    /// </summary>
+    internal const int ObserverRun = 256;
+
+    private readonly DecodedMessage[] _unobserved = new DecodedMessage[ObserverRun];
+    private int _unobservedCount;
 
     public BatchingService(
         IngestQueue ingest,
@@ -98,6 +109,8 @@ public sealed partial class BatchingService : BackgroundService
             {
                 Process(message, batch);
             }
+
+            ShowObservers();
 
             var remaining = batch.OpenedAt + _interval - _time.GetUtcNow();
             if (batch.MessageCount >= _batchSize || remaining <= TimeSpan.Zero)
@@ -168,6 +181,8 @@ public sealed partial class BatchingService : BackgroundService
             Process(late, batch);
         }
 
+        ShowObservers();
+
         if (batch.MessageCount > 0)
         {
             await FlushAsync(batch);
@@ -206,15 +221,12 @@ public sealed partial class BatchingService : BackgroundService
         if (result.Message is { } decoded)
         {
             _metrics.MessageAccepted();
-            foreach (var observer in _observers)
+            if (_observers.Length > 0)
             {
-                try
+                _unobserved[_unobservedCount++] = decoded;
+                if (_unobservedCount == ObserverRun)
                 {
-                    observer.Observe(decoded);
-                }
-                catch (Exception ex)
-                {
-                    Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+                    ShowObservers();
                 }
             }
 
@@ -230,6 +242,31 @@ public sealed partial class BatchingService : BackgroundService
         batch.AddRejected(message, DeadLetter.Create(message.ReceivedAt, message.Topic, rejection.Reason.Name(), rejection.Detail, message.Payload));
     }
 
+    /// <summary>Hands the accepted messages gathered since the last call to every observer, in arrival order.</summary>
+    private void ShowObservers()
+    {
+        if (_unobservedCount == 0)
+        {
+            return;
+        }
+
+        var run = new ReadOnlySpan<DecodedMessage>(_unobserved, 0, _unobservedCount);
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.Observe(run);
+            }
+            catch (Exception ex)
+            {
+                Log.ObserverFailed(_logger, observer.GetType().Name, ex);
+            }
+        }
+
+        Array.Clear(_unobserved, 0, _unobservedCount);
+        _unobservedCount = 0;
+    }
+
     private ValueTask FlushAsync(Batch batch) => batch.MessageCount == 0 ? ValueTask.CompletedTask : _batches.AddAsync(batch);
 
     private static partial class Log
@@ -240,7 +277,7 @@ public sealed partial class BatchingService : BackgroundService
         [LoggerMessage(Level = LogLevel.Error, Message = "Decoder threw on a message from {Topic} ({Bytes} bytes); it is dead-lettered as decoder_fault and acknowledged, and ingestion goes on. This is a bug in the decoder: report it with the dead letter")]
         public static partial void DecoderFault(ILogger logger, string topic, int bytes, Exception exception);
 
-        [LoggerMessage(Level = LogLevel.Error, Message = "Observer {Observer} threw; the message is stored regardless")]
+        [LoggerMessage(Level = LogLevel.Error, Message = "Observer {Observer} threw; the messages it was shown are stored regardless")]
         public static partial void ObserverFailed(ILogger logger, string observer, Exception exception);
 
         [LoggerMessage(Level = LogLevel.Information, Message = "Batcher drained and stopped")]

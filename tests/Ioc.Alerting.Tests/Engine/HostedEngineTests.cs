@@ -157,6 +157,61 @@ public sealed class HostedEngineTests : IAsyncDisposable
         Assert.Equal(100, intake.Backlog);
     }
 
+    [Fact]
+    public void ObserveRun_QueueFull_KeepsTheHeadInOneItemAndCountsTheTailAsDropped()
+    {
+        var intake = new AlertIntake(new AlertingOptions { QueueCapacity = 100 }, NullLogger<AlertIntake>.Instance);
+        var now = DateTimeOffset.UtcNow;
+        var run = Enumerable.Range(0, 150).Select(i => TestMessages.Telemetry(TestDevices.DcSensor, $$"""{"temp_c": {{i}}}""", now)).ToArray();
+
+        intake.Observe(run.AsSpan(0, 60));
+        intake.Observe(run.AsSpan(60));
+
+        Assert.Equal(100, intake.Accepted);
+        Assert.Equal(50, intake.Dropped);
+        Assert.Equal(100, intake.Backlog);
+        // One channel item per run, in order: the first 60, then the 40 that still fitted.
+        Assert.True(intake.TryRead(out var first));
+        Assert.Equal(60, first.Count);
+        Assert.Equal(run[..60], first.Run![..60]);
+        first.Release();
+        Assert.True(intake.TryRead(out var second));
+        Assert.Equal(40, second.Count);
+        Assert.Equal(run[60..100], second.Run![..40]);
+        second.Release();
+        Assert.False(intake.TryRead(out _));
+        Assert.Equal(0, intake.Backlog);
+    }
+
+    [Fact]
+    public async Task ObserveRun_ViolationInsideARun_IsEvaluatedAndFires()
+    {
+        using var host = BuildHost(new() { ["Ioc:Alerting:TickInterval"] = "00:00:00.100" });
+        await host.StartAsync();
+        var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
+        var fired = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var subscription = host.Services.GetRequiredService<AlertFeed>().Subscribe(change =>
+        {
+            if (change.Kind == AlertChangeKind.Fired)
+            {
+                fired.TrySetResult(change.Alert.RuleId);
+            }
+        });
+        var now = DateTimeOffset.UtcNow;
+        var run = new[]
+        {
+            TestMessages.Status(TestDevices.DcUps, online: true, now),
+            TestMessages.Telemetry(TestDevices.DcSensor, """{"temp_c": 22}""", now),
+            TestMessages.Telemetry(TestDevices.DcUps, """{"on_battery": true, "battery_pct": 88}""", now),
+        };
+
+        observer.Observe(run);
+
+        Assert.Equal("ups-on-battery", await fired.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(3, host.Services.GetRequiredService<AlertIntake>().Accepted);
+        await host.StopAsync();
+    }
+
     private IHost BuildHost(Dictionary<string, string?> settings)
     {
         Directory.CreateDirectory(_directory);

@@ -1,4 +1,5 @@
 using Ioc.Collector.Configuration;
+using Ioc.Collector.Pipeline;
 using Ioc.Collector.Tests.Shared;
 using Ioc.Contract.Model;
 using Ioc.Contract;
@@ -163,6 +164,51 @@ public class PipelineTests
         await Wait.UntilAsync(() => pipeline.Acks.Count == 3, "three acknowledgements");
         Assert.Equal([Ioc.Contract.MessageChannel.Telemetry, Ioc.Contract.MessageChannel.Status], observer.Seen.Select(m => m.Channel));
         Assert.Equal(DeviceState.Offline, observer.Seen[1].Status!.State);
+    }
+
+    [Fact]
+    public async Task Observers_AreShownRunsOfMessages_EachAcceptedMessageOnceInArrivalOrder()
+    {
+        var observer = new RunRecordingObserver();
+        await using var pipeline = new PipelineHarness(new TestTelemetryStore(), null, observer);
+        // Queued before the batcher starts, so it finds a backlog and hands it over in runs.
+        for (var i = 0; i < 1000; i++)
+        {
+            await pipeline.SendAsync($"ioc/v1/dc/ups/U{i % 7}/telemetry", i % 100 == 50 ? "broken" : Payload(i));
+        }
+
+        await pipeline.StartAsync();
+
+        await Wait.UntilAsync(() => pipeline.Acks.Count == 1000, "1000 acknowledgements");
+        var seen = observer.Runs.SelectMany(run => run).ToList();
+        Assert.Equal(Enumerable.Range(0, 1000).Where(i => i % 100 != 50).Select(i => Ms + i), seen.Select(m => m.Points[0].TimestampNs / 1_000_000));
+        Assert.All(observer.Runs, run => Assert.InRange(run.Length, 1, BatchingService.ObserverRun));
+        Assert.True(observer.Runs.Count <= 8, $"{observer.Runs.Count} runs for 990 accepted messages");
+        Assert.Empty(observer.Single);
+    }
+
+    /// <summary>Records what the batcher hands over in one call (a copy: the span is only valid during the call).</summary>
+    private sealed class RunRecordingObserver : ITelemetryObserver
+    {
+        public List<DecodedMessage[]> Runs { get; } = [];
+
+        public List<DecodedMessage> Single { get; } = [];
+
+        public void Observe(DecodedMessage message)
+        {
+            lock (Runs)
+            {
+                Single.Add(message);
+            }
+        }
+
+        public void Observe(ReadOnlySpan<DecodedMessage> messages)
+        {
+            lock (Runs)
+            {
+                Runs.Add(messages.ToArray());
+            }
+        }
     }
 
     private sealed class RecordingObserver : ITelemetryObserver

@@ -179,6 +179,58 @@ public sealed class BrokerClientTests
         Assert.Equal(("broker.local", 8883, (string?)null), (dashboard.Host, dashboard.Port, dashboard.Username));
     }
 
+    [Fact]
+    public async Task CoalesceWrites_ThousandsAcknowledgedInOneGo_NoneIsDeliveredAgain()
+    {
+        // Arrange: a consumer as the collector holds it (persistent session, manual acknowledgement, coalesced writes) that
+        // receives 3,000 QoS 1 messages and acknowledges them together, as a stored batch is.
+        await using var broker = await MosquittoBroker.StartAsync();
+        var settings = new BrokerClientSettings { ClientId = "coalesce-" + Guid.NewGuid().ToString("N")[..8], Subscriptions = [new("co/#")], PersistentSession = true, AutoAcknowledge = false, CoalesceWrites = true };
+        var held = new ConcurrentQueue<MqttApplicationMessageReceivedEventArgs>();
+        const int count = 3_000;
+        await using (var client = new BrokerClient(Options(broker.Port), settings, e =>
+        {
+            held.Enqueue(e);
+            return Task.CompletedTask;
+        }))
+        {
+            await client.ConnectAsync(CancellationToken.None);
+            await using (var publisher = await Publisher.ConnectAsync(broker.Port))
+            {
+                for (var i = 0; i < count; i++)
+                {
+                    await publisher.PublishAsync("co/x", "m" + i);
+                }
+            }
+
+            await Wait.UntilAsync(() => held.Count == count, Timeout, "every message delivered");
+
+            // Act
+            foreach (var e in held)
+            {
+                await e.AcknowledgeAsync(CancellationToken.None);
+            }
+
+            await client.StopAsync(CancellationToken.None);
+        }
+
+        // Assert: the same session again receives only what is published now; nothing acknowledged comes back.
+        var second = new ConcurrentQueue<(string Text, MqttApplicationMessage Message)>();
+        await using (var client = new BrokerClient(Options(broker.Port), settings, async e =>
+        {
+            await Enqueue(second, e);
+            await e.AcknowledgeAsync(CancellationToken.None);
+        }))
+        {
+            await client.ConnectAsync(CancellationToken.None);
+            await PublishAsync(broker.Port, "co/x", "after");
+            await Wait.UntilAsync(() => second.Any(m => m.Text == "after"), Timeout, "the message published after the reconnect");
+            await client.StopAsync(CancellationToken.None);
+        }
+
+        Assert.Equal(["after"], second.Select(m => m.Text));
+    }
+
     private static MqttConnectionOptions Options(int port) => new() { Port = port, ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromSeconds(1), ConnectTimeout = TimeSpan.FromSeconds(5) };
 
     /// <summary>Keeps the payload as text at once: MQTTnet may reuse its buffer after the handler returns.</summary>
