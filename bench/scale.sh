@@ -7,7 +7,7 @@
 #      (3 messages per device, one burst), and the GC heap after the last collection (dotnet-counters).
 # Every line carries the load average (1 min) at its start and end: the machine is shared.
 #   bench/scale.sh                 # 100,000 devices (600,000 messages), collector at 10,000 and 100,000
-#   bench/scale.sh --quick         # seconds: 1,000 devices (smoke)
+#   bench/scale.sh --quick         # a few minutes (two builds): about 1,600 devices (smoke)
 #   SCALE_ENV="DOTNET_gcServer=0" bench/scale.sh   # extra environment for the collector host (GC settings by measurement)
 # Needs mosquitto, /usr/bin/time and curl; builds the simulator CLI and the collector host (Release) first.
 set -euo pipefail
