@@ -63,6 +63,10 @@ public static class CollectorExtensions
         services.AddHostedService<StatsReporterService>();
         services.AddHostedService<CollectorGauges>();
         services.AddHostedService<CollectorHealthPublisher>();
+        if (configuration.GetValue(HeapTrimService.SettingKey, true))
+        {
+            services.AddHostedService<HeapTrimService>();
+        }
         if (configuration.GetValue(StorageOptions.SectionName + ":Provider", StorageProvider.Sqlite) == StorageProvider.Sqlite)
         {
             services.AddHostedService<SqliteRetentionService>();
