@@ -25,7 +25,7 @@ public sealed class MultiplexedSink : IMessageSink
         var prefix = broker.ClientIdOr(SinkClients.DefaultClientIdPrefix);
         var run = Guid.NewGuid().ToString("N")[..6];
         _clients = Enumerable.Range(0, connections)
-            .Select(i => new BrokerClient(broker, new BrokerClientSettings { ClientId = $"{prefix}-mux-{run}-{i}" }, logger: logger)).ToArray();
+            .Select(i => new BrokerClient(broker, new BrokerClientSettings { ClientId = $"{prefix}-mux-{run}-{i}", CoalesceWrites = true }, logger: logger)).ToArray();
     }
 
     public int Connections => _clients.Count(c => c.IsConnected);
