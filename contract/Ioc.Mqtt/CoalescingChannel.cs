@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Adapter;
@@ -157,6 +158,15 @@ internal sealed class CoalescingAdapterFactory : IMqttClientAdapterFactory
     public IMqttChannelAdapter CreateClientAdapter(MqttClientOptions options, MqttPacketInspector packetInspector, IMqttNetLogger logger)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (options.ChannelOptions is MqttClientTcpOptions tcp)
+        {
+            // MQTTnet closes client sockets with linger (on, 0 s): a reset that throws away what the kernel has not sent yet
+            // and what the broker has not read yet. With one write per packet little is left there at close; with coalesced
+            // writes the last flush (a stored batch's acknowledgements, then DISCONNECT) is, and the broker delivered those
+            // messages again (BrokerClientTests.CoalesceWrites_…). Close gracefully instead: the kernel sends the rest.
+            tcp.LingerState = new LingerOption(false, 0);
+        }
+
         IMqttChannel channel = options.ChannelOptions switch
         {
             MqttClientTcpOptions => new MqttTcpChannel(options),

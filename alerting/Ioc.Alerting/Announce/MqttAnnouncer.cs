@@ -32,8 +32,14 @@ public sealed class MqttAnnouncer : BackgroundService, IAlertAnnouncer
     private readonly TimeProvider _time;
     private readonly ILogger<MqttAnnouncer> _logger;
     private readonly BrokerClient _client;
+    /// <summary>Queued by a (re)connect to wake a loop that waits for announcements; never published.</summary>
+    private static readonly MqttApplicationMessage Wake = new() { Topic = "ioc/v1/_system/wake" };
+
     private long _dropped;
-    private int _resynchronise;
+
+    // 1 from the start: the first connection rebuilds the retained topics even if the loop sees the client connected
+    // before the ConnectionChanged handler has run (BrokerClient completes its connected signal first).
+    private int _resynchronise = 1;
 
     public MqttAnnouncer([FromKeyedServices(MqttComponent)] MqttConnectionOptions mqtt, IAlertStore store, IEvaluatorGate gate, TimeProvider time, ILogger<MqttAnnouncer> logger, ILogger<BrokerClient> clientLogger)
     {
@@ -48,6 +54,7 @@ public sealed class MqttAnnouncer : BackgroundService, IAlertAnnouncer
             if (up)
             {
                 Volatile.Write(ref _resynchronise, 1);
+                _queue.Writer.TryWrite(Wake);
             }
         };
     }
@@ -95,6 +102,12 @@ public sealed class MqttAnnouncer : BackgroundService, IAlertAnnouncer
                 }
 
                 pending ??= await _queue.Reader.ReadAsync(stoppingToken);
+                if (ReferenceEquals(pending, Wake))
+                {
+                    pending = null;
+                    continue;
+                }
+
                 await _client.PublishAsync(pending, stoppingToken);
                 pending = null;
             }

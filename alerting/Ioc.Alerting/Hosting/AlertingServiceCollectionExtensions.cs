@@ -96,10 +96,12 @@ public static class AlertingServiceCollectionExtensions
             services.AddHostedService<AlertEngineService>();
         }
 
-        services.AddHttpClient(WebhookSender.HttpClientName);
+        // No request logging on the senders' clients: Telegram puts the bot token in the URL path (/bot<token>/…) and some
+        // webhook URLs carry their secret in the path, and HttpClient's logging writes the URL at Information.
+        services.AddHttpClient(WebhookSender.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<INotificationSender, WebhookSender>();
         services.AddSingleton<INotificationSender, EmailSender>();
-        services.AddHttpClient(TelegramSender.HttpClientName);
+        services.AddHttpClient(TelegramSender.HttpClientName).RemoveAllLoggers();
         services.AddSingleton<INotificationSender, TelegramSender>();
         services.TryAddSingleton<NotificationDispatcher>();
         services.TryAddSingleton<INotificationTester, NotificationTester>();

@@ -44,10 +44,10 @@ public sealed class ReportWorkbook(IStringLocalizer<ReportText> text, Vocabulary
     private void Summary(IXLWorksheet sheet, MonthlyReport report)
     {
         var culture = CultureInfo.CurrentCulture;
-        sheet.Cell(1, 1).Value = $"{text["Title"]} · {string.Format(culture, text["Province"], report.Province)}";
+        sheet.Cell(1, 1).SetValue($"{text["Title"]} · {string.Format(culture, text["Province"], report.Province)}");
         sheet.Cell(1, 1).Style.Font.Bold = true;
         sheet.Cell(1, 1).Style.Font.FontSize = 14;
-        sheet.Cell(2, 1).Value = report.Summary;
+        sheet.Cell(2, 1).SetValue(report.Summary);
         sheet.Cell(2, 1).Style.Alignment.WrapText = true;
         sheet.Range(2, 1, 2, 4).Merge();
         sheet.Row(2).Height = 90;
@@ -89,7 +89,7 @@ public sealed class ReportWorkbook(IStringLocalizer<ReportText> text, Vocabulary
         var r = 2;
         foreach (var row in rows)
         {
-            sheet.Cell(r, 1).Value = row.Name;
+            sheet.Cell(r, 1).SetValue(row.Name);
             sheet.Cell(r, 2).Value = row.Devices;
             Percent(sheet.Cell(r, 3), row.Percent);
             Percent(sheet.Cell(r, 4), row.Target);
@@ -142,9 +142,9 @@ public sealed class ReportWorkbook(IStringLocalizer<ReportText> text, Vocabulary
             sheet.Cell(r, 1).Value = a.Id;
             Time(sheet.Cell(r, 2), a.FiredAt);
             sheet.Cell(r, 3).Value = words.Severity(a.Severity);
-            sheet.Cell(r, 4).Value = a.Subject;
-            sheet.Cell(r, 5).Value = a.Site ?? a.District ?? string.Empty;
-            sheet.Cell(r, 6).Value = a.Texts?.Summary.For(CultureInfo.CurrentUICulture) ?? a.Summary;
+            sheet.Cell(r, 4).SetValue(a.Subject);
+            sheet.Cell(r, 5).SetValue(a.Site ?? a.District ?? string.Empty);
+            sheet.Cell(r, 6).SetValue(a.Texts?.Summary.For(CultureInfo.CurrentUICulture) ?? a.Summary);
             Time(sheet.Cell(r, 7), a.AcknowledgedAt);
             Time(sheet.Cell(r, 8), a.ResolvedAt);
             Duration(sheet.Cell(r, 9), a.AcknowledgedAt - a.FiredAt);
@@ -167,16 +167,16 @@ public sealed class ReportWorkbook(IStringLocalizer<ReportText> text, Vocabulary
         var r = 2;
         void Block(string title, IReadOnlyList<Offender> rows)
         {
-            sheet.Cell(r, 1).Value = title;
+            sheet.Cell(r, 1).SetValue(title);
             sheet.Cell(r, 1).Style.Font.Bold = true;
             r++;
             var rank = 1;
             foreach (var o in rows)
             {
                 sheet.Cell(r, 1).Value = rank++;
-                sheet.Cell(r, 2).Value = o.Device;
+                sheet.Cell(r, 2).SetValue(o.Device);
                 sheet.Cell(r, 3).Value = words.DeviceType(o.DeviceType);
-                sheet.Cell(r, 4).Value = o.SiteName;
+                sheet.Cell(r, 4).SetValue(o.SiteName);
                 Duration(sheet.Cell(r, 5), o.Downtime);
                 sheet.Cell(r, 6).Value = o.Outages;
                 sheet.Cell(r, 7).Value = o.Alerts;
@@ -202,8 +202,8 @@ public sealed class ReportWorkbook(IStringLocalizer<ReportText> text, Vocabulary
         var r = 2;
         foreach (var s in report.Security)
         {
-            sheet.Cell(r, 1).Value = s.Name;
-            sheet.Cell(r, 2).Value = s.EventType;
+            sheet.Cell(r, 1).SetValue(s.Name);
+            sheet.Cell(r, 2).SetValue(s.EventType);
             sheet.Cell(r, 3).Value = s.Count;
             r++;
         }

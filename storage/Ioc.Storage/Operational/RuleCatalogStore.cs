@@ -72,7 +72,12 @@ internal sealed class RuleCatalogStore(Func<CancellationToken, Task<DbConnection
                     return false;
                 }
 
-                await connection.ExecuteAsync(new CommandDefinition("DELETE FROM alert_rules WHERE id = @id", new { id = write.Id }, transaction, cancellationToken: cancellationToken));
+                // The version condition makes the check and the write one step: of two writers that both read version N,
+                // only the first changes a row; the second changes none and is refused (its transaction rolls back).
+                if (await connection.ExecuteAsync(new CommandDefinition("DELETE FROM alert_rules WHERE id = @id AND version = @expected", new { id = write.Id, expected = write.ExpectedVersion }, transaction, cancellationToken: cancellationToken)) != 1)
+                {
+                    return false;
+                }
             }
             else if (before is null)
             {
@@ -81,15 +86,19 @@ internal sealed class RuleCatalogStore(Func<CancellationToken, Task<DbConnection
             else
             {
                 var rule = write.Rule;
-                await connection.ExecuteAsync(new CommandDefinition(
+                var changed = await connection.ExecuteAsync(new CommandDefinition(
                     """
                     UPDATE alert_rules SET id = @Id, definition = @Definition, enabled = @enabled, origin = @Origin, version = @Version,
                         changed_by = @ChangedBy, changed_at = @changedAt, file_definition = @FileDefinition
-                    WHERE id = @oldId
+                    WHERE id = @oldId AND version = @expected
                     """,
-                    new { rule.Id, rule.Definition, enabled = rule.Enabled ? 1 : 0, rule.Origin, rule.Version, rule.ChangedBy, changedAt = rule.ChangedAt.ToUnixTimeMilliseconds(), rule.FileDefinition, oldId = write.Id },
+                    new { rule.Id, rule.Definition, enabled = rule.Enabled ? 1 : 0, rule.Origin, rule.Version, rule.ChangedBy, changedAt = rule.ChangedAt.ToUnixTimeMilliseconds(), rule.FileDefinition, oldId = write.Id, expected = write.ExpectedVersion },
                     transaction,
                     cancellationToken: cancellationToken));
+                if (changed != 1)
+                {
+                    return false;
+                }
             }
 
             await connection.ExecuteAsync(new CommandDefinition(

@@ -86,6 +86,34 @@ public sealed class ReportFilesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Xlsx_TextThatLooksLikeAFormulaOrADate_IsWrittenAsText()
+    {
+        // Arrange: alert texts come from devices (a syslog line, a device's own name); a spreadsheet must not run them.
+        const string formula = "=HYPERLINK(\"http://attacker.example/\",\"xem\")";
+        var at = new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(7));
+        _ctx.Alerts.Put(new Ioc.Contract.Alerts.Alert
+        {
+            Id = 0, RuleId = "brute-force", RuleName = "brute-force", Kind = "event-count", SubjectKey = "device:x/firewall/1-2",
+            Subject = formula, Severity = Ioc.Contract.Alerts.AlertSeverity.Major, State = Ioc.Contract.Alerts.AlertState.Resolved,
+            District = "gia-loc", Summary = "+cmd|' /C calc'!A0", FiredAt = at, LastFiredAt = at, UpdatedAt = at, ResolvedAt = at.AddMinutes(5),
+        });
+        var report = await Files.BuildAsync(October, Vi, CancellationToken.None);
+
+        // Act
+        var file = await Files.RenderAsync(report, ReportFormat.Xlsx, CancellationToken.None);
+
+        // Assert
+        using var workbook = new XLWorkbook(new MemoryStream(file.Content));
+        var cells = workbook.Worksheet("Sự cố").CellsUsed().Where(c => c.GetString() == formula || c.GetString().StartsWith("+cmd", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, cells.Count);
+        Assert.All(cells, c =>
+        {
+            Assert.False(c.HasFormula);
+            Assert.Equal(XLDataType.Text, c.DataType);
+        });
+    }
+
+    [Fact]
     public async Task Json_DemoOctober_TheModelWithTheMonthAsText()
     {
         // Arrange
