@@ -62,6 +62,8 @@ public sealed class IncidentConsoleTests(DashboardServer server)
         await Expect(page.Locator("[data-testid=comment-input]")).ToHaveValueAsync(string.Empty);
         Assert.Single(server.Alerts.Calls, c => c == $"comment:{district.Id}:op1");
         await page.ReloadAsync();
+        // The reloaded page is prerendered first: a click before its circuit is live is lost (seen in a full run).
+        await page.WaitForSelectorAsync("[data-interactive=yes]", new PageWaitForSelectorOptions { Timeout = 15_000 });
         await Expect(page.Locator("[data-testid=timeline-entry]").Last).ToBeVisibleAsync();
         await Expect(entries).ToHaveCountAsync(1);
 
