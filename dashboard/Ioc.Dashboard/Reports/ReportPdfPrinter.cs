@@ -17,7 +17,24 @@ public sealed partial class ReportPdfPrinter(IOptions<ReportsOptions> options, I
     /// <summary>The Chromium that will print, or null when PDF is disabled.</summary>
     public string? Chromium => options.Value.ResolveChromium();
 
+    // One Chromium at a time: each print is a browser process (hundreds of MB, a core for seconds); concurrent downloads
+    // and API calls queue here instead of starving the dashboard's host.
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
     public async Task<byte[]> PrintAsync(string html, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            return await PrintOneAsync(html, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    private async Task<byte[]> PrintOneAsync(string html, CancellationToken cancellationToken)
     {
         var chromium = Chromium ?? throw new ReportPdfUnavailableException(
             "PDF needs Chromium and none was found (Ioc:Reports:ChromiumPath, or chromium on PATH): install it (Debian: apt-get install chromium fonts-dejavu-core) — see docs/reports.md.");
