@@ -109,7 +109,8 @@ public sealed class IncidentWalkthroughTests : IAsyncLifetime
             ("overview", "overview"), ("kiosk", "overview?kiosk=1"), ("alerts", "alerts"), ("alert-detail", $"alerts/{incidentId}"),
             ("silences", "silences"), ("events", "events"), ("devices", "devices"), ("datacenter", "datacenter"),
             ("uptime", "uptime"), ("topology", "topology"), ("dead-letters", "dead-letters"), ("users", "admin/users"),
-            ("audit", "admin/audit"), ("device-credentials", "admin/devices"),
+            ("audit", "admin/audit"), ("device-credentials", "admin/devices"), ("rules", "rules"), ("reports", "reports"),
+            ("notification-channels", "admin/notifications"), ("api-tokens", "admin/api-tokens"),
         ];
         var timings = new List<string>();
         foreach (var culture in new[] { "vi-VN", "en-US" })
