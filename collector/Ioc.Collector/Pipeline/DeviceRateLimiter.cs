@@ -209,16 +209,20 @@ public sealed class DeviceRateLimiter
         return true;
     }
 
-    /// <summary>FNV-1a over the UTF-16 code units: stable, allocation-free, 64 bits.</summary>
+    /// <summary>
+    /// 64 bits from two of .NET's per-process randomly seeded hashes (<see cref="HashCode"/>) over the UTF-16 code units,
+    /// allocation-free. Seeded, because a device chooses the site and type levels of its topic: with an unkeyed hash
+    /// (FNV-1a before) it could search offline for a topic that lands in another device's bucket and drain it.
+    /// </summary>
     private static ulong Hash(ReadOnlySpan<char> device)
     {
-        var hash = 14695981039346656037UL;
-        foreach (var c in device)
-        {
-            hash = (hash ^ c) * 1099511628211UL;
-        }
-
-        return hash;
+        var bytes = System.Runtime.InteropServices.MemoryMarshal.AsBytes(device);
+        var low = new HashCode();
+        low.AddBytes(bytes);
+        var high = new HashCode();
+        high.Add(0x5BD1E995);
+        high.AddBytes(bytes);
+        return ((ulong)(uint)high.ToHashCode() << 32) | (uint)low.ToHashCode();
     }
 
     private void Evict(long now)
