@@ -24,7 +24,7 @@ public sealed class TestBroker : IAsyncDisposable
 
     public static async Task<TestBroker> StartAsync()
     {
-        var port = TestWebhookServer.FreePort();
+        var port = LoopbackHttpServer.FreePort();
         var options = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(System.Net.IPAddress.Loopback).WithDefaultEndpointPort(port).Build();
         var server = new MqttServerFactory().CreateMqttServer(options);
         await server.StartAsync();

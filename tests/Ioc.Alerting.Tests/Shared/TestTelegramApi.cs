@@ -12,23 +12,10 @@ namespace Ioc.Alerting.Tests.Shared;
 /// Telegram does, <c>{"ok": true, "result": {message}}</c>, or with a scripted failure: flood control (429 with
 /// <c>parameters.retry_after</c>) or a blocked bot (403). Never the internet.
 /// </summary>
-public sealed class TestTelegramApi : IDisposable
+public sealed class TestTelegramApi : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<Func<HttpListenerResponse, Task>> _script = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private int _messageId;
-
-    public TestTelegramApi()
-    {
-        Port = TestWebhookServer.FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public int Port { get; }
 
     public string BaseUrl => $"http://127.0.0.1:{Port}";
 
@@ -44,68 +31,38 @@ public sealed class TestTelegramApi : IDisposable
     /// <summary>The next request gets 403 "Forbidden: bot was blocked by the user".</summary>
     public void BlockedByUser() => _script.Enqueue(response => ErrorAsync(response, 403, "Forbidden: bot was blocked by the user", null));
 
-    public void Dispose()
+    protected override async Task HandleAsync(HttpListenerContext context, string body)
     {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try
+        var path = context.Request.Url!.AbsolutePath;
+        var slash = path.LastIndexOf('/');
+        var method = path[(slash + 1)..];
+        var token = path.StartsWith("/bot", StringComparison.Ordinal) ? path[4..slash] : string.Empty;
+        if (method != "sendMessage")
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            await ErrorAsync(context.Response, 404, "Not Found: method not found", null);
+            return;
         }
-        catch (AggregateException)
+
+        var json = JsonNode.Parse(body)!;
+        var chat = json["chat_id"]!.ToString();
+        var sent = new SentMessage(token, chat, json["text"]!.GetValue<string>(), json["parse_mode"]?.GetValue<string>(), json["link_preview_options"]?["is_disabled"]?.GetValue<bool>() ?? false, context.Request.ContentType ?? string.Empty);
+        if (_script.TryDequeue(out var scripted))
         {
-            // The listener was closed under a pending GetContextAsync.
+            Received.Enqueue(sent with { Answered = false });
+            await scripted(context.Response);
+            return;
         }
-    }
 
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
+        Received.Enqueue(sent);
+        var id = Interlocked.Increment(ref _messageId);
+        var result = new JsonObject
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var path = context.Request.Url!.AbsolutePath;
-            var slash = path.LastIndexOf('/');
-            var method = path[(slash + 1)..];
-            var token = path.StartsWith("/bot", StringComparison.Ordinal) ? path[4..slash] : string.Empty;
-            if (method != "sendMessage")
-            {
-                await ErrorAsync(context.Response, 404, "Not Found: method not found", null);
-                continue;
-            }
-
-            var json = JsonNode.Parse(body)!;
-            var chat = json["chat_id"]!.ToString();
-            var sent = new SentMessage(token, chat, json["text"]!.GetValue<string>(), json["parse_mode"]?.GetValue<string>(), json["link_preview_options"]?["is_disabled"]?.GetValue<bool>() ?? false, context.Request.ContentType ?? string.Empty);
-            if (_script.TryDequeue(out var scripted))
-            {
-                Received.Enqueue(sent with { Answered = false });
-                await scripted(context.Response);
-                continue;
-            }
-
-            Received.Enqueue(sent);
-            var id = Interlocked.Increment(ref _messageId);
-            var result = new JsonObject
-            {
-                ["message_id"] = id,
-                ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
-                ["chat"] = new JsonObject { ["id"] = long.TryParse(chat, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : -100, ["type"] = "private" },
-                ["text"] = sent.Text,
-            };
-            await WriteAsync(context.Response, 200, new JsonObject { ["ok"] = true, ["result"] = result });
-        }
+            ["message_id"] = id,
+            ["date"] = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+            ["chat"] = new JsonObject { ["id"] = long.TryParse(chat, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var n) ? n : -100, ["type"] = "private" },
+            ["text"] = sent.Text,
+        };
+        await WriteAsync(context.Response, 200, new JsonObject { ["ok"] = true, ["result"] = result });
     }
 
     private static Task ErrorAsync(HttpListenerResponse response, int code, string description, JsonObject? parameters)

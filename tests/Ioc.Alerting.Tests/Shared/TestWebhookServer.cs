@@ -1,27 +1,13 @@
 using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
 namespace Ioc.Alerting.Tests.Shared;
 
 /// <summary>A real HTTP endpoint on 127.0.0.1 (HttpListener) that answers with scripted status codes and records what it got.</summary>
-public sealed class TestWebhookServer : IDisposable
+public sealed class TestWebhookServer : LoopbackHttpServer
 {
-    private readonly HttpListener _listener = new();
     private readonly ConcurrentQueue<int> _script = new();
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
-
-    public TestWebhookServer()
-    {
-        Port = FreePort();
-        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
-    }
-
-    public int Port { get; }
 
     public string Url(string path) => $"http://127.0.0.1:{Port}/{path.TrimStart('/')}";
 
@@ -39,58 +25,21 @@ public sealed class TestWebhookServer : IDisposable
         }
     }
 
-    public void Dispose()
+    protected override async Task HandleAsync(HttpListenerContext context, string body)
     {
-        _stop.Cancel();
-        _listener.Stop();
-        _listener.Close();
-        try
+        var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? string.Empty, StringComparer.OrdinalIgnoreCase);
+        var status = _script.TryDequeue(out var scripted) ? scripted : 200;
+        Received.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body, status));
+        context.Response.StatusCode = status;
+        if (ResponseBody is { } answer)
         {
-            _loop.Wait(TimeSpan.FromSeconds(5));
+            var bytes = Encoding.UTF8.GetBytes(answer);
+            context.Response.ContentType = "application/json";
+            context.Response.ContentLength64 = bytes.Length;
+            await context.Response.OutputStream.WriteAsync(bytes);
         }
-        catch (AggregateException)
-        {
-            // The listener was closed under a pending GetContextAsync.
-        }
-    }
 
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync();
-            }
-            catch (Exception ex) when (ex is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            using var reader = new StreamReader(context.Request.InputStream, Encoding.UTF8);
-            var body = await reader.ReadToEndAsync();
-            var headers = context.Request.Headers.AllKeys.Where(k => k is not null).ToDictionary(k => k!, k => context.Request.Headers[k] ?? string.Empty, StringComparer.OrdinalIgnoreCase);
-            var status = _script.TryDequeue(out var scripted) ? scripted : 200;
-            Received.Enqueue(new ReceivedRequest(context.Request.HttpMethod, context.Request.Url!.AbsolutePath, headers, body, status));
-            context.Response.StatusCode = status;
-            if (ResponseBody is { } answer)
-            {
-                var bytes = Encoding.UTF8.GetBytes(answer);
-                context.Response.ContentType = "application/json";
-                context.Response.ContentLength64 = bytes.Length;
-                await context.Response.OutputStream.WriteAsync(bytes);
-            }
-
-            context.Response.Close();
-        }
+        context.Response.Close();
     }
 
     public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body, int AnsweredWith);
