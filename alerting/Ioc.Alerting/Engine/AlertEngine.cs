@@ -264,9 +264,14 @@ public sealed class AlertEngine
             }
         }
 
-        foreach (var composite in _composites)
+        if (_composites.Length > 0)
         {
-            composite.SyncChildren(await _store.ListOpenAsync(cancellationToken));
+            // Read once, after the removals above resolved their alerts: every composite syncs from the same open set.
+            var stillOpen = await _store.ListOpenAsync(cancellationToken);
+            foreach (var composite in _composites)
+            {
+                composite.SyncChildren(stillOpen);
+            }
         }
 
         Log.RulesSwapped(_logger, kept, started, removed.Count, resolved);
