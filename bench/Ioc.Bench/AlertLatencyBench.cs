@@ -27,20 +27,19 @@ namespace Ioc.Bench;
 /// </summary>
 internal static class AlertLatencyBench
 {
-    private const int BackgroundRate = 10_000;
-    private const int Probes = 250;
     private const string EventsTopic = "ioc/v1/_system/alerts/events";
     private static readonly TimeSpan ProbeDeadline = TimeSpan.FromSeconds(10);
 
-    public static async Task RunAsync(int connections)
+    public static async Task RunAsync(int connections, int backgroundRate = 10_000, int probes = 250, string telemetryStore = "sqlite")
     {
         Console.WriteLine();
-        Console.WriteLine($"== publish → alert stored and announced (sqlite, default rules): {Probes} probes under {BackgroundRate:N0} msg/s of background load; Mosquitto as configured for production (set_tcp_nodelay true)");
+        Console.WriteLine($"== publish → alert stored and announced (telemetry in {telemetryStore}, alerts in SQLite, default rules): {probes} probes under {backgroundRate:N0} msg/s of background load; Mosquitto as configured for production (set_tcp_nodelay true)");
         await using var broker = await MosquittoBroker.StartAsync();
+        await using var influx = telemetryStore == "influxdb" ? await InfluxDbServer.StartAsync() : null;
         var folder = Directory.CreateTempSubdirectory("ioc-alert-bench-").FullName;
         try
         {
-            using var host = await StartHostAsync(broker.Port, folder, connections);
+            using var host = await StartHostAsync(broker.Port, folder, connections, influx);
             var pending = new System.Collections.Concurrent.ConcurrentDictionary<string, Probe>(StringComparer.Ordinal);
             using var feed = host.Services.GetRequiredService<AlertFeed>().Subscribe(change =>
             {
@@ -51,14 +50,14 @@ internal static class AlertLatencyBench
             });
             using var subscriber = await SubscribeAsync(broker.Port, pending);
             using var stop = new CancellationTokenSource();
-            var background = BackgroundLoad.RunAsync(broker.Port, BackgroundRate, (i, nowMs) => Background(i, nowMs.ToString(CultureInfo.InvariantCulture)), stop.Token);
+            var background = BackgroundLoad.RunAsync(broker.Port, backgroundRate, (i, nowMs) => Background(i, nowMs.ToString(CultureInfo.InvariantCulture)), stop.Token);
             await using var prober = await Publisher.ConnectAsync(broker.Port);
 
             // Two seconds of load before the first probe, so the figures describe the steady state, not start-up.
             await Task.Delay(TimeSpan.FromSeconds(2));
             var stored = new List<double>();
             var announced = new List<double>();
-            for (var i = 0; i < Probes; i++)
+            for (var i = 0; i < probes; i++)
             {
                 var device = $"PROBE-FW-{i:D4}";
                 var probe = new Probe(Stopwatch.GetTimestamp());
@@ -102,9 +101,9 @@ internal static class AlertLatencyBench
         }
     }
 
-    private static async Task<IHost> StartHostAsync(int brokerPort, string folder, int connections)
+    private static async Task<IHost> StartHostAsync(int brokerPort, string folder, int connections, InfluxDbServer? influx)
     {
-        var settings = new Dictionary<string, string?>(IngestBench.Settings(connections))
+        var settings = new Dictionary<string, string?>(influx is null ? IngestBench.Settings(connections) : IngestBench.InfluxSettings(influx, connections))
         {
             ["Ioc:Mqtt:Host"] = "127.0.0.1",
             ["Ioc:Mqtt:Port"] = brokerPort.ToString(CultureInfo.InvariantCulture),
@@ -120,7 +119,7 @@ internal static class AlertLatencyBench
         // Alerting first: hosted services stop in reverse order, so the engine outlives the collector's drain.
         builder.Services.AddAlerting(builder.Configuration);
         builder.AddCollector();
-                var host = builder.Build();
+        var host = builder.Build();
         await host.StartAsync();
         var status = host.Services.GetRequiredService<CollectorStatus>();
         await Wait.UntilAsync(() => status.Snapshot() is { MqttConnected: > 0 } s && s.MqttConnected == s.MqttConnections, TimeSpan.FromSeconds(15), "collector connected");

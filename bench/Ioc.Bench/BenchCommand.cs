@@ -82,7 +82,7 @@ internal static class BenchCommand
 
             if (mode is "alert-latency" or "all")
             {
-                await AlertLatencyBench.RunAsync(connections);
+                await AlertLatencyBench.RunAsync(connections, Option(args, "--rate", 10_000), Option(args, "--probes", 250), store == "influxdb" ? "influxdb" : "sqlite");
             }
 
             if (mode is "memory" or "all")

@@ -289,7 +289,15 @@ internal static class PeerBench
         var window = CpuWindow.Start((name, consumerPid), ("broker", brokerPid), ("influxd", influxPid));
         var started = Stopwatch.GetTimestamp();
         await PublishAsync(brokerPort, messages, offset);
-        await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + messages, TimeSpan.FromMinutes(3), $"{name} stored every message");
+        try
+        {
+            await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + messages, TimeSpan.FromMinutes(3), $"{name} stored every message");
+        }
+        catch (TimeoutException)
+        {
+            Console.WriteLine($"     {name} stalled at {await CountAsync(influx, database) - before:N0} of {messages:N0} stored");
+            throw;
+        }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
         var cpu = window.PerMessage(messages);
         var live = new Live(messages / seconds, cpu[name], cpu["broker"], cpu["influxd"]);
