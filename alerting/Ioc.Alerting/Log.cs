@@ -69,4 +69,10 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4043, Level = LogLevel.Warning, Message = "Reading the rule catalogue failed; the engine keeps its current rules")]
     public static partial void CatalogueRefreshFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4044, Level = LogLevel.Error, Message = "Alert rule {RuleId} is stored but not running: the rule loader refuses it ({Reasons}); fix or delete it on /rules, the other rules run")]
+    public static partial void RuleNotRunning(ILogger logger, string ruleId, string reasons);
+
+    [LoggerMessage(EventId = 4045, Level = LogLevel.Warning, Message = "Alert rule {RuleId} stopped running (refused by the rule loader); its {Open} open alert(s) stay open until it runs again or is deleted")]
+    public static partial void RuleStoppedOpenAlertsKept(ILogger logger, string ruleId, int open);
 }

@@ -250,10 +250,21 @@ public sealed class AlertEngine
 
         var remaining = next.ById;
         var removed = current.Keys.Where(id => !remaining.ContainsKey(id)).ToList();
+
+        // A rule that did not run (refused by the loader) and was then deleted: its alerts were kept open, now resolved.
+        removed.AddRange(open.Select(a => a.RuleId).Distinct(StringComparer.Ordinal)
+            .Where(id => !current.ContainsKey(id) && !remaining.ContainsKey(id) && _catalog.HasRemovalReason(id) && !_catalog.Rules.Any(r => r.Stored.Id == id)));
         _rules = next;
         Index([.. evaluators]);
         foreach (var id in removed)
         {
+            if (_catalog.IsNotRunning(id))
+            {
+                // Still stored, refused by the loader: not a removal. Its alerts stay open, untouched, until it is fixed or deleted.
+                Log.RuleStoppedOpenAlertsKept(_logger, id, open.Count(a => a.RuleId == id));
+                continue;
+            }
+
             var reason = _catalog.TakeRemovalReason(id);
             foreach (var alert in open.Where(a => a.RuleId == id))
             {

@@ -57,6 +57,8 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton<IRuleCommands, RuleCommands>();
         if (!services.Any(d => d.ServiceType == typeof(AlertFeed)))
         {
+            // Stored rules the loader refuses degrade the host's health (/healthz, health telemetry); the engine runs the others.
+            services.AddSingleton<Ioc.Contract.IDegradedReasons>(sp => sp.GetRequiredService<RuleCatalog>());
             services.AddSingleton<AlertFeed>();
             services.AddSingleton<IAlertAnnouncer>(sp => sp.GetRequiredService<AlertFeed>());
             services.TryAddSingleton<IAlertChanges>(sp => sp.GetRequiredService<AlertFeed>());

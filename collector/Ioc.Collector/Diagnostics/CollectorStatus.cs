@@ -87,6 +87,7 @@ public sealed class CollectorStatus
     private readonly CollectorHealthOptions _health;
     private readonly SyslogMetrics? _syslog;
     private readonly SnmpStatus? _snmp;
+    private readonly IReadOnlyList<IDegradedReasons> _others;
 
     public CollectorStatus(
         CollectorMetrics metrics,
@@ -97,8 +98,9 @@ public sealed class CollectorStatus
         ITelemetryStore store,
         IOptions<CollectorOptions> options,
         SyslogMetrics syslog,
-        SnmpStatus snmp)
-        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog, snmp, () => ingress.FirstConnectPending)
+        SnmpStatus snmp,
+        IEnumerable<IDegradedReasons> others)
+        : this(metrics, () => (ingress.ConnectedCount, ingress.ConnectionCount), queue, spool, availability, store, options.Value.Health, syslog, snmp, () => ingress.FirstConnectPending, others)
     {
     }
 
@@ -113,8 +115,10 @@ public sealed class CollectorStatus
         CollectorHealthOptions health,
         SyslogMetrics? syslog = null,
         SnmpStatus? snmp = null,
-        Func<bool>? firstConnectPending = null)
+        Func<bool>? firstConnectPending = null,
+        IEnumerable<IDegradedReasons>? others = null)
     {
+        _others = [.. others ?? []];
         _firstConnectPending = firstConnectPending ?? (() => false);
         _syslog = syslog;
         _snmp = snmp;
@@ -217,6 +221,15 @@ public sealed class CollectorStatus
         if (syslog is { SecondsSinceDrop: < 60 })
         {
             Degrade($"syslog: {syslog.Dropped} UDP message(s) dropped so far because the ingest queue was full, the last {syslog.SecondsSinceDrop:F0} s ago (per source: syslog.sources)");
+        }
+
+        // Other parts of the process (the alert engine in the same host): degraded, never failing.
+        foreach (var other in _others)
+        {
+            foreach (var reason in other.DegradedReasons())
+            {
+                Degrade(reason);
+            }
         }
 
         return new CollectorSnapshot(

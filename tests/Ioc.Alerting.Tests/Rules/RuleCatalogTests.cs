@@ -234,4 +234,76 @@ public sealed class RuleCatalogTests
         var again = RuleImport.Classify(RuleCatalog.FileEntries(file), [.. Catalog(h).Rules.Select(r => r.Stored)]).ToDictionary(i => i.Id, i => i.Status);
         Assert.Equal((ImportStatus.Unchanged, ImportStatus.ChangedInDashboard, ImportStatus.Unchanged), (again["dc-overheat"], again["ups-on-battery"], again["hot-aisle"]));
     }
+
+    /// <summary>A stored row as another build or a database edit leaves it: written past the commands' validation.</summary>
+    private static async Task StoreRawAsync(AlertingHarness h, string id, string definition)
+    {
+        var before = Stored(h, id);
+        var store = h.Services.GetRequiredService<IRuleCatalogStore>();
+        var after = before with { Definition = definition, Version = before.Version + 1, ChangedBy = "dba", ChangedAt = h.Now };
+        Assert.True(await store.ApplyAsync([new RuleWrite(id, before.Version, after, "rule.update", "by hand")], "dba", h.Now, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Initialize_StoredRuleTheLoaderRefuses_EngineStartsWithTheOthersAndReportsTheRefusedOne()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await StoreRawAsync(h, "ups-on-battery", OnBattery.Replace("\"major\"", "\"urgent\"", StringComparison.Ordinal));
+
+        await h.RestartAsync();
+
+        Assert.Equal(["dc-overheat"], h.Engine.Rules.Rules.Select(r => r.Id));
+        var refused = Assert.Single(Catalog(h).NotRunning);
+        Assert.Equal(("ups-on-battery", 2L, false), (refused.Stored.Id, refused.Stored.Version, refused.Runs));
+        var problem = Assert.Single(refused.Problems);
+        Assert.Equal(("ups-on-battery", "severity"), (problem.RuleId, problem.Field));
+        Assert.Equal("'severity' phải là một trong critical, major, minor, warning, info (đang là 'urgent')", problem.Vi);
+        var reason = Assert.Single(Catalog(h).DegradedReasons());
+        Assert.Contains("rule 'ups-on-battery': 'severity' must be one of", reason, StringComparison.Ordinal);
+
+        // The valid rule runs on live data; the refused one does not.
+        await h.TelemetryAsync(TestDevices.DcSensor, """{"temp_c": 37}""");
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(70), TimeSpan.FromSeconds(10));
+        Assert.Single(await h.OpenAsync("dc-overheat"));
+        Assert.Empty(await h.OpenAsync("ups-on-battery"));
+
+        // Fixed by an engineer: the swap runs it, and health is clear again.
+        await Commands(h).UpdateAsync("ups-on-battery", 2, OnBattery, "eng1", CancellationToken.None);
+        await h.TickAsync();
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        Assert.Single(await h.OpenAsync("ups-on-battery"));
+        Assert.Empty(Catalog(h).NotRunning);
+        Assert.Empty(Catalog(h).DegradedReasons());
+    }
+
+    [Fact]
+    public async Task Refresh_RuleBecomesUnloadable_ItsOpenAlertStaysOpenAndOtherCommandsStillWork()
+    {
+        const string offline = """{"id":"device-offline","kind":"offline","severity":"major","interval":"60s"}""";
+        const string outage = """{"id":"district-outage","kind":"composite","severity":"critical","of":"device-offline","level":"district","ratio":0.5}""";
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery, offline, outage));
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        var open = Assert.Single(await h.OpenAsync("ups-on-battery"));
+
+        // Another build writes kinds this one does not know; the composite counting the unknown one stops too.
+        await StoreRawAsync(h, "ups-on-battery", """{"id":"ups-on-battery","kind":"forecast","severity":"major","metric":"on_battery"}""");
+        await StoreRawAsync(h, "device-offline", "{\"id\":\"device-offline\",\"kind\":\"offline\",\"interval\":");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6));
+
+        Assert.Equal(["dc-overheat"], h.Engine.Rules.Rules.Select(r => r.Id));
+        Assert.Equal(["ups-on-battery", "device-offline", "district-outage"], Catalog(h).NotRunning.Select(r => r.Stored.Id).OrderBy(id => id == "district-outage").ThenBy(id => id != "ups-on-battery"));
+        Assert.Equal("json", Catalog(h).NotRunning.Single(r => r.Stored.Id == "device-offline").Problems[0].Field);
+        Assert.Equal("of", Catalog(h).NotRunning.Single(r => r.Stored.Id == "district-outage").Problems[0].Field);
+        Assert.Contains(Catalog(h).NotRunning.Single(r => r.Stored.Id == "ups-on-battery").Problems, p => p.Field == "kind");
+        Assert.Equal(open.Id, Assert.Single(await h.OpenAsync("ups-on-battery")).Id);
+
+        // A refused rule blocks no other change, and can be deleted (its alert is then resolved as deleted).
+        await Commands(h).CreateAsync("""{"id":"hot","kind":"threshold","severity":"minor","metric":"temp_c","op":">","value":40}""", "eng1", CancellationToken.None);
+        await Commands(h).DeleteAsync("ups-on-battery", 2, "eng1", CancellationToken.None);
+        await h.TickAsync();
+        Assert.Empty(await h.OpenAsync("ups-on-battery"));
+        Assert.Contains(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved" && a.Detail == "rule 'ups-on-battery' deleted by eng1");
+        Assert.Equal(["dc-overheat", "hot"], h.Engine.Rules.Rules.Select(r => r.Id).Order());
+    }
 }

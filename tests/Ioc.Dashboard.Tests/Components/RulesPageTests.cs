@@ -76,7 +76,7 @@ public sealed class RulesPageTests : IAsyncLifetime
         // Assert
         page.WaitForAssertion(() => Assert.Contains("Lối nóng quá nhiệt", page.Find("[data-testid=rule-row][data-rule=hot-aisle]").TextContent, StringComparison.Ordinal));
         var stored = _ctx.Services.GetRequiredService<RuleCatalog>().Rules.Single(r => r.Stored.Id == "hot-aisle");
-        Assert.Equal(30.5, stored.Rule.Comparison!.Trigger);
+        Assert.Equal(30.5, stored.Rule!.Comparison!.Trigger);
         Assert.Equal(RuleOrigins.Dashboard, stored.Stored.Origin);
         var audit = await _ctx.Services.GetRequiredService<IAuditStore>().ListAsync(10, "eng1", CancellationToken.None);
         Assert.Contains(audit, e => e.Action == "rule.create" && e.Target == "rule:hot-aisle" && e.Before is null && e.After!.Contains("\"temp_c\"", StringComparison.Ordinal));
@@ -93,7 +93,7 @@ public sealed class RulesPageTests : IAsyncLifetime
         await page.Find("[data-testid=rule-save]").ClickAsync(new());
 
         page.WaitForAssertion(() => Assert.Contains("v2", page.Find("[data-testid=rule-row][data-rule=dc-overheat]").TextContent, StringComparison.Ordinal));
-        var rule = _ctx.Services.GetRequiredService<RuleCatalog>().Rules.Single().Rule;
+        var rule = _ctx.Services.GetRequiredService<RuleCatalog>().Rules.Single().Rule!;
         Assert.Equal((36.0, 32.0, TimeSpan.FromMinutes(2)), (rule.Comparison!.Trigger, rule.Comparison.Clear, rule.For));
         Assert.Equal("Phòng máy quá nóng", rule.Name.Vi);
     }
@@ -112,5 +112,50 @@ public sealed class RulesPageTests : IAsyncLifetime
         Assert.Empty(page.FindAll("[data-testid=rule-new]"));
         Assert.Empty(page.FindAll("[data-testid=rule-edit]"));
         Assert.Single(page.FindAll("[data-testid=rule-view]"));
+    }
+
+    [Fact]
+    public async Task Render_StoredRuleTheLoaderRefuses_BadgeWithTheReasonThenFixedInTheJsonEditor()
+    {
+        // Arrange: the row as another build (or a database edit) left it, past the commands' validation.
+        var rules = new Ioc.Storage.Operational.Sqlite.SqliteOperationalStore(_ctx.Database).Rules;
+        var before = (await rules.ListAsync(CancellationToken.None)).Single();
+        var broken = before.Definition.Replace("\"critical\"", "\"urgent\"", StringComparison.Ordinal);
+        Assert.True(await rules.ApplyAsync([new RuleWrite(before.Id, 1, before with { Definition = broken, Version = 2 }, "rule.update", "by hand")], "dba", _ctx.Time.GetUtcNow(), CancellationToken.None));
+        _ctx.SignInAs("eng1", Roles.Engineer);
+
+        // Act
+        var page = _ctx.Render<RulesPage>();
+
+        // Assert: listed, marked not running with the loader's reason naming the key, in Vietnamese.
+        var row = page.Find("[data-testid=rule-row][data-rule=dc-overheat]");
+        Assert.Equal("false", row.GetAttribute("data-running"));
+        Assert.Equal("Không chạy: severity: 'severity' phải là một trong critical, major, minor, warning, info (đang là 'urgent')", row.QuerySelector("[data-testid=rule-not-running]")!.TextContent.Trim());
+        Assert.StartsWith("1 quy tắc đã lưu không chạy", page.Find("[data-testid=rule-not-running-summary]").TextContent.Trim(), StringComparison.Ordinal);
+
+        // The editor opens on the JSON (the form cannot show what the loader refuses); the fix makes it run.
+        await row.QuerySelector("[data-testid=rule-edit]")!.ClickAsync(new());
+        page.Find("[data-testid=rule-json]").Input(RuleCatalog.Pretty(before.Definition));
+        await page.Find("[data-testid=rule-save]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find("[data-testid=rule-row][data-rule=dc-overheat]").GetAttribute("data-running")));
+        Assert.Empty(page.FindAll("[data-testid=rule-not-running]"));
+        Assert.Empty(page.FindAll("[data-testid=rule-not-running-summary]"));
+        Assert.Empty(_ctx.Services.GetRequiredService<RuleCatalog>().NotRunning);
+    }
+
+    [Fact]
+    public async Task Render_StoredRuleTheLoaderRefuses_BadgeInEnglish()
+    {
+        CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("en-US");
+        var rules = new Ioc.Storage.Operational.Sqlite.SqliteOperationalStore(_ctx.Database).Rules;
+        var before = (await rules.ListAsync(CancellationToken.None)).Single();
+        var broken = before.Definition.Replace("\"op\":\">\"", "\"op\":\"=>\"", StringComparison.Ordinal);
+        Assert.True(await rules.ApplyAsync([new RuleWrite(before.Id, 1, before with { Definition = broken, Version = 2 }, "rule.update", "by hand")], "dba", _ctx.Time.GetUtcNow(), CancellationToken.None));
+        _ctx.SignInAs("op1", Roles.Operator);
+
+        var page = _ctx.Render<RulesPage>();
+
+        Assert.Equal("Not running: op: 'op' must be one of >, >=, <, <= (was '=>')", page.Find("[data-testid=rule-row][data-rule=dc-overheat] [data-testid=rule-not-running]").TextContent.Trim());
     }
 }

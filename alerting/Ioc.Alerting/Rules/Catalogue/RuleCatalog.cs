@@ -6,8 +6,22 @@ using Microsoft.Extensions.Logging;
 
 namespace Ioc.Alerting.Rules.Catalogue;
 
-/// <summary>One rule of the catalogue: as stored, and as validated (<see cref="Rule"/>, enabled or not).</summary>
-public sealed record CatalogRule(StoredRule Stored, AlertRule Rule);
+/// <summary>
+/// One rule of the catalogue: as stored, and as validated (<see cref="Rule"/>, enabled or not). A stored rule this
+/// build's loader refuses has no <see cref="Rule"/>: it is kept untouched and does not run; <see cref="Problems"/> says
+/// why (rule, key, English and Vietnamese), until it is fixed or deleted.
+/// </summary>
+public sealed record CatalogRule(StoredRule Stored, AlertRule? Rule, IReadOnlyList<RuleProblem> Problems)
+{
+    public CatalogRule(StoredRule stored, AlertRule rule)
+        : this(stored, rule, [])
+    {
+    }
+
+    /// <summary>False when the loader refused the stored definition: the rule is in the catalogue but not evaluated.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNullWhen(true, nameof(Rule))]
+    public bool Runs => Rule is not null;
+}
 
 /// <summary>
 /// The current rules (the provider that replaces a rule set fixed at start-up): the rule catalogue in the operational
@@ -17,7 +31,7 @@ public sealed record CatalogRule(StoredRule Stored, AlertRule Rule);
 /// (<see cref="Engine.AlertEngine"/>); a rule whose definition did not change keeps its <see cref="AlertRule"/>
 /// instance across snapshots, which is how the engine tells kept rules from changed ones.
 /// </summary>
-public sealed class RuleCatalog
+public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
@@ -35,7 +49,7 @@ public sealed class RuleCatalog
         _store = store;
         _time = time;
         _logger = logger;
-        _snapshot = new Snapshot(file, [], new Dictionary<string, (string, AlertRule)>(StringComparer.Ordinal), Loaded: false);
+        _snapshot = new Snapshot(file, [], new Dictionary<string, (string, AlertRule)>(StringComparer.Ordinal), Loaded: false, []);
     }
 
     /// <summary>The rules file as loaded at start-up: its site map and districts apply to the catalogue's rules.</summary>
@@ -51,6 +65,24 @@ public sealed class RuleCatalog
     public IReadOnlyList<CatalogRule> Rules => _snapshot.Rules;
 
     public bool IsLoaded => _snapshot.Loaded;
+
+    /// <summary>The stored rules this build's loader refuses: kept in the catalogue, not evaluated (see <see cref="CatalogRule.Problems"/>).</summary>
+    public IReadOnlyList<CatalogRule> NotRunning => _snapshot.NotRunning;
+
+    /// <summary>True when <paramref name="ruleId"/> is stored but refused by the loader (its open alerts stay as they are).</summary>
+    public bool IsNotRunning(string ruleId) => _snapshot.NotRunning.Any(r => r.Stored.Id == ruleId);
+
+    /// <summary>
+    /// The degraded reasons for health (/healthz, the health telemetry): one line naming every rule that does not run
+    /// and why; empty when every stored rule runs.
+    /// </summary>
+    public IReadOnlyList<string> DegradedReasons()
+    {
+        var refused = _snapshot.NotRunning;
+        return refused.Count == 0
+            ? []
+            : [$"{refused.Count} alert rule(s) not running, refused by the rule loader: " + string.Join("; ", refused.Select(r => string.Join(", ", r.Problems.Select(p => p.Describe(false)))))];
+    }
 
     /// <summary>Raised after a new snapshot was taken (on the thread that refreshed).</summary>
     public event Action? Changed;
@@ -73,9 +105,14 @@ public sealed class RuleCatalog
         await RefreshAsync(cancellationToken);
     }
 
-    /// <summary>Re-reads the catalogue; a new snapshot only when something changed. Throws when the stored rules do not validate.</summary>
+    /// <summary>
+    /// Re-reads the catalogue; a new snapshot only when something changed. A stored rule the loader refuses (written by
+    /// another build, or edited in the database) does not stop the others: it is marked not running with the loader's
+    /// reasons, and so is a composite that counts it; every other rule runs.
+    /// </summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
+        IReadOnlyList<CatalogRule> newlyRefused = [];
         await _refresh.WaitAsync(cancellationToken);
         try
         {
@@ -86,27 +123,139 @@ public sealed class RuleCatalog
                 return;
             }
 
-            var parsed = Validate(stored.Select(r => r.Definition));
+            var (parsed, problems) = ValidateEach(stored);
             var byId = new Dictionary<string, (string Definition, AlertRule Rule)>(StringComparer.Ordinal);
             var rules = new List<CatalogRule>(stored.Count);
-            foreach (var (row, rule) in stored.Zip(parsed.All))
+            for (var i = 0; i < stored.Count; i++)
             {
+                var row = stored[i];
+                if (parsed[i] is not { } rule)
+                {
+                    rules.Add(new CatalogRule(row, null, problems[i]));
+                    continue;
+                }
+
                 // Unchanged definition: the same instance, so that the engine keeps its evaluator's state.
                 var kept = previous.ById.TryGetValue(row.Id, out var old) && old.Definition == row.Definition ? old.Rule : rule;
                 byId[row.Id] = (row.Definition, kept);
                 rules.Add(new CatalogRule(row, kept));
             }
 
-            var enabled = rules.Where(r => r.Rule.Enabled).Select(r => r.Rule).ToList();
-            _snapshot = new Snapshot(new RuleSet(enabled, File.SiteDistricts, "rule catalogue", File.Districts), rules, byId, Loaded: true);
+            var enabled = rules.Where(r => r.Runs && r.Rule!.Enabled).Select(r => r.Rule!).ToList();
+            var refused = rules.Where(r => !r.Runs).ToList();
+            newlyRefused = [.. refused.Where(r => !previous.NotRunning.Any(p => p.Stored == r.Stored))];
+            _snapshot = new Snapshot(new RuleSet(enabled, File.SiteDistricts, "rule catalogue", File.Districts), rules, byId, Loaded: true, refused);
         }
         finally
         {
             _refresh.Release();
         }
 
+        foreach (var rule in newlyRefused)
+        {
+            Log.RuleNotRunning(_logger, rule.Stored.Id, string.Join("; ", rule.Problems.Select(p => p.Describe(false))));
+        }
+
         Changed?.Invoke();
     }
+
+    /// <summary>
+    /// Validates the stored rules together, leaving out the ones the loader refuses: each refused row gets its problems
+    /// (a problem names its rule by position or id), and validation runs again without it, so that a composite counting a
+    /// refused rule is refused in turn. A problem that names no rule (the document as a whole) is pinned on the rows that
+    /// fail on their own.
+    /// </summary>
+    private (AlertRule?[] Parsed, IReadOnlyList<RuleProblem>[] Problems) ValidateEach(IReadOnlyList<StoredRule> stored)
+    {
+        var parsed = new AlertRule?[stored.Count];
+        var problems = new IReadOnlyList<RuleProblem>[stored.Count];
+        var candidates = new List<int>(stored.Count);
+        for (var i = 0; i < stored.Count; i++)
+        {
+            problems[i] = [];
+            if (JsonProblem(stored[i]) is { } problem)
+            {
+                problems[i] = [problem];
+            }
+            else
+            {
+                candidates.Add(i);
+            }
+        }
+
+        while (true)
+        {
+            try
+            {
+                var all = Validate(candidates.Select(i => stored[i].Definition)).All;
+                for (var k = 0; k < candidates.Count; k++)
+                {
+                    parsed[candidates[k]] = all[k];
+                }
+
+                return (parsed, problems);
+            }
+            catch (RuleValidationException ex)
+            {
+                var refused = new Dictionary<int, List<RuleProblem>>();
+                foreach (var problem in ex.Problems)
+                {
+                    var at = problem.Index is { } index && index >= 1 && index <= candidates.Count ? candidates[index - 1]
+                        : problem.RuleId is { } id && candidates.FirstOrDefault(i => stored[i].Id == id, -1) is var byId and >= 0 ? byId
+                        : -1;
+                    if (at >= 0)
+                    {
+                        (refused.TryGetValue(at, out var list) ? list : refused[at] = []).Add(problem);
+                    }
+                }
+
+                if (refused.Count == 0)
+                {
+                    // Nothing named a rule: find the rules that fail on their own.
+                    foreach (var i in candidates)
+                    {
+                        try
+                        {
+                            Validate([stored[i].Definition]);
+                        }
+                        catch (RuleValidationException alone) when (alone.Problems.Any(p => p.Field != "of"))
+                        {
+                            refused[i] = [.. alone.Problems.Select(p => p with { RuleId = p.RuleId ?? NullIfEmpty(stored[i].Id), Index = null })];
+                        }
+                    }
+                }
+
+                if (refused.Count == 0)
+                {
+                    throw;
+                }
+
+                foreach (var (i, list) in refused)
+                {
+                    problems[i] = list;
+                    candidates.Remove(i);
+                }
+            }
+        }
+    }
+
+    private static RuleProblem? JsonProblem(StoredRule row)
+    {
+        try
+        {
+            return JsonNode.Parse(row.Definition) is JsonObject
+                ? null
+                : new RuleProblem(NullIfEmpty(row.Id), "json", "the stored definition is not a JSON object", "định nghĩa đã lưu không phải là một đối tượng JSON");
+        }
+        catch (JsonException ex)
+        {
+            return new RuleProblem(NullIfEmpty(row.Id), "json",
+                $"the stored definition is not valid JSON (line {ex.LineNumber + 1}, byte {ex.BytePositionInLine})",
+                $"định nghĩa đã lưu không phải JSON hợp lệ (dòng {ex.LineNumber + 1}, byte {ex.BytePositionInLine})");
+        }
+    }
+
+    private static string? NullIfEmpty(string id) => id.Length == 0 ? null : id;
 
     /// <summary>
     /// Validates rule definitions (rules-file entries) together, with the file's site map and districts, by the file's
@@ -143,6 +292,14 @@ public sealed class RuleCatalog
         lock (_removalReasons)
         {
             _removalReasons[ruleId] = reason;
+        }
+    }
+
+    public bool HasRemovalReason(string ruleId)
+    {
+        lock (_removalReasons)
+        {
+            return _removalReasons.ContainsKey(ruleId);
         }
     }
 
@@ -188,5 +345,5 @@ public sealed class RuleCatalog
         return node.ToJsonString(Compact);
     }
 
-    private sealed record Snapshot(RuleSet Set, IReadOnlyList<CatalogRule> Rules, Dictionary<string, (string Definition, AlertRule Rule)> ById, bool Loaded);
+    private sealed record Snapshot(RuleSet Set, IReadOnlyList<CatalogRule> Rules, Dictionary<string, (string Definition, AlertRule Rule)> ById, bool Loaded, IReadOnlyList<CatalogRule> NotRunning);
 }

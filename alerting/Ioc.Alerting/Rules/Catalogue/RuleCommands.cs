@@ -8,7 +8,8 @@ namespace Ioc.Alerting.Rules.Catalogue;
 /// <summary>
 /// The rule commands in the engine's process: one at a time; each validates the whole catalogue as it would be after
 /// the change with the rules file's loader (so a change that breaks another rule, such as deleting the rule a
-/// composite counts, is refused), writes it with its audit line, and re-reads the catalogue. The engine takes the new
+/// composite counts, is refused; a stored rule that does not run is left out, so it blocks no other change and is
+/// fixed by updating it or removed by deleting it), writes it with its audit line, and re-reads the catalogue. The engine takes the new
 /// rules on its next tick (<see cref="Engine.AlertEngine"/>).
 /// </summary>
 public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, IAlertStore alerts, TimeProvider time) : IRuleCommands
@@ -24,7 +25,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
                 throw RuleCommandException.One(RuleCommandFailure.Invalid, id, "id", $"a rule with id '{id}' exists already", $"đã có quy tắc với mã '{id}'");
             }
 
-            Validate(catalog.Rules.Select(r => r.Stored.Definition).Append(normalized));
+            Validate(catalog.Rules.Where(r => r.Runs).Select(r => r.Stored.Definition).Append(normalized));
             var rule = new StoredRule(id, normalized, RuleCatalog.IsEnabled(normalized), RuleOrigins.Dashboard, 1, user, time.GetUtcNow(), null);
             await WriteAsync([new RuleWrite(id, 0, rule, "rule.create", Describe(rule))], user, cancellationToken);
             return rule;
@@ -40,7 +41,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
         RunAsync<StoredRule>(async () =>
         {
             var existing = Find(id, expectedVersion);
-            Validate(catalog.Rules.Where(r => r.Stored.Id != id).Select(r => r.Stored.Definition));
+            Validate(catalog.Rules.Where(r => r.Stored.Id != id && r.Runs).Select(r => r.Stored.Definition));
             catalog.NoteRemoval(id, $"rule '{id}' deleted by {user}");
             await WriteAsync([new RuleWrite(id, existing.Version, null, "rule.delete", Describe(existing))], user, cancellationToken);
             return existing;
@@ -98,7 +99,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
                 }
             }
 
-            Validate(ApplyTo(stored, writes));
+            Validate(ApplyTo(stored, writes, [.. catalog.NotRunning.Select(r => r.Stored.Id)]));
             if (writes.Count > 0)
             {
                 await WriteAsync(writes, user, cancellationToken);
@@ -131,7 +132,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
             return existing;
         }
 
-        Validate(catalog.Rules.Select(r => r.Stored.Id == id ? normalized : r.Stored.Definition));
+        Validate(catalog.Rules.Where(r => r.Runs || r.Stored.Id == id).Select(r => r.Stored.Id == id ? normalized : r.Stored.Definition));
         var rule = existing with { Id = newId, Definition = normalized, Enabled = RuleCatalog.IsEnabled(normalized), Version = existing.Version + 1, ChangedBy = user, ChangedAt = time.GetUtcNow() };
         if (existing.Enabled && !rule.Enabled)
         {
@@ -199,9 +200,15 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
         }
     }
 
-    private static IEnumerable<string> ApplyTo(Dictionary<string, StoredRule> stored, List<RuleWrite> writes)
+    /// <summary>The definitions after <paramref name="writes"/>; a rule that does not run and is not written stays out (it blocks nothing).</summary>
+    private static IEnumerable<string> ApplyTo(Dictionary<string, StoredRule> stored, List<RuleWrite> writes, HashSet<string> notRunning)
     {
         var after = new Dictionary<string, StoredRule>(stored, StringComparer.Ordinal);
+        foreach (var id in notRunning)
+        {
+            after.Remove(id);
+        }
+
         foreach (var write in writes)
         {
             after[write.Id] = write.Rule!;

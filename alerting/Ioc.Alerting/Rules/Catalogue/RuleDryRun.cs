@@ -36,7 +36,7 @@ public sealed class RuleDryRun(RuleCatalog catalog, ITelemetryStore telemetry, T
         ParsedRules parsed;
         try
         {
-            parsed = catalog.Validate(catalog.Rules.Where(r => r.Stored.Id != id).Select(r => r.Stored.Definition).Append(normalized));
+            parsed = catalog.Validate(catalog.Rules.Where(r => r.Stored.Id != id && r.Runs).Select(r => r.Stored.Definition).Append(normalized));
         }
         catch (RuleValidationException ex)
         {

@@ -150,6 +150,22 @@ public sealed partial class Rules : IDisposable
         return parts.Count == 0 ? L["ScopeAll"] : string.Join(" · ", parts);
     }
 
+    /// <summary>The loader's reasons for a rule that does not run, in the UI language, each naming its key.</summary>
+    private static string NotRunningReason(CatalogRule rule) =>
+        string.Join("; ", rule.Problems.Select(p => $"{p.Field}: {p.Text(CultureInfo.CurrentUICulture)}"));
+
+    private static string RawKind(StoredRule stored)
+    {
+        try
+        {
+            return JsonNode.Parse(stored.Definition)?["kind"] is JsonValue kind && kind.TryGetValue<string>(out var text) ? text : "?";
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return "?";
+        }
+    }
+
     private void Clear()
     {
         _problems = [];
@@ -170,7 +186,8 @@ public sealed partial class Rules : IDisposable
         Clear();
         _import = null;
         var node = JsonNode.Parse(rule.Stored.Definition)!.AsObject();
-        var formFits = rule.Rule.Kind == RuleKind.Threshold && FormCovers(node);
+        // A rule that does not run opens in the JSON editor: the form cannot show what the loader refuses.
+        var formFits = rule.Rule?.Kind == RuleKind.Threshold && FormCovers(node);
         _editor = new Editor(rule.Stored.Id, rule.Stored.Version, Json: !formFits, node, RuleCatalog.Pretty(rule.Stored.Definition), RuleForm.From(node));
     }
 
