@@ -306,4 +306,54 @@ public sealed class RuleCatalogTests
         Assert.Contains(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved" && a.Detail == "rule 'ups-on-battery' deleted by eng1");
         Assert.Equal(["dc-overheat", "hot"], h.Engine.Rules.Rules.Select(r => r.Id).Order());
     }
+
+    [Fact]
+    public async Task Delete_VersionConflictAtTheStore_OpenAlertsStayOpenAndNoDeletionReasonIsLeftBehind()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        var open = Assert.Single(await h.OpenAsync("ups-on-battery"));
+        var store = h.Services.GetRequiredService<IRuleCatalogStore>();
+        // Another process changes the rule between this command's read and its write: the store refuses the delete.
+        var racing = new RacingRuleStore(store, async () =>
+        {
+            var before = (await store.ListAsync(CancellationToken.None)).Single(r => r.Id == "ups-on-battery");
+            var after = before with { Definition = OnBattery.Replace("major", "critical", StringComparison.Ordinal), Version = before.Version + 1, ChangedBy = "eng2" };
+            Assert.True(await store.ApplyAsync([new RuleWrite(before.Id, before.Version, after, "rule.update", "other host")], "eng2", h.Now, CancellationToken.None));
+        });
+        var commands = new RuleCommands(Catalog(h), racing, h.Store, h.Time);
+
+        var error = await Assert.ThrowsAsync<RuleCommandException>(() => commands.DeleteAsync("ups-on-battery", 1, "alice", CancellationToken.None));
+        await h.TickAsync();
+
+        Assert.Equal(RuleCommandFailure.Conflict, error.Failure);
+        Assert.False(Catalog(h).HasRemovalReason("ups-on-battery"));
+        Assert.Equal(open.Id, Assert.Single(await h.OpenAsync("ups-on-battery")).Id);
+        Assert.DoesNotContain(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved");
+
+        // Removed later by another host (no reason noted here): the alert's trail does not blame alice.
+        var current = Stored(h, "ups-on-battery");
+        Assert.True(await store.ApplyAsync([new RuleWrite(current.Id, current.Version, null, "rule.delete", "other host")], "eng2", h.Now, CancellationToken.None));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6));
+        Assert.Empty(await h.OpenAsync("ups-on-battery"));
+        var resolved = Assert.Single(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved");
+        Assert.Equal("rule removed from the rule catalogue", resolved.Detail);
+    }
+
+    /// <summary>The real store, with another writer's change landing just before this process's write.</summary>
+    private sealed class RacingRuleStore(IRuleCatalogStore inner, Func<Task> race) : IRuleCatalogStore
+    {
+        public Task<IReadOnlyList<StoredRule>> ListAsync(CancellationToken cancellationToken) => inner.ListAsync(cancellationToken);
+
+        public Task<bool> IsSeededAsync(CancellationToken cancellationToken) => inner.IsSeededAsync(cancellationToken);
+
+        public Task<bool> SeedAsync(IReadOnlyList<StoredRule> rules, string source, DateTimeOffset at, CancellationToken cancellationToken) =>
+            inner.SeedAsync(rules, source, at, cancellationToken);
+
+        public async Task<bool> ApplyAsync(IReadOnlyList<RuleWrite> writes, string userName, DateTimeOffset at, CancellationToken cancellationToken)
+        {
+            await race();
+            return await inner.ApplyAsync(writes, userName, at, cancellationToken);
+        }
+    }
 }

@@ -286,8 +286,38 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return document.ToJsonString(Indented);
     }
 
+    /// <summary>
+    /// Writes a change through <paramref name="write"/> and, only once the store has taken it, notes why each rule of
+    /// <paramref name="removals"/> leaves the active set; then re-reads the catalogue. The write and the notes happen under
+    /// the refresh lock, so no refresh (the engine's own every few seconds) sees the written change without its reason,
+    /// and a refused write (a version conflict) leaves no reason behind for a later removal to pick up.
+    /// </summary>
+    public async Task<bool> WriteAsync(Func<Task<bool>> write, IReadOnlyList<(string RuleId, string Reason)> removals, CancellationToken cancellationToken)
+    {
+        bool written;
+        await _refresh.WaitAsync(cancellationToken);
+        try
+        {
+            written = await write();
+            if (written)
+            {
+                foreach (var (ruleId, reason) in removals)
+                {
+                    NoteRemoval(ruleId, reason);
+                }
+            }
+        }
+        finally
+        {
+            _refresh.Release();
+        }
+
+        await RefreshAsync(cancellationToken);
+        return written;
+    }
+
     /// <summary>Why the engine should resolve a rule's open alerts when it leaves the active set (who deleted or disabled it).</summary>
-    public void NoteRemoval(string ruleId, string reason)
+    private void NoteRemoval(string ruleId, string reason)
     {
         lock (_removalReasons)
         {

@@ -27,7 +27,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
 
             Validate(catalog.Rules.Where(r => r.Runs).Select(r => r.Stored.Definition).Append(normalized));
             var rule = new StoredRule(id, normalized, RuleCatalog.IsEnabled(normalized), RuleOrigins.Dashboard, 1, user, time.GetUtcNow(), null);
-            await WriteAsync([new RuleWrite(id, 0, rule, "rule.create", Describe(rule))], user, cancellationToken);
+            await WriteAsync([new RuleWrite(id, 0, rule, "rule.create", Describe(rule))], [], user, cancellationToken);
             return rule;
         }, cancellationToken);
 
@@ -42,8 +42,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
         {
             var existing = Find(id, expectedVersion);
             Validate(catalog.Rules.Where(r => r.Stored.Id != id && r.Runs).Select(r => r.Stored.Definition));
-            catalog.NoteRemoval(id, $"rule '{id}' deleted by {user}");
-            await WriteAsync([new RuleWrite(id, existing.Version, null, "rule.delete", Describe(existing))], user, cancellationToken);
+            await WriteAsync([new RuleWrite(id, existing.Version, null, "rule.delete", Describe(existing))], [(id, $"rule '{id}' deleted by {user}")], user, cancellationToken);
             return existing;
         }, cancellationToken);
 
@@ -71,6 +70,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
             var now = time.GetUtcNow();
             var stored = catalog.Rules.ToDictionary(r => r.Stored.Id, r => r.Stored, StringComparer.Ordinal);
             var writes = new List<RuleWrite>();
+            var removals = new List<(string, string)>();
             foreach (var item in items)
             {
                 var take = item.Status is ImportStatus.ChangedInFile || (item.Status == ImportStatus.Conflict && choices[item.Id] == ImportChoice.File);
@@ -87,7 +87,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
                     writes.Add(new RuleWrite(item.Id, before.Version, rule, "rule.import", $"file version taken ({item.Status}): " + Describe(rule)));
                     if (before.Enabled && !rule.Enabled)
                     {
-                        catalog.NoteRemoval(item.Id, $"rule '{item.Id}' disabled by the rules file imported by {user}");
+                        removals.Add((item.Id, $"rule '{item.Id}' disabled by the rules file imported by {user}"));
                     }
                 }
                 else if (keep || (item.Status == ImportStatus.Unchanged && !RuleCatalog.SameDefinition(stored[item.Id].FileDefinition, item.FileDefinition)))
@@ -102,7 +102,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
             Validate(ApplyTo(stored, writes, [.. catalog.NotRunning.Select(r => r.Stored.Id)]));
             if (writes.Count > 0)
             {
-                await WriteAsync(writes, user, cancellationToken);
+                await WriteAsync(writes, removals, user, cancellationToken);
             }
 
             return items;
@@ -134,16 +134,10 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
 
         Validate(catalog.Rules.Where(r => r.Runs || r.Stored.Id == id).Select(r => r.Stored.Id == id ? normalized : r.Stored.Definition));
         var rule = existing with { Id = newId, Definition = normalized, Enabled = RuleCatalog.IsEnabled(normalized), Version = existing.Version + 1, ChangedBy = user, ChangedAt = time.GetUtcNow() };
-        if (existing.Enabled && !rule.Enabled)
-        {
-            catalog.NoteRemoval(id, $"rule '{id}' disabled by {user}");
-        }
-        else if (newId != id)
-        {
-            catalog.NoteRemoval(id, $"rule '{id}' renamed to '{newId}' by {user}");
-        }
-
-        await WriteAsync([new RuleWrite(id, existing.Version, rule, action, Describe(rule))], user, cancellationToken);
+        (string, string)[] removal = existing.Enabled && !rule.Enabled ? [(id, $"rule '{id}' disabled by {user}")]
+            : newId != id ? [(id, $"rule '{id}' renamed to '{newId}' by {user}")]
+            : [];
+        await WriteAsync([new RuleWrite(id, existing.Version, rule, action, Describe(rule))], removal, user, cancellationToken);
         return rule;
     }
 
@@ -159,15 +153,13 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
         return existing;
     }
 
-    private async Task WriteAsync(IReadOnlyList<RuleWrite> writes, string user, CancellationToken cancellationToken)
+    /// <summary>Writes, then (only when written) records why removed rules leave, then re-reads (<see cref="RuleCatalog.WriteAsync"/>).</summary>
+    private async Task WriteAsync(IReadOnlyList<RuleWrite> writes, IReadOnlyList<(string RuleId, string Reason)> removals, string user, CancellationToken cancellationToken)
     {
-        if (!await store.ApplyAsync(writes, user, time.GetUtcNow(), cancellationToken))
+        if (!await catalog.WriteAsync(() => store.ApplyAsync(writes, user, time.GetUtcNow(), cancellationToken), removals, cancellationToken))
         {
-            await catalog.RefreshAsync(cancellationToken);
             throw Stale(writes[0].Id);
         }
-
-        await catalog.RefreshAsync(cancellationToken);
     }
 
     private static RuleCommandException Stale(string id) => RuleCommandException.One(RuleCommandFailure.Conflict, id, "version",
