@@ -72,10 +72,12 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
 
                 readTask = null;
 
-                // A bounded burst (in messages), so ticks are not starved under load.
-                for (var taken = 0; taken < 4096 && intake.TryRead(out var item); taken += item.Count)
+                // A bounded burst (in messages), so ticks are not starved under load. An item taken is evaluated whole
+                // even when stopping meanwhile (a run is at most 256 messages, no longer in the intake): stopping ends
+                // the burst between items, and the drain below evaluates the rest.
+                for (var taken = 0; taken < 4096 && !stoppingToken.IsCancellationRequested && intake.TryRead(out var item); taken += item.Count)
                 {
-                    await EvaluateAsync(item, stoppingToken);
+                    await EvaluateAsync(item, CancellationToken.None);
                 }
             }
         }
@@ -151,6 +153,10 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
         {
             await engine.TickAsync(cancellationToken);
             metrics?.TickEvaluated(started);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped during a tick: the loop ends on its next wait and what is queued is still drained.
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

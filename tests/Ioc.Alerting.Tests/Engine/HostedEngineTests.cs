@@ -110,6 +110,40 @@ public sealed class HostedEngineTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task Stop_RightAfterRunsWereObserved_EveryMessageTakenIsEvaluated()
+    {
+        // A rule that fires on each message (one device each): alerts counted = messages sent.
+        Directory.CreateDirectory(_directory);
+        var rules = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules });
+        await host.StartAsync();
+        var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
+        var engine = host.Services.GetRequiredService<AlertEngine>();
+        const int Runs = 8, RunLength = 256;
+        var now = DateTimeOffset.UtcNow;
+
+        for (var r = 0; r < Runs; r++)
+        {
+            observer.Observe([.. Enumerable.Range(r * RunLength, RunLength).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+        }
+
+        // Stop once the loop is inside the first run (each message writes an alert, so the runs take a while).
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+
+        Assert.InRange(engine.Processed, 1, Runs * RunLength - 1);
+        await host.StopAsync();
+
+        var alerts = await host.Services.GetRequiredService<Ioc.Storage.Operational.IAlertStore>().ListAsync(new AlertFilter { RuleId = "ups-on-battery", Limit = 10_000 }, openOnly: true, CancellationToken.None);
+        Assert.Equal(Runs * RunLength, alerts.Count);
+        Assert.Equal(Runs * RunLength, engine.Processed);
+    }
+
+    [Fact]
     public async Task Start_BadRule_RefusesToStartNamingTheRuleAndTheReason()
     {
         Directory.CreateDirectory(_directory);
