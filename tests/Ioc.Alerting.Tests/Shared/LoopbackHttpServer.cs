@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.Alerting.Tests.Shared;
 
@@ -16,20 +17,13 @@ public abstract class LoopbackHttpServer : IDisposable
 
     protected LoopbackHttpServer()
     {
-        Port = FreePort();
+        Port = FreePort.Next();
         _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
 
     public int Port { get; }
-
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

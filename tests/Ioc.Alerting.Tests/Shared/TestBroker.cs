@@ -3,6 +3,7 @@ using System.Text;
 using MQTTnet;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.Alerting.Tests.Shared;
 
@@ -24,7 +25,7 @@ public sealed class TestBroker : IAsyncDisposable
 
     public static async Task<TestBroker> StartAsync()
     {
-        var port = LoopbackHttpServer.FreePort();
+        var port = FreePort.Next();
         var options = new MqttServerOptionsBuilder().WithDefaultEndpoint().WithDefaultEndpointBoundIPAddress(System.Net.IPAddress.Loopback).WithDefaultEndpointPort(port).Build();
         var server = new MqttServerFactory().CreateMqttServer(options);
         await server.StartAsync();

@@ -18,6 +18,7 @@ using Microsoft.Playwright;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Xunit;
+using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.Dashboard.E2E.Shared;
 
@@ -54,8 +55,8 @@ public class DashboardServer : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var brokerPort = FreePort();
-        var webPort = FreePort();
+        var brokerPort = FreePort.Next();
+        var webPort = FreePort.Next();
         var dbPath = Path.Combine(_directory, "ioc.db");
 
         var database = new SqliteDatabase(new SqliteOptions { Path = dbPath });
@@ -237,13 +238,6 @@ public class DashboardServer : IAsyncLifetime
         Alerts.Add(AlertSeverity.Minor, "NG-AP-102 mất kết nối", "ninh-giang-xa-1", rule: "device_offline", kind: "status", deviceId: "NG-AP-102", parentId: parent.Id);
         Alerts.Add(AlertSeverity.Warning, "DC-ENV-01 nhiệt độ khí vào 27,4 °C", "dc-tinh", rule: "inlet_temp_high", kind: "threshold", deviceId: "DC-ENV-01");
         Alerts.Add(AlertSeverity.Major, "Nhiều lần đăng nhập SSH thất bại từ 203.0.113.7", "thanh-ha", rule: "auth_bruteforce", kind: "auth_failure", deviceId: "TH-RT-01");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static string RepositoryRoot()

@@ -46,7 +46,7 @@ public sealed class SnmpAgent : IAsyncDisposable
     public static async Task<SnmpAgent> StartAsync(params string[] addresses)
     {
         var folder = Directory.CreateTempSubdirectory("ioc-snmpd-").FullName;
-        var port = SyslogCollectorHost.FreeUdpPort();
+        var port = FreePort.NextUdp();
         var script = Path.Combine(folder, "ups-pdu-pass.sh");
         File.Copy(Path.Combine(RepositoryRoot.Path, "simulators", "snmp", "ups-pdu-pass.sh"), script);
         if (!OperatingSystem.IsWindows())

@@ -23,7 +23,7 @@ public sealed class SnmpBridgeTests(InfluxFixture influx) : IAsyncLifetime
     {
         _broker = await MosquittoBroker.StartAsync();
         _agent = await SnmpAgent.StartAsync("127.0.0.1", "127.0.0.4");
-        _trapPort = SyslogCollectorHost.FreeUdpPort();
+        _trapPort = FreePort.NextUdp();
         var port = _agent.Port.ToString(CultureInfo.InvariantCulture);
         _collector = new SyslogCollectorHost(_broker.Port, influx.Server, _database, new Dictionary<string, string?>
         {

@@ -29,7 +29,7 @@ public sealed class SyslogCollectorHost : IAsyncDisposable
     {
         Folder = Directory.CreateTempSubdirectory("ioc-syslog-").FullName;
         Database = database;
-        UdpPort = FreeUdpPort();
+        UdpPort = FreePort.NextUdp();
         TcpPort = FreePort.Next();
         _settings = new Dictionary<string, string?>
         {
@@ -71,12 +71,6 @@ public sealed class SyslogCollectorHost : IAsyncDisposable
     public IDeadLetterStore DeadLetters => Services.GetRequiredService<IDeadLetterStore>();
 
     public async Task<IReadOnlyList<Alert>> OpenAlertsAsync() => await Services.GetRequiredService<IAlertQueries>().ListOpenAsync(null, CancellationToken.None);
-
-    public static int FreeUdpPort()
-    {
-        using var socket = new System.Net.Sockets.UdpClient(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
-        return ((System.Net.IPEndPoint)socket.Client.LocalEndPoint!).Port;
-    }
 
     public async Task StartAsync()
     {

@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Sockets;
 using MQTTnet;
 using MQTTnet.Server;
+using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.Simulators.Tests.Shared;
 
@@ -30,7 +31,7 @@ internal sealed class TestBroker : IAsyncDisposable
 
     public static async Task<TestBroker> StartAsync()
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var options = new MqttServerOptionsBuilder()
             .WithDefaultEndpoint()
             .WithDefaultEndpointBoundIPAddress(IPAddress.Loopback)
@@ -70,12 +71,5 @@ internal sealed class TestBroker : IAsyncDisposable
     {
         await _server.StopAsync(new MqttServerStopOptions());
         _server.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Sockets;
 using MQTTnet;
 using MQTTnet.Protocol;
+using Ioc.IntegrationTests.Infrastructure;
 
 namespace Ioc.Simulators.Tests.Shared;
 
@@ -30,7 +31,7 @@ internal sealed class TestMosquitto : IAsyncDisposable
     public static async Task<TestMosquitto> StartAsync()
     {
         var directory = Directory.CreateTempSubdirectory("ioc-sim-mosquitto-").FullName;
-        var port = FreePort();
+        var port = FreePort.Next();
         var config = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllTextAsync(config, $"listener {port} 127.0.0.1\nallow_anonymous true\nuser root\nlog_dest stderr\nmax_inflight_messages 0\n");
         var process = Process.Start(new ProcessStartInfo(Executable, ["-c", config]) { RedirectStandardError = true, UseShellExecute = false })
@@ -82,12 +83,5 @@ internal sealed class TestMosquitto : IAsyncDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
