@@ -112,6 +112,17 @@ public static class TestReportData
         UpdatedAt = at,
     };
 
+    /// <summary>A fresh install: the fleet's first reports came this month (November, the context's clock), nothing before.</summary>
+    public static async Task SeedCurrentMonthOnlyAsync(DashboardTestContext ctx)
+    {
+        await ctx.RegisterSitesAsync(
+            new SiteRecord("thanh-ha", "Thanh Hà", "Thanh Ha", "thanh-ha", SiteKinds.District),
+            new SiteRecord("thanh-ha-an-son", "An Sơn", "An Son", "thanh-ha", SiteKinds.Commune));
+        await ctx.Services.GetRequiredService<ITelemetryStore>().WriteAsync(
+            [Status(Ap, new DateTimeOffset(2026, 11, 20, 9, 0, 0, Local), "online")],
+            CancellationToken.None);
+    }
+
     private static Point Status(DeviceAddress device, DateTimeOffset at, string state) =>
         new(Measurements.Status,
             [new Tag(TagNames.Site, device.Site), new Tag(TagNames.Device, device.DeviceId), new Tag(TagNames.DeviceType, device.DeviceType)],
