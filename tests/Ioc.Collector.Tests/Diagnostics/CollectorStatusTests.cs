@@ -14,11 +14,11 @@ public sealed class CollectorStatusTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private CollectorStatus Status(int connected, bool firstConnectPending)
+    private CollectorStatus Status(int connected, bool firstConnectPending, params Ioc.Contract.IDegradedReasons[] others)
     {
         var options = new CollectorOptions { SpoolPath = Path.Combine(_folder, "spool") };
         var wrapped = Options.Create(options);
-        return new CollectorStatus(new CollectorMetrics(), () => (connected, 2), new IngestQueue(wrapped), new DiskSpool(wrapped), new StoreAvailability(), new TestTelemetryStore(), options.Health, firstConnectPending: () => firstConnectPending);
+        return new CollectorStatus(new CollectorMetrics(), () => (connected, 2), new IngestQueue(wrapped), new DiskSpool(wrapped), new StoreAvailability(), new TestTelemetryStore(), options.Health, firstConnectPending: () => firstConnectPending, others: others);
     }
 
     [Fact]
@@ -48,5 +48,20 @@ public sealed class CollectorStatusTests : IDisposable
 
         Assert.Equal(CollectorStatus.Healthy, snapshot.Status);
         Assert.Empty(snapshot.Reasons);
+    }
+
+    [Fact]
+    public void Snapshot_AnotherPartOfTheProcessDegraded_IsDegradedWithItsReason()
+    {
+        var snapshot = Status(connected: 2, firstConnectPending: false, new Reasons("1 alert rule(s) not running, refused by the rule loader: rule 'x': …")).Snapshot();
+
+        Assert.Equal(CollectorStatus.Degraded, snapshot.Status);
+        Assert.Equal(1, snapshot.Health);
+        Assert.Equal(["degraded: 1 alert rule(s) not running, refused by the rule loader: rule 'x': …"], snapshot.Reasons);
+    }
+
+    private sealed class Reasons(params string[] reasons) : Ioc.Contract.IDegradedReasons
+    {
+        public IReadOnlyList<string> DegradedReasons() => reasons;
     }
 }
