@@ -308,6 +308,23 @@ public sealed class RuleCatalogTests
     }
 
     [Fact]
+    public async Task Refresh_StoredValueOfTheWrongJsonType_OnlyThatRuleIsRefusedNamingIt()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+
+        // A type the file's reader cannot take fails the whole document, naming no rule: the rule failing alone is found.
+        await StoreRawAsync(h, "dc-overheat", Overheat.Replace("\"value\":35", "\"value\":\"35 độ\"", StringComparison.Ordinal));
+        await h.AdvanceAsync(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6));
+
+        Assert.Equal(["ups-on-battery"], h.Engine.Rules.Rules.Select(r => r.Id));
+        var refused = Assert.Single(Catalog(h).NotRunning);
+        Assert.Equal("dc-overheat", refused.Stored.Id);
+        var problem = Assert.Single(refused.Problems);
+        Assert.Equal(("dc-overheat", "json"), (problem.RuleId, problem.Field));
+        Assert.Contains("rule 'dc-overheat'", Assert.Single(Catalog(h).DegradedReasons()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Delete_VersionConflictAtTheStore_OpenAlertsStayOpenAndNoDeletionReasonIsLeftBehind()
     {
         await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
