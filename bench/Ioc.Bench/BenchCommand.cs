@@ -10,6 +10,7 @@ namespace Ioc.Bench;
 /// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR [--baseline-set KEY=VALUE]]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub.
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- decode [--messages N] [--devices D]</c>: bytes allocated and ns per message of the decode step alone.
+/// <c>-- encode [--messages N] [--devices D]</c>: bytes allocated and ns per point of the InfluxDB encoding step alone, before and after the series cache.
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
 /// </summary>
 internal static class BenchCommand
@@ -49,6 +50,11 @@ internal static class BenchCommand
         if (mode == "decode")
         {
             return DecodeBench.Run(Option(args, "--messages", 500_000), Option(args, "--devices", 10_000));
+        }
+
+        if (mode == "encode")
+        {
+            return EncodeBench.Run(Option(args, "--messages", 200_000), Option(args, "--devices", 10_000));
         }
 
         if (mode == "fuzz")

@@ -92,58 +92,80 @@ public sealed class MessageDecoder
         }
     }
 
+    // Per-thread scratch lists for a JSON telemetry message: the point gets exact-size arrays copied from them, so a
+    // message allocates its two arrays, not two lists and their (larger) backing arrays as well.
+    [ThreadStatic]
+    private static List<Tag>? t_tags;
+
+    [ThreadStatic]
+    private static List<Field>? t_fields;
+
     private DecodedMessage DecodeJsonTelemetry(DeviceAddress device, ReadOnlySpan<byte> json, DateTimeOffset now)
     {
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
-        ExpectStartObject(ref reader);
-        long? timestamp = null;
-        List<Field>? fields = null;
-        List<Tag> tags = new(4) { new(TagNames.Site, device.Site), new(TagNames.Device, device.DeviceId) };
-        var sawMetrics = false;
-
-        while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+        var tags = t_tags ??= new List<Tag>(8);
+        var fields = t_fields ??= new List<Field>(16);
+        tags.Clear();
+        fields.Clear();
+        try
         {
-            if (reader.ValueTextEquals("ts"u8))
-            {
-                Next(ref reader);
-                timestamp = ReadTimestamp(ref reader, now);
-            }
-            else if (reader.ValueTextEquals("metrics"u8))
-            {
-                Next(ref reader);
-                sawMetrics = true;
-                fields = ReadMetrics(ref reader);
-            }
-            else if (reader.ValueTextEquals("tags"u8))
-            {
-                Next(ref reader);
-                ReadTags(ref reader, tags);
-            }
-            else
-            {
-                Next(ref reader);
-                reader.Skip();
-            }
-        }
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 8 });
+            ExpectStartObject(ref reader);
+            long? timestamp = null;
+            tags.Add(new(TagNames.Site, device.Site));
+            tags.Add(new(TagNames.Device, device.DeviceId));
+            var sawMetrics = false;
 
-        EnsureEnd(ref reader);
-        if (!sawMetrics || fields is null || fields.Count == 0)
+            while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                if (reader.ValueTextEquals("ts"u8))
+                {
+                    Next(ref reader);
+                    timestamp = ReadTimestamp(ref reader, now);
+                }
+                else if (reader.ValueTextEquals("metrics"u8))
+                {
+                    Next(ref reader);
+                    sawMetrics = true;
+                    // A second 'metrics' replaces the first, as it always has.
+                    fields.Clear();
+                    ReadMetrics(ref reader, fields);
+                }
+                else if (reader.ValueTextEquals("tags"u8))
+                {
+                    Next(ref reader);
+                    ReadTags(ref reader, tags);
+                }
+                else
+                {
+                    Next(ref reader);
+                    reader.Skip();
+                }
+            }
+
+            EnsureEnd(ref reader);
+            if (!sawMetrics || fields.Count == 0)
+            {
+                throw new RejectException(RejectReason.NoMetrics, "telemetry needs a 'metrics' object with at least one metric");
+            }
+
+            var point = new Point(device.DeviceType, [.. tags], [.. fields], timestamp ?? ToNs(now));
+            return new DecodedMessage(device, MessageChannel.Telemetry, [point]);
+        }
+        finally
         {
-            throw new RejectException(RejectReason.NoMetrics, "telemetry needs a 'metrics' object with at least one metric");
+            // Nothing of this message stays reachable from the thread.
+            tags.Clear();
+            fields.Clear();
         }
-
-        var point = new Point(device.DeviceType, [.. tags], [.. fields], timestamp ?? ToNs(now));
-        return new DecodedMessage(device, MessageChannel.Telemetry, [point]);
     }
 
-    private List<Field> ReadMetrics(ref Utf8JsonReader reader)
+    private void ReadMetrics(ref Utf8JsonReader reader, List<Field> fields)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
             throw new RejectException(RejectReason.NoMetrics, "'metrics' must be an object of name: value");
         }
 
-        var fields = new List<Field>(8);
         while (Next(ref reader) && reader.TokenType == JsonTokenType.PropertyName)
         {
             var name = NamePool.Shared.Get(ref reader);
@@ -177,8 +199,6 @@ public sealed class MessageDecoder
 
             fields.Add(Resolve(name, value, fields, null));
         }
-
-        return fields;
     }
 
     private void ReadTags(ref Utf8JsonReader reader, List<Tag> tags)

@@ -31,6 +31,54 @@ public class MessageDecoderTests
     }
 
     [Fact]
+    public void Decode_ManyJsonMessagesOnOneThread_EachPointKeepsOnlyItsOwnTagsAndFields()
+    {
+        // The decoder gathers tags and fields in per-thread lists: nothing of one message may show in the next,
+        // including after a message that was rejected half-way through its metrics.
+        var first = Decode("ioc/v1/dc/env-sensor/E1/telemetry", """{"metrics":{"a":1,"b":2,"c":3},"tags":{"rack":"R1"}}""");
+        var rejected = Decode("ioc/v1/dc/env-sensor/E2/telemetry", """{"metrics":{"x":1,"y":[1],"z":3},"tags":{"zone":"Z"}}""");
+        var second = Decode("ioc/v1/dc/env-sensor/E3/telemetry", """{"metrics":{"d":4}}""");
+
+        Assert.False(rejected.IsAccepted);
+        var one = Assert.Single(first.Message!.Points);
+        Assert.Equal(["a", "b", "c"], one.Fields.Select(f => f.Key));
+        Assert.Equal(["device", "rack", "site"], one.Tags.Select(t => t.Key));
+        var two = Assert.Single(second.Message!.Points);
+        Assert.Equal(["d"], two.Fields.Select(f => f.Key));
+        Assert.Equal(["device", "site"], two.Tags.Select(t => t.Key));
+        Assert.Equal("E3", two.GetTag("device"));
+    }
+
+    [Fact]
+    public void Decode_SecondMetricsObject_ReplacesTheFirst()
+    {
+        var result = Decode("ioc/v1/dc/env-sensor/E1/telemetry", """{"metrics":{"a":1,"b":2},"metrics":{"c":3}}""");
+
+        var point = Assert.Single(result.Message!.Points);
+        Assert.Equal(["c"], point.Fields.Select(f => f.Key));
+    }
+
+    [Fact]
+    public void Decode_JsonTelemetry_AllocatesOnlyThePointsArraysAndWrappers()
+    {
+        // Four metrics over a warm name pool: 880 bytes per message when tags and fields went through fresh lists.
+        var payload = Encoding.UTF8.GetBytes("""{"ts":""" + NowMs + ""","metrics":{"temp_c":24.5,"humidity_pct":60,"co2_ppm":410,"battery_pct":98}}""");
+        for (var i = 0; i < 100; i++)
+        {
+            _decoder.Decode("ioc/v1/dc/env-sensor/E1/telemetry", payload, Now);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            _decoder.Decode("ioc/v1/dc/env-sensor/E1/telemetry", payload, Now);
+        }
+
+        var perMessage = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000.0;
+        Assert.True(perMessage <= 600, $"{perMessage:F0} bytes allocated per message");
+    }
+
+    [Fact]
     public void Decode_Rfc3339Timestamp_IsAccepted()
     {
         var result = Decode("ioc/v1/dc-tinh/ups/UPS-1/telemetry", """{"ts": "2026-11-24T07:59:00+07:00", "metrics": {"load_pct": 40}}""");

@@ -121,6 +121,54 @@ public class LineProtocolEncoderTests
         Assert.Equal("1\" \nups,site=hacked on_battery=1 1\n", line.Fields.Single().Value.AsString());
     }
 
+    [Fact]
+    public void Write_SameSeriesManyTimes_EachLineHasItsOwnFieldsAndTimestamp()
+    {
+        var points = Enumerable.Range(0, 300).Select(i => new Point("env", [new("site", "xa, 1"), new("device", $"E{i % 3}")],
+            [new("temp_c", FieldValue.Float(i / 2.0)), new("n", FieldValue.Integer(i))], Ns + i)).ToList();
+        using var writer = new PooledBufferWriter(64);
+
+        foreach (var point in points)
+        {
+            LineProtocolEncoder.Write(writer, point);
+        }
+
+        var lines = LineProtocolParser.Parse(Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal(300, lines.Count);
+        for (var i = 0; i < 300; i++)
+        {
+            Assert.Equal(Ns + i, lines[i].TimestampNs);
+            Assert.Equal(i, lines[i].Fields.Single(f => f.Key == "n").Value.AsInteger());
+            Assert.Equal(i / 2.0, lines[i].Fields.Single(f => f.Key == "temp_c").Value.AsDouble());
+            Assert.Equal($"E{i % 3}", lines[i].Tags.Single(t => t.Key == "device").Value);
+            Assert.Equal("xa, 1", lines[i].Tags.Single(t => t.Key == "site").Value);
+        }
+    }
+
+    [Fact]
+    public void Write_IsTheUtf8OfPointDataTextWithTheTimestamp()
+    {
+        var point = new Point("điện", [new("xã", "Thanh Hà"), new("rack", "R 3")], [new("ghi_chú", FieldValue.String("ổn định")), new("b", FieldValue.Boolean(false))], Ns);
+        using var writer = new PooledBufferWriter();
+
+        LineProtocolEncoder.Write(writer, point);
+
+        var expected = InfluxDB.Client.Writes.PointData.Measurement("điện").Tag("xã", "Thanh Hà").Tag("rack", "R 3").Field("ghi_chú", "ổn định").Field("b", false)
+            .Timestamp(Ns, InfluxDB.Client.Api.Domain.WritePrecision.Ns).ToLineProtocol() + "\n";
+        Assert.Equal(expected, Encoding.UTF8.GetString(writer.WrittenSpan));
+        Assert.Equal(expected, LineProtocolEncoder.Encode([point]));
+    }
+
+    [Fact]
+    public void Write_PointWithoutFields_WritesNothing()
+    {
+        using var writer = new PooledBufferWriter();
+
+        LineProtocolEncoder.Write(writer, new Point("m", [new("site", "dc")], [], Ns));
+
+        Assert.Equal(0, writer.WrittenCount);
+    }
+
     private static IReadOnlyList<ParsedLine> RoundTrip(Point point)
     {
         var builder = new StringBuilder();

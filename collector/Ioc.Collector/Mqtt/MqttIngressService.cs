@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using Ioc.Collector.Configuration;
 using Ioc.Collector.Diagnostics;
 using Ioc.Collector.Pipeline;
@@ -178,8 +179,23 @@ public sealed partial class MqttIngressService : BackgroundService
             }
         }
 
-        var message = new InboundMessage(topic, e.ApplicationMessage.Payload.ToArray(), _time.GetUtcNow(), e.AcknowledgeAsync, decision == RateDecision.LimitedSample);
+        var message = new InboundMessage(topic, PayloadArray(e.ApplicationMessage.Payload), _time.GetUtcNow(), e.AcknowledgeAsync, decision == RateDecision.LimitedSample);
         return _ingest.Writer.TryWrite(message) ? Task.CompletedTask : WriteSlowAsync(message);
+    }
+
+    /// <summary>
+    /// The payload as an array without a copy when it already is one whole array: MQTTnet 5.2 gives each received
+    /// PUBLISH its own payload array (<c>MqttBufferReader.ReadRemainingData</c>), read-only from here on. Otherwise a copy.
+    /// </summary>
+    internal static byte[] PayloadArray(in ReadOnlySequence<byte> payload)
+    {
+        if (payload.IsSingleSegment && MemoryMarshal.TryGetArray(payload.First, out var segment)
+            && segment.Offset == 0 && segment.Count == segment.Array!.Length)
+        {
+            return segment.Array;
+        }
+
+        return payload.ToArray();
     }
 
     private async Task WriteSlowAsync(InboundMessage message)

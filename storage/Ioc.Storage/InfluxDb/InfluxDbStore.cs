@@ -70,6 +70,8 @@ public sealed partial class InfluxDbStore : ITelemetryStore
             return;
         }
 
+        // Returned to the pool only once InfluxDB has answered success (the whole body was read); on any other way out
+        // it is left to the GC, since a failed or cancelled send may still be reading it.
         var body = Encode(points);
         var delay = TimeSpan.FromMilliseconds(100);
         for (var attempt = 1; ; attempt++)
@@ -82,6 +84,7 @@ public sealed partial class InfluxDbStore : ITelemetryStore
                 using var response = await _http.SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)
                 {
+                    body.Dispose();
                     return;
                 }
 
@@ -442,33 +445,42 @@ public sealed partial class InfluxDbStore : ITelemetryStore
         }
     }
 
-    private static byte[] Encode(IReadOnlyList<Point> points)
+    /// <summary>The batch as line protocol in a pooled buffer, gzipped into a second one when configured.</summary>
+    private PooledBufferWriter Encode(IReadOnlyList<Point> points)
     {
-        var builder = new StringBuilder(points.Count * 128);
-        foreach (var point in points)
+        var text = new PooledBufferWriter(points.Count * 160);
+        for (var i = 0; i < points.Count; i++)
         {
-            LineProtocolEncoder.Append(builder, point);
+            LineProtocolEncoder.Write(text, points[i]);
         }
 
-        return Encoding.UTF8.GetBytes(builder.ToString());
-    }
-
-    private HttpContent Content(byte[] body)
-    {
         if (!_options.Gzip)
         {
-            return new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" } } };
+            return text;
         }
 
-        using var compressed = new MemoryStream(body.Length / 4 + 64);
-        using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        using (text)
         {
-            gzip.Write(body);
+            var compressed = new PooledBufferWriter(text.WrittenCount / 4 + 64);
+            using (var gzip = new GZipStream(new BufferWriterStream(compressed), CompressionLevel.Fastest))
+            {
+                gzip.Write(text.WrittenSpan);
+            }
+
+            return compressed;
+        }
+    }
+
+    private HttpContent Content(PooledBufferWriter body)
+    {
+        var written = body.WrittenSegment;
+        var content = new ByteArrayContent(written.Array!, written.Offset, written.Count);
+        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
+        if (_options.Gzip)
+        {
+            content.Headers.ContentEncoding.Add("gzip");
         }
 
-        var content = new ByteArrayContent(compressed.ToArray());
-        content.Headers.ContentType = new MediaTypeHeaderValue("text/plain") { CharSet = "utf-8" };
-        content.Headers.ContentEncoding.Add("gzip");
         return content;
     }
 

@@ -59,6 +59,38 @@ public sealed class InfluxDbStoreTests(InfluxFixture influx) : TelemetryStoreCon
         Assert.Equal("PDU-1", row[3].GetString());
     }
 
-    private static InfluxDbStore Create(string url, string database) =>
-        new(new HttpClient(), new InfluxDbOptions { Url = url, Database = database, Timeout = TimeSpan.FromSeconds(2), MaxAttempts = 2 }, NullLogger<InfluxDbStore>.Instance);
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Write_LargeBatchesOfFewSeries_EveryPointStoredWithItsOwnFields(bool gzip)
+    {
+        // Several batches larger than the encoder's first buffer, three series (cached after their first point), and a
+        // point without fields (writes nothing): every point with fields is stored once, with its own values.
+        var store = Create(influx.Server.Url, _database, gzip);
+        var start = Ioc.Contract.MessageDecoder.ToNs(DateTimeOffset.UtcNow) - 10_000_000_000;
+        for (var batch = 0; batch < 3; batch++)
+        {
+            var points = Enumerable.Range(0, 4_000).Select(i => batch * 4_000 + i).Select(n => new Point("env", [new("device", $"E{n % 3}"), new("site", "xa 1,=")],
+                [new("n", FieldValue.Integer(n)), new("temp_c", FieldValue.Float(n / 4.0)), new("note", FieldValue.String($"row \"{n}\""))], start + n)).ToList();
+            points.Add(new Point("env", [new("device", "E0")], [], start + 99_999));
+            await store.WriteAsync(points, CancellationToken.None);
+        }
+
+        var result = await influx.Server.QueryAsync(_database, "SELECT n, temp_c, note, device, site FROM env");
+        var rows = result.GetProperty("series")[0].GetProperty("values").EnumerateArray().ToList();
+
+        Assert.Equal(12_000, rows.Count);
+        foreach (var row in rows)
+        {
+            var n = row[1].GetInt64();
+            Assert.Equal(start + n, row[0].GetInt64());
+            Assert.Equal(n / 4.0, row[2].GetDouble());
+            Assert.Equal($"row \"{n}\"", row[3].GetString());
+            Assert.Equal($"E{n % 3}", row[4].GetString());
+            Assert.Equal("xa 1,=", row[5].GetString());
+        }
+    }
+
+    private static InfluxDbStore Create(string url, string database, bool gzip = true) =>
+        new(new HttpClient(), new InfluxDbOptions { Url = url, Database = database, Timeout = TimeSpan.FromSeconds(10), MaxAttempts = 2, Gzip = gzip }, NullLogger<InfluxDbStore>.Instance);
 }
