@@ -8,6 +8,8 @@ namespace Ioc.Bench;
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
 /// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR [--baseline-set KEY=VALUE]]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub.
+/// <c>-- peer … --floor [--floor-levels ack,decode,encode] [--floor-connections N] [--floor-env KEY=VALUE]</c>: adds the floor consumer's rows (MQTTnet through BrokerClient acknowledging, then + decode, then + PointData) and the decomposition of the collector's CPU-µs per message.
+/// <c>floor-consumer --port P --connections N --level ack|decode|encode</c>: the child process those rows measure (not for direct use).
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- decode [--messages N] [--devices D]</c>: bytes allocated and ns per message of the decode step alone.
 /// <c>-- fuzz [--inputs N] [--seed S]</c> needs neither: it runs the contract decoder over generated hostile input.
@@ -28,7 +30,18 @@ internal static class BenchCommand
             PeerBench.BaselineOverrides[pair[0]] = pair.Length > 1 ? pair[1] : "";
         }
 
+        for (var i = Array.IndexOf(args, "--floor-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--floor-env", i + 1))
+        {
+            var pair = args[i + 1].Split('=', 2);
+            PeerBench.FloorEnvironment[pair[0]] = pair.Length > 1 ? pair[1] : "";
+        }
+
         var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        if (mode == "floor-consumer")
+        {
+            return await FloorConsumer.RunAsync(Option(args, "--port", 1883), Option(args, "--connections", 4), OptionText(args, "--level", "ack"));
+        }
+
         if (mode == "faults")
         {
             return await FaultsBench.RunAsync(Option(args, "--messages", 200_000));
@@ -38,6 +51,19 @@ internal static class BenchCommand
         {
             PeerBench.CollectorOnly = args.Contains("--collector-only");
             PeerBench.Baseline = args.Contains("--baseline") ? OptionText(args, "--baseline", "") : null;
+            PeerBench.Floor = args.Contains("--floor") || PeerBench.FloorEnvironment.Count > 0;
+            PeerBench.FloorConnections = Option(args, "--floor-connections", 4);
+            if (args.Contains("--floor-levels"))
+            {
+                PeerBench.FloorLevels.Clear();
+                foreach (var level in OptionText(args, "--floor-levels", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    PeerBench.FloorLevels.Add(Enum.Parse<FloorLevel>(level, ignoreCase: true));
+                }
+
+                PeerBench.Floor = true;
+            }
+
             return await PeerBench.RunAsync(Option(args, "--messages", 100_000), Option(args, "--drain", 200_000), Option(args, "--runs", 3));
         }
 

@@ -36,8 +36,35 @@ internal static class PeerBench
     /// <summary><c>--baseline-set KEY=VALUE</c>: a setting for the baseline host only (e.g. the same build with a change switched off).</summary>
     public static Dictionary<string, string> BaselineOverrides { get; } = [];
 
+    /// <summary><c>--floor</c>: after Node-RED, the floor consumer (<see cref="FloorConsumer"/>) at each of <see cref="FloorLevels"/>, before the collector host.</summary>
+    public static bool Floor { get; set; }
+
+    /// <summary><c>--floor-levels ack,decode,encode</c> (default all three).</summary>
+    public static List<FloorLevel> FloorLevels { get; } = [FloorLevel.Ack, FloorLevel.Decode, FloorLevel.Encode];
+
+    /// <summary><c>--floor-connections N</c>: the floor consumer's connections (default 4, as the bench's collector host).</summary>
+    public static int FloorConnections { get; set; } = 4;
+
+    /// <summary>
+    /// <c>--floor-env KEY=VALUE</c> (repeatable): adds a row, the floor at level ack with these variables in its environment
+    /// (e.g. <c>DOTNET_gcServer=0</c>), beside the plain ack row of the same run.
+    /// </summary>
+    public static Dictionary<string, string> FloorEnvironment { get; } = [];
+
+    /// <summary>
+    /// Above this, <c>mosquitto_pub -l -q 1</c> loses messages (measured: 100,000 lines to one publisher delivered 34,467),
+    /// so a run would stall waiting for messages that were never sent. Four publishers share the messages.
+    /// </summary>
+    public const int MaxMessages = 200_000;
+
     public static async Task<int> RunAsync(int messages, int drain, int runs)
     {
+        if (messages > MaxMessages || drain > MaxMessages)
+        {
+            Console.Error.WriteLine($"peer: --messages and --drain may be at most {MaxMessages:N0} (were {messages:N0} and {drain:N0}): each of the {Publishers} mosquitto_pub -q 1 -l publishers loses messages above about 50,000 lines (measured: 100,000 lines → 34,467 delivered), and the run would wait for messages never sent. Use --runs for more samples.");
+            return 2;
+        }
+
         var nodeRed = CollectorOnly || Baseline is not null ? null : await NodeRedInstall.EnsureAsync();
         Console.WriteLine($"== peer: {messages:N0} QoS 1 messages from {Publishers} mosquitto_pub -q 1 -l, live into InfluxDB; then {drain:N0} drained; {runs} run(s), medians");
         var rows = new List<Row>();
@@ -61,6 +88,11 @@ internal static class PeerBench
             Console.WriteLine($"   median live rate collector {Median(rows, r => r.Collector.Rate):N0} msg/s, Node-RED {Median(rows, r => r.NodeRed!.Rate):N0} msg/s (bounded by the publishers)");
         }
 
+        if (Floor)
+        {
+            PrintFloorMedians(rows);
+        }
+
         if (drain > 0)
         {
             Console.WriteLine($"   median drain: collector host {Median(rows, r => r.DrainRate):N0} msg/s at {Median(rows, r => r.DrainUs):F1} CPU-µs/msg; mosquitto_sub -c -q 1 {Median(rows, r => r.SubRate):N0} msg/s: {Median(rows, r => r.DrainRate / r.SubRate):P0} (target ≥ 80 %)");
@@ -73,7 +105,159 @@ internal static class PeerBench
 
     private sealed record Live(double Rate, double ConsumerUs, double BrokerUs, double InfluxUs);
 
-    private sealed record Row(Live Collector, Live? NodeRed, double DrainRate, double DrainUs, double SubRate);
+    private sealed record Row(Live Collector, Live? NodeRed, double DrainRate, double DrainUs, double SubRate)
+    {
+        /// <summary>The floor consumer's rows of this run (<c>--floor</c>), by name: "floor ack", "floor decode", "floor encode", "floor ack +env".</summary>
+        public Dictionary<string, Live> Floors { get; init; } = [];
+    }
+
+    private static string FloorName(FloorLevel level) => $"floor {level.ToString().ToLowerInvariant()}";
+
+    private const string FloorEnvName = "floor ack +env";
+
+    /// <summary>The rows of one run side by side, and what each step adds to the one before.</summary>
+    private static void PrintFloorTable(Live? nodeRed, Live collector, Dictionary<string, Live> floors)
+    {
+        Console.WriteLine($"     {"consumer",-16} {"msg/s",9} {"CPU-µs/msg",11} {"broker µs/msg",14}");
+        foreach (var (name, live) in FloorRows(nodeRed, collector, floors))
+        {
+            Console.WriteLine($"     {name,-16} {live.Rate,9:N0} {live.ConsumerUs,11:F1} {live.BrokerUs,14:F1}");
+        }
+
+        Console.WriteLine($"     {Decomposition(n => floors.TryGetValue(n, out var l) ? l.ConsumerUs : null, collector.ConsumerUs, nodeRed?.ConsumerUs)}");
+    }
+
+    private static IEnumerable<(string Name, Live Live)> FloorRows(Live? nodeRed, Live collector, Dictionary<string, Live> floors)
+    {
+        if (nodeRed is not null)
+        {
+            yield return (Baseline is null ? "Node-RED 4 flow" : "baseline host", nodeRed);
+        }
+
+        yield return ("collector host", collector);
+        foreach (var (name, live) in floors)
+        {
+            yield return (name, live);
+        }
+    }
+
+    /// <summary>"ack 9.1 + decode 2.0 + PointData 3.2 + rest of the collector 20.1 = 34.4 CPU-µs/msg; floor ack / Node-RED 0.25".</summary>
+    private static string Decomposition(Func<string, double?> floor, double collector, double? nodeRed)
+    {
+        var ack = floor(FloorName(FloorLevel.Ack));
+        var decode = floor(FloorName(FloorLevel.Decode));
+        var encode = floor(FloorName(FloorLevel.Encode));
+        var parts = new List<string>();
+        if (ack is { } a)
+        {
+            parts.Add($"MQTTnet receive + ack {a:F1}");
+        }
+
+        if (decode is { } d)
+        {
+            parts.Add($"decode {(ack is { } a2 ? d - a2 : d):F1}");
+        }
+
+        if (encode is { } e)
+        {
+            parts.Add($"PointData {(decode is { } d2 ? e - d2 : e):F1}");
+        }
+
+        var deepest = encode ?? decode ?? ack;
+        if (deepest is { } deep)
+        {
+            parts.Add($"rest of the collector {collector - deep:F1}");
+        }
+
+        var text = $"{string.Join(" + ", parts)} = collector {collector:F1} CPU-µs/msg";
+        if (floor(FloorEnvName) is { } env && ack is { } plain)
+        {
+            text += $"; ack with {string.Join(", ", FloorEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}: {env:F1} ({env - plain:+0.0;-0.0})";
+        }
+
+        if (nodeRed is { } red && ack is { } floorAck && Baseline is null)
+        {
+            text += $"; floor ack / Node-RED {floorAck / red:F2}, ¼ of Node-RED = {red / 4:F1}";
+        }
+
+        return text;
+    }
+
+    private static void PrintFloorMedians(List<Row> rows)
+    {
+        var names = rows.SelectMany(r => r.Floors.Keys).Distinct().ToList();
+        Console.WriteLine($"   medians over {rows.Count} run(s), load average {File.ReadAllText("/proc/loadavg").Trim()}:");
+        Console.WriteLine($"     {"consumer",-16} {"msg/s",9} {"CPU-µs/msg",11} {"broker µs/msg",14}");
+        if (rows.All(r => r.NodeRed is not null))
+        {
+            Console.WriteLine($"     {(Baseline is null ? "Node-RED 4 flow" : "baseline host"),-16} {Median(rows, r => r.NodeRed!.Rate),9:N0} {Median(rows, r => r.NodeRed!.ConsumerUs),11:F1} {Median(rows, r => r.NodeRed!.BrokerUs),14:F1}");
+        }
+
+        Console.WriteLine($"     {"collector host",-16} {Median(rows, r => r.Collector.Rate),9:N0} {Median(rows, r => r.Collector.ConsumerUs),11:F1} {Median(rows, r => r.Collector.BrokerUs),14:F1}");
+        foreach (var name in names)
+        {
+            var with = rows.Where(r => r.Floors.ContainsKey(name)).ToList();
+            Console.WriteLine($"     {name,-16} {Median(with, r => r.Floors[name].Rate),9:N0} {Median(with, r => r.Floors[name].ConsumerUs),11:F1} {Median(with, r => r.Floors[name].BrokerUs),14:F1}");
+        }
+
+        double? MedianOf(string name) => names.Contains(name) ? Median(rows.Where(r => r.Floors.ContainsKey(name)).ToList(), r => r.Floors[name].ConsumerUs) : null;
+        double? red = rows.All(r => r.NodeRed is not null) ? Median(rows, r => r.NodeRed!.ConsumerUs) : null;
+        Console.WriteLine($"     medians: {Decomposition(MedianOf, Median(rows, r => r.Collector.ConsumerUs), red)}");
+        if (red is not null && names.Contains(FloorName(FloorLevel.Ack)) && Baseline is null)
+        {
+            Console.WriteLine($"     median of the per-run ratio floor ack / Node-RED: {Median(rows.Where(r => r.Floors.ContainsKey(FloorName(FloorLevel.Ack))).ToList(), r => r.Floors[FloorName(FloorLevel.Ack)].ConsumerUs / r.NodeRed!.ConsumerUs):F2} (the collector's target is ≤ 0.25)");
+        }
+    }
+
+    /// <summary>
+    /// The floor consumer at each level, one after the other, against the same broker and publishers as the hosts, with
+    /// the same warm-up; complete when the child has counted the messages. Its sessions are ended after each row.
+    /// </summary>
+    private static async Task<Dictionary<string, Live>> FloorLiveAsync(int brokerPort, int brokerPid, int influxPid, int messages, int run)
+    {
+        var floors = new Dictionary<string, Live>();
+        var rows = FloorLevels.Select(l => (Name: FloorName(l), Level: l, Environment: (IReadOnlyDictionary<string, string>?)null)).ToList();
+        if (FloorEnvironment.Count > 0)
+        {
+            rows.Add((FloorEnvName, FloorLevel.Ack, FloorEnvironment));
+        }
+
+        var index = 0;
+        foreach (var (name, level, environment) in rows)
+        {
+            var floor = await FloorProcess.StartAsync(brokerPort, FloorConnections, level, environment);
+            try
+            {
+                await Wait.UntilAsync(async () =>
+                {
+                    await MosquittoPub.PublishAsync(brokerPort, $"ioc/v1/dc-tinh/{Measurement}/PROBE/telemetry", Line(0));
+                    for (var i = 0; i < 10; i++)
+                    {
+                        if (await floor.CountAsync() > 0)
+                        {
+                            return true;
+                        }
+
+                        await Task.Delay(100);
+                    }
+
+                    return false;
+                }, TimeSpan.FromSeconds(60), $"probe counted by {name}");
+                floors[name] = await LiveAsync(name, floor.ProcessId, brokerPid, influxPid, brokerPort, floor.CountAsync, messages, 5_000_000 * run + 500_000 * index++);
+                if (floor.Last.Rejected > 0)
+                {
+                    throw new InvalidOperationException($"{name}: the decoder refused {floor.Last.Rejected:N0} bench messages: {floor.Errors}");
+                }
+            }
+            finally
+            {
+                await floor.DisposeAsync();
+                await ForgetSessionsAsync(brokerPort, FloorConsumer.ClientPrefix);
+            }
+        }
+
+        return floors;
+    }
 
     private static async Task<Row> RunOnceAsync(NodeRedInstall? nodeRed, int messages, int drain, int run)
     {
@@ -106,6 +290,9 @@ internal static class PeerBench
                 }
             }
 
+            // The floor before the hosts: the collector's persistent sessions would queue the floor's messages and change its drain.
+            var floors = Floor ? await FloorLiveAsync(broker.Port, brokerPid, influxPid, messages, run) : [];
+
             Live collectorLive;
             if (Baseline is { } baseline)
             {
@@ -127,9 +314,14 @@ internal static class PeerBench
                 collectorLive = await CollectorLiveAsync(broker.Port, influx, folder, brokerPid, influxPid, messages, run);
             }
 
+            if (Floor)
+            {
+                PrintFloorTable(redLive, collectorLive, floors);
+            }
+
             if (drain == 0)
             {
-                return new Row(collectorLive, redLive, 0, 0, 1);
+                return new Row(collectorLive, redLive, 0, 0, 1) { Floors = floors };
             }
 
             // The drain: the collector's sessions and mosquitto_sub's hold the same queue.
@@ -163,7 +355,7 @@ internal static class PeerBench
                 var cpu = window.PerMessage(drain - first);
                 var rate = (drain - first) / seconds;
                 Console.WriteLine($"     drain {drain:N0}: collector host {rate,9:N0} msg/s, {cpu["collector"],5:F1} CPU-µs/msg (broker {cpu["broker"]:F1}, influxd {cpu["influxd"]:F1}) | mosquitto_sub -c -q 1 {subRate,9:N0} msg/s | ratio {rate / subRate:P0}");
-                return new Row(collectorLive, redLive, rate, cpu["collector"], subRate);
+                return new Row(collectorLive, redLive, rate, cpu["collector"], subRate) { Floors = floors };
             }
             finally
             {
@@ -278,24 +470,28 @@ internal static class PeerBench
         ["Ioc:Alerting:CommandToken"] = "bench-command-token",
     };
 
-    private static async Task<Live> LiveAsync(string name, int consumerPid, int brokerPid, int influxPid, int brokerPort, InfluxDbServer influx, string database, int messages, int offset)
+    private static Task<Live> LiveAsync(string name, int consumerPid, int brokerPid, int influxPid, int brokerPort, InfluxDbServer influx, string database, int messages, int offset) =>
+        LiveAsync(name, consumerPid, brokerPid, influxPid, brokerPort, () => CountAsync(influx, database), messages, offset);
+
+    /// <param name="count">Messages the consumer has completed so far: points queryable in InfluxDB, or the floor consumer's count.</param>
+    private static async Task<Live> LiveAsync(string name, int consumerPid, int brokerPid, int influxPid, int brokerPort, Func<Task<long>> count, int messages, int offset)
     {
         // Warm-up, not measured: both runtimes compile their hot paths (a production consumer runs for days).
         var warm = Math.Min(10_000, messages / 10);
-        var before = await CountAsync(influx, database);
+        var before = await count();
         await PublishAsync(brokerPort, warm, offset + messages);
-        await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + warm, TimeSpan.FromMinutes(3), $"{name} warmed up");
+        await Wait.UntilAsync(async () => await count() >= before + warm, TimeSpan.FromMinutes(3), $"{name} warmed up");
         before += warm;
         var window = CpuWindow.Start((name, consumerPid), ("broker", brokerPid), ("influxd", influxPid));
         var started = Stopwatch.GetTimestamp();
         await PublishAsync(brokerPort, messages, offset);
         try
         {
-            await Wait.UntilAsync(async () => await CountAsync(influx, database) >= before + messages, TimeSpan.FromMinutes(3), $"{name} stored every message");
+            await Wait.UntilAsync(async () => await count() >= before + messages, TimeSpan.FromMinutes(3), $"{name} stored every message");
         }
         catch (TimeoutException)
         {
-            Console.WriteLine($"     {name} stalled at {await CountAsync(influx, database) - before:N0} of {messages:N0} stored");
+            Console.WriteLine($"     {name} stalled at {await count() - before:N0} of {messages:N0} stored");
             throw;
         }
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
