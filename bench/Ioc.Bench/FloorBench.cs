@@ -292,3 +292,95 @@ internal static class FloorSmoke
         return true;
     }
 }
+
+/// <summary>
+/// The two steps the floor's decode and encode levels add, alone in a loop on one thread over the peer bench's own
+/// messages: CPU-ns (the thread's user + system time, /proc/thread-self/stat, and the process's, which adds the server
+/// GC's threads) and bytes allocated per message, median of
+/// three rounds after a warm-up round. No broker, no wake-ups, no other thread: what the steps cost when nothing else
+/// does, beside what they add in the floor consumer.
+/// </summary>
+internal static class FloorLoop
+{
+    /// <param name="CpuNs">CPU-ns per message of the measuring thread.</param>
+    /// <param name="ProcessNs">CPU-ns per message of the whole (otherwise idle) bench process: the thread plus the server GC's threads.</param>
+    public sealed record Step(double CpuNs, double ProcessNs, double Bytes);
+
+    public static (Step Decode, Step Encode) Measure(int messages)
+    {
+        (Step, Step) result = default;
+        var thread = new Thread(() => result = MeasureHere(messages)) { IsBackground = true };
+        thread.Start();
+        thread.Join();
+        return result;
+    }
+
+    private static (Step, Step) MeasureHere(int messages)
+    {
+        var decoder = new MessageDecoder(new ContractOptions());
+        const int distinct = 1024;
+        var topics = Enumerable.Range(0, 4).Select(p => $"ioc/v1/dc-tinh/env-sensor/BENCH-{p}/telemetry").ToArray();
+        var payloads = Enumerable.Range(0, distinct).Select(i => Encoding.UTF8.GetBytes(PeerBench.Line(i))).ToArray();
+        var now = DateTimeOffset.UtcNow;
+        var points = payloads.Select((p, i) => decoder.Decode(topics[i & 3], p, now).Message?.Points ?? throw new InvalidOperationException($"bench message {i} refused")).ToArray();
+        var builder = new StringBuilder(1024);
+        var decode = new List<Step>();
+        var encode = new List<Step>();
+        for (var round = 0; round <= 3; round++)
+        {
+            var step = Time(messages, () =>
+            {
+                var accepted = 0;
+                for (var i = 0; i < messages; i++)
+                {
+                    accepted += decoder.Decode(topics[i & 3], payloads[i % distinct], DateTimeOffset.UtcNow).Message is null ? 0 : 1;
+                }
+
+                return accepted;
+            });
+            var encoded = Time(messages, () =>
+            {
+                var length = 0;
+                for (var i = 0; i < messages; i++)
+                {
+                    foreach (var point in points[i % distinct])
+                    {
+                        LineProtocolEncoder.Append(builder, point);
+                    }
+
+                    length += builder.Length;
+                    builder.Clear();
+                }
+
+                return length;
+            });
+            if (round > 0)
+            {
+                decode.Add(step);
+                encode.Add(encoded);
+            }
+        }
+
+        return (decode.OrderBy(s => s.CpuNs).ElementAt(1), encode.OrderBy(s => s.CpuNs).ElementAt(1));
+    }
+
+    private static Step Time(int messages, Func<int> work)
+    {
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        var process = ProcessCpu.Seconds(Environment.ProcessId);
+        var cpu = ThreadSeconds();
+        var result = work();
+        var seconds = ThreadSeconds() - cpu;
+        var processSeconds = ProcessCpu.Seconds(Environment.ProcessId) - process;
+        GC.KeepAlive(result);
+        return new Step(seconds * 1e9 / messages, processSeconds * 1e9 / messages, (GC.GetAllocatedBytesForCurrentThread() - allocated) / (double)messages);
+    }
+
+    /// <summary>This thread's user + system CPU seconds (fields 14 and 15 of /proc/thread-self/stat, 10 ms ticks).</summary>
+    private static double ThreadSeconds()
+    {
+        var text = File.ReadAllText("/proc/thread-self/stat");
+        var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+    }
+}

@@ -46,10 +46,13 @@ internal static class PeerBench
     public static int FloorConnections { get; set; } = 4;
 
     /// <summary>
-    /// <c>--floor-env KEY=VALUE</c> (repeatable): adds a row, the floor at level ack with these variables in its environment
+    /// <c>--floor-env KEY=VALUE</c> (repeatable): adds a row, the floor at level ack (or <see cref="FloorEnvironmentLevel"/>) with these variables in its environment
     /// (e.g. <c>DOTNET_gcServer=0</c>), beside the plain ack row of the same run.
     /// </summary>
     public static Dictionary<string, string> FloorEnvironment { get; } = [];
+
+    /// <summary><c>--floor-env-level L</c>: the level of the <c>--floor-env</c> row (default ack).</summary>
+    public static FloorLevel FloorEnvironmentLevel { get; set; } = FloorLevel.Ack;
 
     /// <summary>
     /// Above this, <c>mosquitto_pub -l -q 1</c> loses messages (measured: 100,000 lines to one publisher delivered 34,467),
@@ -67,6 +70,13 @@ internal static class PeerBench
 
         var nodeRed = CollectorOnly || Baseline is not null ? null : await NodeRedInstall.EnsureAsync();
         Console.WriteLine($"== peer: {messages:N0} QoS 1 messages from {Publishers} mosquitto_pub -q 1 -l, live into InfluxDB; then {drain:N0} drained; {runs} run(s), medians");
+        (FloorLoop.Step Decode, FloorLoop.Step Encode)? alone = null;
+        if (Floor)
+        {
+            alone = FloorLoop.Measure(200_000);
+            Console.WriteLine($"   the floor's two steps alone on one thread (200,000 bench messages, median of 3 rounds): decode {alone.Value.Decode.CpuNs / 1000:F2} CPU-µs/msg on the thread, {alone.Value.Decode.ProcessNs / 1000:F2} in the process (with the GC's threads; {alone.Value.Decode.Bytes:F0} B allocated), PointData {alone.Value.Encode.CpuNs / 1000:F2} on the thread, {alone.Value.Encode.ProcessNs / 1000:F2} in the process ({alone.Value.Encode.Bytes:F0} B)");
+        }
+
         var rows = new List<Row>();
         for (var run = 1; run <= runs; run++)
         {
@@ -91,6 +101,7 @@ internal static class PeerBench
         if (Floor)
         {
             PrintFloorMedians(rows);
+            Console.WriteLine($"     alone on one thread: decode {alone!.Value.Decode.CpuNs / 1000:F2} ({alone.Value.Decode.ProcessNs / 1000:F2} with the GC), PointData {alone.Value.Encode.CpuNs / 1000:F2} ({alone.Value.Encode.ProcessNs / 1000:F2} with the GC) CPU-µs/msg");
         }
 
         if (drain > 0)
@@ -107,13 +118,13 @@ internal static class PeerBench
 
     private sealed record Row(Live Collector, Live? NodeRed, double DrainRate, double DrainUs, double SubRate)
     {
-        /// <summary>The floor consumer's rows of this run (<c>--floor</c>), by name: "floor ack", "floor decode", "floor encode", "floor ack +env".</summary>
+        /// <summary>The floor consumer's rows of this run (<c>--floor</c>), by name: "floor ack", "floor decode", "floor encode", "floor ack +env" (the <c>--floor-env</c> row).</summary>
         public Dictionary<string, Live> Floors { get; init; } = [];
     }
 
     private static string FloorName(FloorLevel level) => $"floor {level.ToString().ToLowerInvariant()}";
 
-    private const string FloorEnvName = "floor ack +env";
+    private static string FloorEnvName => $"{FloorName(FloorEnvironmentLevel)} +env";
 
     /// <summary>The rows of one run side by side, and what each step adds to the one before.</summary>
     private static void PrintFloorTable(Live? nodeRed, Live collector, Dictionary<string, Live> floors)
@@ -170,9 +181,9 @@ internal static class PeerBench
         }
 
         var text = $"{string.Join(" + ", parts)} = collector {collector:F1} CPU-µs/msg";
-        if (floor(FloorEnvName) is { } env && ack is { } plain)
+        if (floor(FloorEnvName) is { } env && floor(FloorName(FloorEnvironmentLevel)) is { } plain)
         {
-            text += $"; ack with {string.Join(", ", FloorEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}: {env:F1} ({env - plain:+0.0;-0.0})";
+            text += $"; {FloorEnvironmentLevel.ToString().ToLowerInvariant()} with {string.Join(", ", FloorEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}: {env:F1} ({Math.Round(env - plain, 1):+0.0;-0.0;0.0})";
         }
 
         if (nodeRed is { } red && ack is { } floorAck && Baseline is null)
@@ -219,7 +230,7 @@ internal static class PeerBench
         var rows = FloorLevels.Select(l => (Name: FloorName(l), Level: l, Environment: (IReadOnlyDictionary<string, string>?)null)).ToList();
         if (FloorEnvironment.Count > 0)
         {
-            rows.Add((FloorEnvName, FloorLevel.Ack, FloorEnvironment));
+            rows.Add((FloorEnvName, FloorEnvironmentLevel, FloorEnvironment));
         }
 
         var index = 0;
@@ -533,7 +544,7 @@ internal static class PeerBench
     // (hours): starting a day back keeps every run's points in the past (the contract refuses more than 10 min ahead).
     private static readonly long BaseMs = DateTimeOffset.UtcNow.AddDays(-1).ToUnixTimeMilliseconds();
 
-    private static string Line(int i) =>
+    internal static string Line(int i) =>
         "{\"ts\":" + (BaseMs + i) + ",\"metrics\":{\"temp_c\":" + (20 + (i % 10)) + ".5,\"seq\":" + i + "},\"tags\":{\"rack\":\"R" + (i % 4) + "\"}}";
 
     private static async Task<long> CountAsync(InfluxDbServer influx, string database)
