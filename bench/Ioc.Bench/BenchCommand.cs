@@ -8,7 +8,7 @@ namespace Ioc.Bench;
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
 /// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR [--baseline-set KEY=VALUE]]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub.
-/// <c>-- peer … --floor [--floor-levels ack,decode,encode] [--floor-connections N] [--floor-env KEY=VALUE [--floor-env-level L]]</c>: adds the floor consumer's rows (MQTTnet through BrokerClient acknowledging, then + decode, then + PointData) and the decomposition of the collector's CPU-µs per message.
+/// <c>-- peer … --floor [--floor-levels ack,decode,encode] [--floor-connections N] [--floor-env KEY=VALUE [--floor-env-level ack|decode|encode|all]]</c>: adds the floor consumer's rows (MQTTnet through BrokerClient acknowledging, then + decode, then + PointData) and the decomposition of the collector's CPU-µs per message.
 /// <c>floor-consumer --port P --connections N --level ack|decode|encode</c>: the child process those rows measure (not for direct use).
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- decode [--messages N] [--devices D]</c>: bytes allocated and ns per message of the decode step alone.
@@ -53,7 +53,9 @@ internal static class BenchCommand
             PeerBench.Baseline = args.Contains("--baseline") ? OptionText(args, "--baseline", "") : null;
             PeerBench.Floor = args.Contains("--floor") || PeerBench.FloorEnvironment.Count > 0;
             PeerBench.FloorConnections = Option(args, "--floor-connections", 4);
-            PeerBench.FloorEnvironmentLevel = Enum.Parse<FloorLevel>(OptionText(args, "--floor-env-level", "ack"), ignoreCase: true);
+            var envLevel = OptionText(args, "--floor-env-level", "ack");
+            PeerBench.FloorEnvironmentEverywhere = envLevel == "all";
+            PeerBench.FloorEnvironmentLevel = PeerBench.FloorEnvironmentEverywhere ? FloorLevel.Ack : Enum.Parse<FloorLevel>(envLevel, ignoreCase: true);
             if (args.Contains("--floor-levels"))
             {
                 PeerBench.FloorLevels.Clear();

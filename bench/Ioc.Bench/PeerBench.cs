@@ -54,6 +54,9 @@ internal static class PeerBench
     /// <summary><c>--floor-env-level L</c>: the level of the <c>--floor-env</c> row (default ack).</summary>
     public static FloorLevel FloorEnvironmentLevel { get; set; } = FloorLevel.Ack;
 
+    /// <summary><c>--floor-env-level all</c>: no extra row; every floor row runs with <c>--floor-env</c> (beside a collector host given the same variables with <c>--set</c>).</summary>
+    public static bool FloorEnvironmentEverywhere { get; set; }
+
     /// <summary>
     /// Above this, <c>mosquitto_pub -l -q 1</c> loses messages (measured: 100,000 lines to one publisher delivered 34,467),
     /// so a run would stall waiting for messages that were never sent. Four publishers share the messages.
@@ -74,6 +77,11 @@ internal static class PeerBench
         if (Floor)
         {
             alone = FloorLoop.Measure(200_000);
+            if (FloorEnvironmentEverywhere)
+            {
+                Console.WriteLine($"   every floor row runs with {string.Join(", ", FloorEnvironment.Select(kv => $"{kv.Key}={kv.Value}"))}");
+            }
+
             Console.WriteLine($"   the floor's two steps alone on one thread (200,000 bench messages, median of 3 rounds): decode {alone.Value.Decode.CpuNs / 1000:F2} CPU-µs/msg on the thread, {alone.Value.Decode.ProcessNs / 1000:F2} in the process (with the GC's threads; {alone.Value.Decode.Bytes:F0} B allocated), PointData {alone.Value.Encode.CpuNs / 1000:F2} on the thread, {alone.Value.Encode.ProcessNs / 1000:F2} in the process ({alone.Value.Encode.Bytes:F0} B)");
         }
 
@@ -227,8 +235,8 @@ internal static class PeerBench
     private static async Task<Dictionary<string, Live>> FloorLiveAsync(int brokerPort, int brokerPid, int influxPid, int messages, int run)
     {
         var floors = new Dictionary<string, Live>();
-        var rows = FloorLevels.Select(l => (Name: FloorName(l), Level: l, Environment: (IReadOnlyDictionary<string, string>?)null)).ToList();
-        if (FloorEnvironment.Count > 0)
+        var rows = FloorLevels.Select(l => (Name: FloorName(l), Level: l, Environment: FloorEnvironmentEverywhere ? FloorEnvironment : (IReadOnlyDictionary<string, string>?)null)).ToList();
+        if (FloorEnvironment.Count > 0 && !FloorEnvironmentEverywhere)
         {
             rows.Add((FloorEnvName, FloorEnvironmentLevel, FloorEnvironment));
         }
