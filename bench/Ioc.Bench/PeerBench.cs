@@ -57,6 +57,19 @@ internal static class PeerBench
     /// <summary><c>--floor-env-level all</c>: no extra row; every floor row runs with <c>--floor-env</c> (beside a collector host given the same variables with <c>--set</c>).</summary>
     public static bool FloorEnvironmentEverywhere { get; set; }
 
+    /// <summary><c>--warmup steady</c> (default): warm-up rounds until the consumer's CPU per message settles; <c>--warmup fixed</c>: 10 % of <c>--messages</c> (at most 10,000), as before.</summary>
+    public static bool SteadyWarmUp { get; set; } = true;
+
+    /// <summary><c>--warmup-round N</c>: messages per warm-up round (default 20,000; 5,000 per publisher).</summary>
+    public static int WarmUpRound { get; set; } = 20_000;
+
+    /// <summary>Two successive warm-up rounds within this fraction of each other: settled.</summary>
+    private const double SettleTolerance = 0.10;
+
+    private const int MaxWarmUpRounds = 8;
+
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Above this, <c>mosquitto_pub -l -q 1</c> loses messages (measured: 100,000 lines to one publisher delivered 34,467),
     /// so a run would stall waiting for messages that were never sent. Four publishers share the messages.
@@ -71,8 +84,18 @@ internal static class PeerBench
             return 2;
         }
 
+        // The floor rows of one run are 500,000 sequence numbers apart: the window and every warm-up round must fit.
+        if (WarmUpRound is < 1_000 or > 35_000)
+        {
+            Console.Error.WriteLine($"peer: --warmup-round must be between 1,000 and 35,000 (was {WarmUpRound:N0}): {MaxWarmUpRounds} rounds and a window of up to {MaxMessages:N0} must fit in the 500,000 sequence numbers of a floor row");
+            return 2;
+        }
+
         var nodeRed = CollectorOnly || Baseline is not null ? null : await NodeRedInstall.EnsureAsync();
         Console.WriteLine($"== peer: {messages:N0} QoS 1 messages from {Publishers} mosquitto_pub -q 1 -l, live into InfluxDB; then {drain:N0} drained; {runs} run(s), medians");
+        Console.WriteLine(SteadyWarmUp
+            ? $"   warm-up per consumer: rounds of {WarmUpRound:N0} until two successive rounds' CPU-µs/msg are within {SettleTolerance:P0} (at most {MaxWarmUpRounds} rounds or {MaxWarmUp.TotalSeconds:F0} s), then the window"
+            : $"   warm-up per consumer: {Math.Min(10_000, messages / 10):N0} messages (--warmup fixed), then the window");
         (FloorLoop.Step Decode, FloorLoop.Step Encode)? alone = null;
         if (Floor)
         {
@@ -496,11 +519,10 @@ internal static class PeerBench
     private static async Task<Live> LiveAsync(string name, int consumerPid, int brokerPid, int influxPid, int brokerPort, Func<Task<long>> count, int messages, int offset)
     {
         // Warm-up, not measured: both runtimes compile their hot paths (a production consumer runs for days).
-        var warm = Math.Min(10_000, messages / 10);
         var before = await count();
-        await PublishAsync(brokerPort, warm, offset + messages);
-        await Wait.UntilAsync(async () => await count() >= before + warm, TimeSpan.FromMinutes(3), $"{name} warmed up");
-        before += warm;
+        before += SteadyWarmUp
+            ? await SettleAsync(name, consumerPid, brokerPort, count, before, offset + messages)
+            : await FixedWarmUpAsync(name, brokerPort, count, before, Math.Min(10_000, messages / 10), offset + messages);
         var window = CpuWindow.Start((name, consumerPid), ("broker", brokerPid), ("influxd", influxPid));
         var started = Stopwatch.GetTimestamp();
         await PublishAsync(brokerPort, messages, offset);
@@ -518,6 +540,46 @@ internal static class PeerBench
         var live = new Live(messages / seconds, cpu[name], cpu["broker"], cpu["influxd"]);
         Console.WriteLine($"     live {messages:N0}: {name,-16} {live.Rate,9:N0} msg/s, {live.ConsumerUs,5:F1} CPU-µs per stored message (broker {live.BrokerUs:F1}, influxd {live.InfluxUs:F1})");
         return live;
+    }
+
+    /// <summary><c>--warmup fixed</c>: 10 % of the window (at most 10,000 messages) before it, as the bench did before the settle loop.</summary>
+    private static async Task<long> FixedWarmUpAsync(string name, int brokerPort, Func<Task<long>> count, long before, int warm, int offset)
+    {
+        await PublishAsync(brokerPort, warm, offset);
+        await Wait.UntilAsync(async () => await count() >= before + warm, TimeSpan.FromMinutes(3), $"{name} warmed up");
+        Console.WriteLine($"     warm-up {name}: {warm:N0} messages (fixed)");
+        return warm;
+    }
+
+    /// <summary>
+    /// The default warm-up: rounds of <see cref="WarmUpRound"/> messages through the same four publishers, each waited for
+    /// until the consumer has them all, measuring the consumer's CPU-µs/msg per round, until two successive rounds are
+    /// within <see cref="SettleTolerance"/> of each other (tiered compilation has settled: the steady state of a consumer
+    /// that runs for days), or <see cref="MaxWarmUpRounds"/> rounds or <see cref="MaxWarmUp"/> have passed (said so).
+    /// Prints the rounds on one line. Each round's sequence numbers follow the last one's, after the window's, so every
+    /// point stays distinct. Returns the messages published.
+    /// </summary>
+    private static async Task<long> SettleAsync(string name, int consumerPid, int brokerPort, Func<Task<long>> count, long before, int offset)
+    {
+        var figures = new List<double>();
+        var started = Stopwatch.GetTimestamp();
+        var published = 0L;
+        var settled = false;
+        while (!settled && figures.Count < MaxWarmUpRounds && Stopwatch.GetElapsedTime(started) < MaxWarmUp)
+        {
+            var window = CpuWindow.Start((name, consumerPid));
+            await PublishAsync(brokerPort, WarmUpRound, offset + (int)published);
+            published += WarmUpRound;
+            await Wait.UntilAsync(async () => await count() >= before + published, TimeSpan.FromMinutes(3), $"{name} took warm-up round {figures.Count + 1}");
+            figures.Add(window.PerMessage(WarmUpRound)[name]);
+            settled = figures.Count >= 2 && Math.Abs(figures[^1] - figures[^2]) <= SettleTolerance * figures[^2];
+        }
+
+        var outcome = settled
+            ? "settled"
+            : $"did NOT settle (stopped after {(figures.Count >= MaxWarmUpRounds ? $"{MaxWarmUpRounds} rounds" : $"{MaxWarmUp.TotalSeconds:F0} s")})";
+        Console.WriteLine($"     warm-up {name}: {figures.Count} × {WarmUpRound:N0} msgs in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, CPU-µs/msg {string.Join(" → ", figures.Select(f => f.ToString("F1", CultureInfo.InvariantCulture)))}: {outcome}");
+        return published;
     }
 
     /// <summary>One message, waited for until queryable: the consumer is subscribed and its path to the store works.</summary>
