@@ -66,9 +66,12 @@ internal static class PeerBench
     /// <summary>Two successive warm-up rounds within this fraction of each other: settled.</summary>
     private const double SettleTolerance = 0.10;
 
-    private const int MaxWarmUpRounds = 8;
+    private const int MaxWarmUpRounds = 16;
 
-    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(60);
+    /// <summary>The .NET runtime's tiered-compilation background worker, as <c>/proc/…/task/…/comm</c> shows it (15 characters).</summary>
+    private const string TieredCompilationThread = ".NET Tiered Com";
+
+    private static readonly TimeSpan MaxWarmUp = TimeSpan.FromSeconds(120);
 
     /// <summary>
     /// Above this, <c>mosquitto_pub -l -q 1</c> loses messages (measured: 100,000 lines to one publisher delivered 34,467),
@@ -84,17 +87,17 @@ internal static class PeerBench
             return 2;
         }
 
-        // The floor rows of one run are 500,000 sequence numbers apart: the window and every warm-up round must fit.
-        if (WarmUpRound is < 1_000 or > 35_000)
+        // The floor rows of one run are 1,000,000 sequence numbers apart: the window and every warm-up round must fit.
+        if (WarmUpRound < 1_000 || MaxMessages + (long)MaxWarmUpRounds * WarmUpRound > 1_000_000)
         {
-            Console.Error.WriteLine($"peer: --warmup-round must be between 1,000 and 35,000 (was {WarmUpRound:N0}): {MaxWarmUpRounds} rounds and a window of up to {MaxMessages:N0} must fit in the 500,000 sequence numbers of a floor row");
+            Console.Error.WriteLine($"peer: --warmup-round must be between 1,000 and {(1_000_000 - MaxMessages) / MaxWarmUpRounds:N0} (was {WarmUpRound:N0}): {MaxWarmUpRounds} rounds and a window of up to {MaxMessages:N0} must fit in the 1,000,000 sequence numbers of a floor row");
             return 2;
         }
 
         var nodeRed = CollectorOnly || Baseline is not null ? null : await NodeRedInstall.EnsureAsync();
         Console.WriteLine($"== peer: {messages:N0} QoS 1 messages from {Publishers} mosquitto_pub -q 1 -l, live into InfluxDB; then {drain:N0} drained; {runs} run(s), medians");
         Console.WriteLine(SteadyWarmUp
-            ? $"   warm-up per consumer: rounds of {WarmUpRound:N0} until two successive rounds' CPU-µs/msg are within {SettleTolerance:P0} (at most {MaxWarmUpRounds} rounds or {MaxWarmUp.TotalSeconds:F0} s), then the window"
+            ? $"   warm-up per consumer: rounds of {WarmUpRound:N0} until two successive rounds' CPU-µs/msg are within {SettleTolerance:P0} and a .NET consumer's tiered-compilation thread took ≤ {SettleTolerance:P0} of the last (at most {MaxWarmUpRounds} rounds or {MaxWarmUp.TotalSeconds:F0} s), then the window"
             : $"   warm-up per consumer: {Math.Min(10_000, messages / 10):N0} messages (--warmup fixed), then the window");
         (FloorLoop.Step Decode, FloorLoop.Step Encode)? alone = null;
         if (Floor)
@@ -285,7 +288,7 @@ internal static class PeerBench
 
                     return false;
                 }, TimeSpan.FromSeconds(60), $"probe counted by {name}");
-                floors[name] = await LiveAsync(name, floor.ProcessId, brokerPid, influxPid, brokerPort, floor.CountAsync, messages, 5_000_000 * run + 500_000 * index++);
+                floors[name] = await LiveAsync(name, floor.ProcessId, brokerPid, influxPid, brokerPort, floor.CountAsync, messages, 5_000_000 * run + 1_000_000 * index++);
                 if (floor.Last.Rejected > 0)
                 {
                     throw new InvalidOperationException($"{name}: the decoder refused {floor.Last.Rejected:N0} bench messages: {floor.Errors}");
@@ -554,8 +557,9 @@ internal static class PeerBench
     /// <summary>
     /// The default warm-up: rounds of <see cref="WarmUpRound"/> messages through the same four publishers, each waited for
     /// until the consumer has them all, measuring the consumer's CPU-µs/msg per round, until two successive rounds are
-    /// within <see cref="SettleTolerance"/> of each other (tiered compilation has settled: the steady state of a consumer
-    /// that runs for days), or <see cref="MaxWarmUpRounds"/> rounds or <see cref="MaxWarmUp"/> have passed (said so).
+    /// within <see cref="SettleTolerance"/> of each other and, for a .NET consumer, its tiered-compilation worker thread
+    /// used at most that fraction of the last round's CPU (tiered compilation has settled: the steady state of a
+    /// consumer that runs for days), or <see cref="MaxWarmUpRounds"/> rounds or <see cref="MaxWarmUp"/> have passed (said so).
     /// Prints the rounds on one line. Each round's sequence numbers follow the last one's, after the window's, so every
     /// point stays distinct. Returns the messages published.
     /// </summary>
@@ -565,20 +569,31 @@ internal static class PeerBench
         var started = Stopwatch.GetTimestamp();
         var published = 0L;
         var settled = false;
+        var shown = new List<string>();
         while (!settled && figures.Count < MaxWarmUpRounds && Stopwatch.GetElapsedTime(started) < MaxWarmUp)
         {
             var window = CpuWindow.Start((name, consumerPid));
+            var jitBefore = ProcessCpu.ThreadSeconds(consumerPid, TieredCompilationThread);
             await PublishAsync(brokerPort, WarmUpRound, offset + (int)published);
             published += WarmUpRound;
             await Wait.UntilAsync(async () => await count() >= before + published, TimeSpan.FromMinutes(3), $"{name} took warm-up round {figures.Count + 1}");
-            figures.Add(window.PerMessage(WarmUpRound)[name]);
-            settled = figures.Count >= 2 && Math.Abs(figures[^1] - figures[^2]) <= SettleTolerance * figures[^2];
+            var perMessage = window.PerMessage(WarmUpRound)[name];
+            var jitAfter = ProcessCpu.ThreadSeconds(consumerPid, TieredCompilationThread);
+            var jit = ProcessCpu.ThreadSecondsSince(jitBefore, jitAfter) * 1e6 / WarmUpRound;
+            var dotnet = jitBefore.Count > 0 || jitAfter.Count > 0;
+            figures.Add(perMessage);
+            shown.Add(dotnet ? FormattableString.Invariant($"{perMessage:F1} (JIT {jit:F1})") : perMessage.ToString("F1", CultureInfo.InvariantCulture));
+            // A .NET consumer's first rounds can agree while both still run unoptimised code: its background
+            // tiered-compilation worker must also have been (nearly) idle in the last round.
+            settled = figures.Count >= 2
+                && Math.Abs(figures[^1] - figures[^2]) <= SettleTolerance * figures[^2]
+                && jit <= SettleTolerance * perMessage;
         }
 
         var outcome = settled
             ? "settled"
             : $"did NOT settle (stopped after {(figures.Count >= MaxWarmUpRounds ? $"{MaxWarmUpRounds} rounds" : $"{MaxWarmUp.TotalSeconds:F0} s")})";
-        Console.WriteLine($"     warm-up {name}: {figures.Count} × {WarmUpRound:N0} msgs in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, CPU-µs/msg {string.Join(" → ", figures.Select(f => f.ToString("F1", CultureInfo.InvariantCulture)))}: {outcome}");
+        Console.WriteLine($"     warm-up {name}: {figures.Count} × {WarmUpRound:N0} msgs in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, CPU-µs/msg (of which the tiered-compilation thread) {string.Join(" → ", shown)}: {outcome}");
         return published;
     }
 
