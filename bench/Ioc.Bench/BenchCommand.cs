@@ -7,7 +7,9 @@ namespace Ioc.Bench;
 /// Starts real Mosquitto (and InfluxDB) on loopback, measures, prints figures, stops everything.
 /// <c>-- faults [--messages N]</c> restarts Mosquitto under the collector with shared and with partitioned subscriptions and counts what is lost.
 /// <c>-- flood [--seconds S] [--connections N]</c>: normal devices' latency beside one flooding device, rate limit off and on.
-/// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR [--baseline-set KEY=VALUE]]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub.
+/// <c>-- peer [--messages N] [--drain N] [--runs R] [--collector-only | --baseline DIR [--baseline-set KEY=VALUE]] [--warmup steady|fixed] [--warmup-round N]</c>: CPU-µs per stored message of the collector host as shipped beside a Node-RED 4 flow (or alone, or beside another build of it), and the drain ratio against mosquitto_sub; each consumer's window opens once its CPU per message has settled over warm-up rounds of N messages (default 20,000; <c>fixed</c>: 10 % of the window, at most 10,000).
+/// <c>-- peer … --floor [--floor-levels ack,decode,encode] [--floor-connections N] [--floor-env KEY=VALUE [--floor-env-level ack|decode|encode|all]]</c>: adds the floor consumer's rows (MQTTnet through BrokerClient acknowledging, then + decode, then + PointData) and the decomposition of the collector's CPU-µs per message.
+/// <c>floor-consumer --port P --connections N --level ack|decode|encode</c>: the child process those rows measure (not for direct use).
 /// <c>-- smoke</c>: a few seconds of every npm-free path (CI runs it through BenchSmokeTests).
 /// <c>-- decode [--messages N] [--devices D]</c>: bytes allocated and ns per message of the decode step alone.
 /// <c>-- encode [--messages N] [--devices D]</c>: bytes allocated and ns per point of the InfluxDB encoding step alone, before and after the series cache.
@@ -29,7 +31,18 @@ internal static class BenchCommand
             PeerBench.BaselineOverrides[pair[0]] = pair.Length > 1 ? pair[1] : "";
         }
 
+        for (var i = Array.IndexOf(args, "--floor-env"); i >= 0 && i + 1 < args.Length; i = Array.IndexOf(args, "--floor-env", i + 1))
+        {
+            var pair = args[i + 1].Split('=', 2);
+            PeerBench.FloorEnvironment[pair[0]] = pair.Length > 1 ? pair[1] : "";
+        }
+
         var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
+        if (mode == "floor-consumer")
+        {
+            return await FloorConsumer.RunAsync(Option(args, "--port", 1883), Option(args, "--connections", 4), OptionText(args, "--level", "ack"));
+        }
+
         if (mode == "faults")
         {
             return await FaultsBench.RunAsync(Option(args, "--messages", 200_000));
@@ -39,6 +52,31 @@ internal static class BenchCommand
         {
             PeerBench.CollectorOnly = args.Contains("--collector-only");
             PeerBench.Baseline = args.Contains("--baseline") ? OptionText(args, "--baseline", "") : null;
+            PeerBench.Floor = args.Contains("--floor") || PeerBench.FloorEnvironment.Count > 0;
+            PeerBench.FloorConnections = Option(args, "--floor-connections", 4);
+            var warmUp = OptionText(args, "--warmup", "steady");
+            if (warmUp is not ("steady" or "fixed"))
+            {
+                Console.Error.WriteLine($"peer: --warmup must be steady or fixed (was {warmUp})");
+                return 2;
+            }
+
+            PeerBench.SteadyWarmUp = warmUp == "steady";
+            PeerBench.WarmUpRound = Option(args, "--warmup-round", 20_000);
+            var envLevel = OptionText(args, "--floor-env-level", "ack");
+            PeerBench.FloorEnvironmentEverywhere = envLevel == "all";
+            PeerBench.FloorEnvironmentLevel = PeerBench.FloorEnvironmentEverywhere ? FloorLevel.Ack : Enum.Parse<FloorLevel>(envLevel, ignoreCase: true);
+            if (args.Contains("--floor-levels"))
+            {
+                PeerBench.FloorLevels.Clear();
+                foreach (var level in OptionText(args, "--floor-levels", "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    PeerBench.FloorLevels.Add(Enum.Parse<FloorLevel>(level, ignoreCase: true));
+                }
+
+                PeerBench.Floor = true;
+            }
+
             return await PeerBench.RunAsync(Option(args, "--messages", 100_000), Option(args, "--drain", 200_000), Option(args, "--runs", 3));
         }
 

@@ -36,6 +36,54 @@ internal static class ProcessCpu
         return (long.Parse(stat[11], CultureInfo.InvariantCulture) + long.Parse(stat[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
     }
 
+    /// <summary>
+    /// CPU seconds so far of each thread (by thread id) in the tree rooted at <paramref name="pid"/> whose name starts with
+    /// <paramref name="name"/> (<c>/proc/PID/task/TID/comm</c>, 15 characters): e.g. ".NET Tiered Com", the .NET runtime's
+    /// tiered-compilation worker, which compiles hot methods again (instrumented, then optimised) in the background.
+    /// </summary>
+    public static Dictionary<int, double> ThreadSeconds(int pid, string name)
+    {
+        var threads = new Dictionary<int, double>();
+        foreach (var member in Tree(pid))
+        {
+            IEnumerable<string> tasks;
+            try
+            {
+                tasks = Directory.EnumerateDirectories($"/proc/{member}/task").ToList();
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            foreach (var task in tasks)
+            {
+                try
+                {
+                    if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(name, StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    var text = File.ReadAllText(Path.Combine(task, "stat"));
+                    var fields = text[(text.LastIndexOf(')') + 2)..].Split(' ');
+                    threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] =
+                        (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / TicksPerSecond;
+                }
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+                {
+                    // The thread ended between the listing and the read.
+                }
+            }
+        }
+
+        return threads;
+    }
+
+    /// <summary>CPU seconds the threads of <paramref name="after"/> used since <paramref name="before"/> (a thread new since then counts whole; one gone since then is lost).</summary>
+    public static double ThreadSecondsSince(Dictionary<int, double> before, Dictionary<int, double> after) =>
+        after.Sum(t => t.Value - before.GetValueOrDefault(t.Key));
+
     /// <summary>Resident set size of one process in MB (<c>/proc/PID/status</c> VmRSS), 0 when gone.</summary>
     public static double ResidentMegabytes(int pid)
     {

@@ -2,7 +2,8 @@ namespace Ioc.Bench;
 
 /// <summary>
 /// <c>-- smoke</c>: every bench path the CI can run without npm, small enough for seconds: a drain
-/// into SQLite with the CPU accounting, and publish → queryable under light background load. Fails (exit 1) when a path
+/// into SQLite with the CPU accounting, publish → queryable under light background load, and the floor consumer of
+/// <c>peer --floor</c> (child process, level encode, 500 messages). Fails (exit 1) when a path
 /// breaks: a lost point, a CPU reading of nothing, a probe never queryable. The figures themselves are not judged here.
 /// </summary>
 internal static class SmokeBench
@@ -20,6 +21,12 @@ internal static class SmokeBench
         if (p99 > 5_000)
         {
             Console.Error.WriteLine($"smoke: publish → queryable p99 {p99:F0} ms");
+            return 1;
+        }
+
+        // The floor consumer of `peer --floor`, as a child process at its deepest level: a few hundred messages.
+        if (!await FloorSmoke.RunAsync(500))
+        {
             return 1;
         }
 
