@@ -20,6 +20,7 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
 
     /// <summary>Entries changed since last taken, each once (its <see cref="Entry.Dirty"/> flag): no set node per device.</summary>
     private readonly Queue<Entry> _dirty = [];
+    private int _dirtyPeak;
 
     public int Count => _devices.Count;
 
@@ -114,8 +115,7 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
             return [];
         }
 
-        var taken = _dirty.Count;
-        var list = new List<DeviceHealth>(Math.Min(taken, max));
+        var list = new List<DeviceHealth>(Math.Min(_dirty.Count, max));
         while (list.Count < max && _dirty.TryDequeue(out var entry))
         {
             entry.Dirty = false;
@@ -123,9 +123,10 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
             list.Add(ToHealth(entry));
         }
 
-        if (_dirty.Count == 0 && taken > 1024)
+        if (_dirty.Count == 0 && _dirtyPeak > 1024)
         {
             _dirty.TrimExcess(); // a burst of new devices does not keep a slot per device
+            _dirtyPeak = 0;
         }
 
         return list;
@@ -168,6 +169,7 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         {
             entry.Dirty = true;
             _dirty.Enqueue(entry);
+            _dirtyPeak = Math.Max(_dirtyPeak, _dirty.Count);
         }
     }
 
