@@ -37,7 +37,7 @@ public sealed class DeviceMemoryTests
         Assert.Equal(0, registry.DirtyCount);
 
         // Before: an entry, a subject with its key and display strings and an empty label dictionary, a dirty-set node,
-        // the health record: 1,000 bytes per device here (492 now). Now: an entry, a subject of references, the health record.
+        // the health record: 1,000 bytes per device here (468 now). Now: an entry, a subject of references, the health record.
         Assert.True(perDevice < 600, $"{perDevice:F0} bytes per new device");
     }
 
