@@ -8,13 +8,22 @@
 # Every line carries the load average (1 min) at its start and end: the machine is shared.
 #   bench/scale.sh                 # 100,000 devices (600,000 messages), collector at 10,000 and 100,000
 #   bench/scale.sh --quick         # a few minutes (two builds): about 1,600 devices (smoke)
+#   bench/scale.sh --collector     # only part 2 (the collector host at 10,000 and 100,000 devices)
 #   SCALE_ENV="DOTNET_gcServer=0" bench/scale.sh   # extra environment for the collector host (GC settings by measurement)
+#   SCALE_APS=419 bench/scale.sh --collector        # the collector at one device count (--aps-per-commune: 40 ≈ 10,000, 419 ≈ 100,000)
+#   SCALE_GCDUMP=DIR bench/scale.sh --collector     # also a dotnet-gcdump of the collector host per device count, into DIR,
+#                                                   # and its 25 largest types (live objects)
 # Needs mosquitto, /usr/bin/time and curl; builds the simulator CLI and the collector host (Release) first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 aps=419; sim_count=600000; collector_aps="40 419"
-if [ "${1:-}" = "--quick" ]; then aps=4; sim_count=20000; collector_aps="4"; fi
+sim_part=1
+case "${1:-}" in
+  --quick) aps=4; sim_count=20000; collector_aps="4" ;;
+  --collector) sim_part=0 ;;
+esac
+collector_aps=${SCALE_APS:-$collector_aps}
 tools=${IOC_TOOLS:-$HOME/.cache/ioc-tools}
 [ -x "$tools/dotnet-counters" ] || dotnet tool install dotnet-counters --tool-path "$tools" >/dev/null
 dotnet build simulators/Ioc.Simulators.Cli/Ioc.Simulators.Cli.csproj -c Release -v q -nologo >/dev/null
@@ -40,6 +49,7 @@ broker() {
 }
 
 # 1. Simulator throughput.
+if [ "$sim_part" = 1 ]; then
 broker
 l0=$(load); m0=$(cpu_ticks "$broker_pid")
 /usr/bin/time -f "%e %U %S %M" -o "$work/sim.time" "$sim" run --port "$broker_port" --mode multiplexed --connections 8 \
@@ -59,6 +69,7 @@ print(f"simulator  {int(devices):,} devices, {count:,} messages: {int(rate):,} m
       f"mosquitto {(int(m1) - int(m0)) * 1e4 / count:.1f} CPU-µs/msg, max RSS {int(maxrss) // 1024} MB, load {l0}→{l1}")
 EOF
 kill "$broker_pid"
+fi
 
 # 2. Collector host memory per device count.
 for a in $collector_aps; do
@@ -89,6 +100,12 @@ for a in $collector_aps; do
   after=$(rss_mb "$hp")
   "$tools/dotnet-counters" collect -p "$hp" --counters System.Runtime --format csv -o "$d/counters.csv" --duration 00:00:04 >/dev/null 2>&1 || true
   heap=$(grep -a "last_collection.heap.size" "$d/counters.csv" | tail -5 | awk -F, '{s+=$NF} END {print int(s/1048576)}')
+  if [ -n "${SCALE_GCDUMP:-}" ]; then
+    [ -x "$tools/dotnet-gcdump" ] || dotnet tool install dotnet-gcdump --tool-path "$tools" >/dev/null
+    mkdir -p "$SCALE_GCDUMP"
+    "$tools/dotnet-gcdump" collect -p "$hp" -o "$SCALE_GCDUMP/collector-$devices.gcdump" >/dev/null 2>&1 || true
+    "$tools/dotnet-gcdump" report "$SCALE_GCDUMP/collector-$devices.gcdump" 2>/dev/null | head -28 || true
+  fi
   echo "collector  ${devices} devices (${acc} messages accepted): working set idle ${idle} MB, after ${after} MB (+$((after - idle)) MB), GC heap after last collection ${heap} MB, load ${l0}→$(load)"
   kill "$hp"
   for _ in $(seq 1 20); do kill -0 "$hp" 2>/dev/null || break; sleep 1; done

@@ -17,7 +17,10 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
 
     private const string DistrictTag = "district";
     private readonly Dictionary<DeviceAddress, Entry> _devices = [];
-    private readonly HashSet<DeviceAddress> _dirty = [];
+
+    /// <summary>Entries changed since last taken, each once (its <see cref="Entry.Dirty"/> flag): no set node per device.</summary>
+    private readonly Queue<Entry> _dirty = [];
+    private int _dirtyPeak;
 
     public int Count => _devices.Count;
 
@@ -27,18 +30,22 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         var device = message.Device;
         if (!_devices.TryGetValue(device, out var entry))
         {
-            entry = new Entry { Since = now, Health = HealthState.Online, PersistedSeen = DateTimeOffset.MinValue };
+            entry = new Entry(Subject.ForDevice(device, rules.DistrictOf(device, TagDistrict(message))))
+            {
+                Since = now,
+                Health = HealthState.Online,
+                PersistedSeen = DateTimeOffset.MinValue,
+                LastSeen = now,
+            };
             _devices[device] = entry;
-            _dirty.Add(device);
-            entry.District = rules.DistrictOf(device, TagDistrict(message));
-            entry.LastSeen = now;
-            changes.Add(ToHealth(device, entry));
+            MarkDirty(entry);
+            changes.Add(ToHealth(entry));
         }
         else if (message.Channel == MessageChannel.Telemetry && !rules.SiteDistricts.ContainsKey(device.Site)
             && TagDistrict(message) is { } tagged && tagged != entry.District)
         {
-            entry.District = tagged;
-            _dirty.Add(device);
+            entry.Subject = Subject.ForDevice(entry.Device, tagged);
+            MarkDirty(entry);
         }
 
         entry.LastSeen = now;
@@ -47,17 +54,12 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         {
             entry.Health = health;
             entry.Since = now;
-            _dirty.Add(device);
-            changes.Add(ToHealth(device, entry));
+            MarkDirty(entry);
+            changes.Add(ToHealth(entry));
         }
         else if (now - entry.PersistedSeen >= PersistEvery)
         {
-            _dirty.Add(device);
-        }
-
-        if (entry.Subject is null || entry.Subject.District != entry.District)
-        {
-            entry.Subject = Subject.ForDevice(device, entry.District);
+            MarkDirty(entry);
         }
 
         return entry.Subject;
@@ -66,14 +68,14 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
     /// <summary>Devices that stopped talking become <c>silent</c>.</summary>
     public void Tick(DateTimeOffset now, List<DeviceHealth> changes)
     {
-        foreach (var (device, entry) in _devices)
+        foreach (var entry in _devices.Values)
         {
             if (entry.Health == HealthState.Online && now - entry.LastSeen >= silentAfter)
             {
                 entry.Health = HealthState.Silent;
                 entry.Since = now;
-                _dirty.Add(device);
-                changes.Add(ToHealth(device, entry));
+                MarkDirty(entry);
+                changes.Add(ToHealth(entry));
             }
         }
     }
@@ -85,9 +87,9 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         {
             var address = new DeviceAddress(device.Site, device.DeviceType, device.DeviceId);
             var lastSeen = device.LastSeen ?? device.Since;
-            _devices[address] = new Entry
+            var district = rules.SiteDistricts.TryGetValue(device.Site, out var mapped) ? mapped : device.District ?? rules.DistrictOf(address, null);
+            _devices[address] = new Entry(Subject.ForDevice(address, district))
             {
-                District = rules.SiteDistricts.TryGetValue(device.Site, out var mapped) ? mapped : device.District ?? rules.DistrictOf(address, null),
                 Health = device.State == HealthState.Silent ? HealthState.Online : device.State,
                 Since = device.Since,
                 LastSeen = lastSeen > startedAt ? lastSeen : startedAt,
@@ -99,7 +101,7 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
     public IEnumerable<(DeviceAddress Device, string? District, DateTimeOffset LastSeen)> Devices =>
         _devices.Select(d => (d.Key, d.Value.District, d.Value.LastSeen));
 
-    public DeviceHealth? Get(DeviceAddress device) => _devices.TryGetValue(device, out var entry) ? ToHealth(device, entry) : null;
+    public DeviceHealth? Get(DeviceAddress device) => _devices.TryGetValue(device, out var entry) ? ToHealth(entry) : null;
 
     public string? DistrictOf(DeviceAddress device) => _devices.TryGetValue(device, out var entry) ? entry.District : null;
 
@@ -114,21 +116,17 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         }
 
         var list = new List<DeviceHealth>(Math.Min(_dirty.Count, max));
-        foreach (var device in _dirty)
+        while (list.Count < max && _dirty.TryDequeue(out var entry))
         {
-            if (list.Count >= max)
-            {
-                break;
-            }
-
-            var entry = _devices[device];
+            entry.Dirty = false;
             entry.PersistedSeen = now;
-            list.Add(ToHealth(device, entry));
+            list.Add(ToHealth(entry));
         }
 
-        foreach (var health in list)
+        if (_dirty.Count == 0 && _dirtyPeak > 1024)
         {
-            _dirty.Remove(new DeviceAddress(health.Site, health.DeviceType, health.DeviceId));
+            _dirty.TrimExcess(); // a burst of new devices does not keep a slot per device
+            _dirtyPeak = 0;
         }
 
         return list;
@@ -162,21 +160,43 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
         return null;
     }
 
-    private static DeviceHealth ToHealth(DeviceAddress device, Entry entry) =>
-        new(device.Site, device.DeviceType, device.DeviceId, entry.District, entry.Health, entry.LastSeen, entry.Since);
+    private static DeviceHealth ToHealth(Entry entry) =>
+        new(entry.Subject.Site!, entry.Subject.DeviceType!, entry.Subject.DeviceId!, entry.District, entry.Health, entry.LastSeen, entry.Since);
 
-    private sealed class Entry
+    private void MarkDirty(Entry entry)
     {
-        public string? District { get; set; }
+        if (!entry.Dirty)
+        {
+            entry.Dirty = true;
+            _dirty.Enqueue(entry);
+            _dirtyPeak = Math.Max(_dirtyPeak, _dirty.Count);
+        }
+    }
+
+    /// <summary>A device's state. Its subject holds its address (the same strings as the dictionary key) and district.</summary>
+    private sealed class Entry(Subject subject)
+    {
+        // Times as UTC ticks: 8 bytes each instead of a 16-byte DateTimeOffset (the engine's clock is UTC).
+        private long _since;
+        private long _lastSeen;
+        private long _persistedSeen;
+
+        public Subject Subject { get; set; } = subject;
+
+        public DeviceAddress Device => new(Subject.Site!, Subject.DeviceType!, Subject.DeviceId!);
+
+        public string? District => Subject.District;
+
+        public bool Dirty { get; set; }
 
         public HealthState Health { get; set; }
 
-        public DateTimeOffset Since { get; set; }
+        public DateTimeOffset Since { get => Utc(_since); set => _since = value.UtcTicks; }
 
-        public DateTimeOffset LastSeen { get; set; }
+        public DateTimeOffset LastSeen { get => Utc(_lastSeen); set => _lastSeen = value.UtcTicks; }
 
-        public DateTimeOffset PersistedSeen { get; set; }
+        public DateTimeOffset PersistedSeen { get => Utc(_persistedSeen); set => _persistedSeen = value.UtcTicks; }
 
-        public Subject? Subject { get; set; }
+        private static DateTimeOffset Utc(long ticks) => new(ticks, TimeSpan.Zero);
     }
 }

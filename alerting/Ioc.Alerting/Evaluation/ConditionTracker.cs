@@ -10,15 +10,15 @@ namespace Ioc.Alerting.Evaluation;
 /// </summary>
 internal sealed class ConditionTracker(AlertRule rule, Func<Subject, double?, LocalizedText> summary)
 {
-    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<Subject, Entry> _entries = new(Subject.KeyComparer);
 
     public int Count => _entries.Count;
 
-    public bool IsFiring(string subjectKey) => _entries.TryGetValue(subjectKey, out var e) && e.Phase == Phase.Firing;
+    public bool IsFiring(Subject subject) => _entries.TryGetValue(subject, out var e) && e.Phase == Phase.Firing;
 
     public void Observe(Subject subject, bool violated, bool cleared, double? value, DateTimeOffset now, List<AlertSignal> output)
     {
-        if (!_entries.TryGetValue(subject.Key, out var entry))
+        if (!_entries.TryGetValue(subject, out var entry))
         {
             if (!violated)
             {
@@ -26,7 +26,7 @@ internal sealed class ConditionTracker(AlertRule rule, Func<Subject, double?, Lo
             }
 
             entry = new Entry(subject);
-            _entries[subject.Key] = entry;
+            _entries[subject] = entry;
         }
 
         entry.LastValue = value;
@@ -38,13 +38,13 @@ internal sealed class ConditionTracker(AlertRule rule, Func<Subject, double?, Lo
                 TryFire(entry, now, output);
                 break;
             case Phase.Pending when !violated:
-                _entries.Remove(subject.Key);
+                _entries.Remove(subject);
                 break;
             case Phase.Pending:
                 TryFire(entry, now, output);
                 break;
             case Phase.Firing when cleared:
-                _entries.Remove(subject.Key);
+                _entries.Remove(subject);
                 output.Add(new AlertSignal(rule, entry.Subject, false, value, summary(entry.Subject, value), now));
                 break;
         }
@@ -70,7 +70,7 @@ internal sealed class ConditionTracker(AlertRule rule, Func<Subject, double?, Lo
     /// <summary>Marks a subject firing without a signal: its alert is already open (after a restart).</summary>
     public void Restore(Subject subject, double? value)
     {
-        _entries[subject.Key] = new Entry(subject) { Phase = Phase.Firing, LastValue = value };
+        _entries[subject] = new Entry(subject) { Phase = Phase.Firing, LastValue = value };
     }
 
     public IEnumerable<Subject> Firing() => _entries.Values.Where(e => e.Phase == Phase.Firing).Select(e => e.Subject);

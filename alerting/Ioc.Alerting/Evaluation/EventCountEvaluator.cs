@@ -14,7 +14,7 @@ public sealed class EventCountEvaluator : RuleEvaluator
 {
     private static readonly TimeSpan RepeatEvery = TimeSpan.FromMinutes(1);
     private readonly ConditionTracker _tracker;
-    private readonly Dictionary<string, Group> _groups = new(StringComparer.Ordinal);
+    private readonly Dictionary<Subject, Group> _groups = new(Subject.KeyComparer);
 
     public EventCountEvaluator(AlertRule rule)
         : base(rule)
@@ -50,18 +50,18 @@ public sealed class EventCountEvaluator : RuleEvaluator
             return;
         }
 
-        if (!_groups.TryGetValue(subject.Key, out var group))
+        if (!_groups.TryGetValue(subject, out var group))
         {
             group = new Group(subject);
-            _groups[subject.Key] = group;
+            _groups[subject] = group;
         }
 
         group.Times.Enqueue(context.Now);
-        var wasFiring = _tracker.IsFiring(subject.Key);
+        var wasFiring = _tracker.IsFiring(subject);
         Evaluate(group, context.Now, output);
 
         // More of the same while the alert is open: a repeat (its counter grows), at most once a minute per group.
-        if (wasFiring && _tracker.IsFiring(subject.Key) && context.Now - group.LastRepeat >= RepeatEvery)
+        if (wasFiring && _tracker.IsFiring(subject) && context.Now - group.LastRepeat >= RepeatEvery)
         {
             group.LastRepeat = context.Now;
             output.Add(new AlertSignal(Rule, group.Subject, true, group.Times.Count, Summary, context.Now));
@@ -70,7 +70,7 @@ public sealed class EventCountEvaluator : RuleEvaluator
 
     public override void OnTick(DateTimeOffset now, List<AlertSignal> output)
     {
-        List<string>? empty = null;
+        List<Subject>? empty = null;
         foreach (var (key, group) in _groups)
         {
             Evaluate(group, now, output);
@@ -92,12 +92,12 @@ public sealed class EventCountEvaluator : RuleEvaluator
     {
         var subject = Subject.FromAlert(openAlert);
         _tracker.Restore(subject, openAlert.Value);
-        _groups[subject.Key] = new Group(subject);
+        _groups[subject] = new Group(subject);
     }
 
     private void Evaluate(Group group, DateTimeOffset now, List<AlertSignal> output)
     {
-        if (!_tracker.IsFiring(group.Subject.Key))
+        if (!_tracker.IsFiring(group.Subject))
         {
             group.LastRepeat = now;
         }

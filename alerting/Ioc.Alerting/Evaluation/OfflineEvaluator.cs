@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Ioc.Contract.Alerts;
 using Ioc.Alerting.Rules;
 using Ioc.Contract;
@@ -13,6 +14,7 @@ namespace Ioc.Alerting.Evaluation;
 /// </summary>
 public sealed class OfflineEvaluator : RuleEvaluator
 {
+    /// <summary>Per device a struct in the dictionary's own entry (no object per device).</summary>
     private readonly Dictionary<DeviceAddress, DeviceEntry> _devices = [];
     private readonly TimeSpan? _silence;
 
@@ -28,10 +30,10 @@ public sealed class OfflineEvaluator : RuleEvaluator
 
     public override void OnMessage(in MessageContext context, List<AlertSignal> output)
     {
-        if (!_devices.TryGetValue(context.Device, out var entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, context.Device, out var known);
+        if (!known)
         {
-            entry = new DeviceEntry(context.DeviceSubject);
-            _devices[context.Device] = entry;
+            entry.Subject = context.DeviceSubject;
         }
         else if (!ReferenceEquals(entry.Subject, context.DeviceSubject) && context.District is not null)
         {
@@ -45,7 +47,7 @@ public sealed class OfflineEvaluator : RuleEvaluator
             if (Rule.OnStatusOffline && !entry.Firing)
             {
                 entry.Firing = true;
-                output.Add(Signal(entry, true, context.Now, DefaultSummaries.OfflineLastWill));
+                output.Add(Signal(entry.Subject, true, context.Now, DefaultSummaries.OfflineLastWill));
             }
 
             return;
@@ -54,7 +56,7 @@ public sealed class OfflineEvaluator : RuleEvaluator
         if (entry.Firing)
         {
             entry.Firing = false;
-            output.Add(Signal(entry, false, context.Now, DefaultSummaries.BackOnline));
+            output.Add(Signal(entry.Subject, false, context.Now, DefaultSummaries.BackOnline));
         }
     }
 
@@ -65,13 +67,19 @@ public sealed class OfflineEvaluator : RuleEvaluator
             return;
         }
 
-        foreach (var entry in _devices.Values)
+        List<DeviceAddress>? silent = null;
+        foreach (var (device, entry) in _devices)
         {
             if (!entry.Firing && now - entry.LastSeen >= silence)
             {
-                entry.Firing = true;
-                output.Add(Signal(entry, true, now, DefaultSummaries.NoData(now - entry.LastSeen)));
+                (silent ??= []).Add(device);
+                output.Add(Signal(entry.Subject, true, now, DefaultSummaries.NoData(now - entry.LastSeen)));
             }
+        }
+
+        foreach (var device in silent ?? [])
+        {
+            CollectionsMarshal.GetValueRefOrNullRef(_devices, device).Firing = true;
         }
     }
 
@@ -83,7 +91,7 @@ public sealed class OfflineEvaluator : RuleEvaluator
             return;
         }
 
-        _devices[device] = new DeviceEntry(Subject.ForDevice(device, district)) { LastSeen = lastSeen };
+        _devices[device] = new DeviceEntry { Subject = Subject.ForDevice(device, district), LastSeen = lastSeen };
     }
 
     public override void Restore(Alert openAlert)
@@ -94,23 +102,31 @@ public sealed class OfflineEvaluator : RuleEvaluator
         }
 
         var device = new DeviceAddress(openAlert.Site, openAlert.DeviceType, openAlert.DeviceId);
-        if (!_devices.TryGetValue(device, out var entry))
+        ref var entry = ref CollectionsMarshal.GetValueRefOrAddDefault(_devices, device, out var known);
+        if (!known)
         {
-            entry = new DeviceEntry(Subject.FromAlert(openAlert)) { LastSeen = openAlert.LastFiredAt };
-            _devices[device] = entry;
+            entry.Subject = Subject.FromAlert(openAlert);
+            entry.LastSeen = openAlert.LastFiredAt;
         }
 
         entry.Firing = true;
     }
 
-    private AlertSignal Signal(DeviceEntry entry, bool firing, DateTimeOffset now, LocalizedText fallback) =>
-        new(Rule, entry.Subject, firing, null, firing ? Rule.Summary ?? fallback : fallback, now);
+    private AlertSignal Signal(Subject subject, bool firing, DateTimeOffset now, LocalizedText fallback) =>
+        new(Rule, subject, firing, null, firing ? Rule.Summary ?? fallback : fallback, now);
 
-    private sealed class DeviceEntry(Subject subject)
+    private struct DeviceEntry
     {
-        public Subject Subject { get; set; } = subject;
+        private long _lastSeenUtcTicks;
 
-        public DateTimeOffset LastSeen { get; set; }
+        public Subject Subject { get; set; }
+
+        /// <summary>Kept as UTC ticks (8 bytes, not a 16-byte <see cref="DateTimeOffset"/>): only differences are taken.</summary>
+        public DateTimeOffset LastSeen
+        {
+            readonly get => new(_lastSeenUtcTicks, TimeSpan.Zero);
+            set => _lastSeenUtcTicks = value.UtcTicks;
+        }
 
         public bool Firing { get; set; }
     }

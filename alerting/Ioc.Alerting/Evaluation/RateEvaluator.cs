@@ -12,7 +12,7 @@ namespace Ioc.Alerting.Evaluation;
 public sealed class RateEvaluator : RuleEvaluator
 {
     private readonly ConditionTracker _tracker;
-    private readonly Dictionary<string, Samples> _series = new(StringComparer.Ordinal);
+    private readonly Dictionary<Subject, Samples> _series = new(Subject.KeyComparer);
     private readonly Comparison _comparison;
     private readonly string _metric;
 
@@ -38,10 +38,10 @@ public sealed class RateEvaluator : RuleEvaluator
                 continue;
             }
 
-            if (!_series.TryGetValue(subject.Key, out var samples))
+            if (!_series.TryGetValue(subject, out var samples))
             {
                 samples = new Samples();
-                _series[subject.Key] = samples;
+                _series[subject] = samples;
             }
 
             samples.Add(context.Now, field.AsDouble(), Rule.Window);
@@ -55,7 +55,7 @@ public sealed class RateEvaluator : RuleEvaluator
     public override void OnTick(DateTimeOffset now, List<AlertSignal> output)
     {
         _tracker.Tick(now, output);
-        List<string>? idle = null;
+        List<Subject>? idle = null;
         foreach (var (key, samples) in _series)
         {
             // A series silent for several windows is forgotten; a firing one clears through its next sample.

@@ -34,12 +34,19 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
 
     private readonly SqliteDatabase _database;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Dictionary<string, long> _seriesIds = new(StringComparer.Ordinal);
+    private readonly SeriesIdCache _seriesIds;
     private SqliteConnection? _writer;
 
     public SqliteTelemetryStore(SqliteDatabase database)
+        : this(database, SeriesIdCache.DefaultCapacity)
+    {
+    }
+
+    /// <summary>With the series-id cache bounded at <paramref name="seriesCacheCapacity"/> series (tests).</summary>
+    internal SqliteTelemetryStore(SqliteDatabase database, int seriesCacheCapacity)
     {
         _database = database;
+        _seriesIds = new SeriesIdCache(seriesCacheCapacity);
     }
 
     public string Name => "sqlite";
@@ -71,18 +78,18 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
             var tsParameter = insert.Parameters.Add("$ts", SqliteType.Integer);
             var fieldsParameter = insert.Parameters.Add("$fields", SqliteType.Text);
             insert.Prepare();
-            var newSeries = new List<string>();
+            var newSeries = new List<SeriesHash>();
             var buffer = new ArrayBufferWriter<byte>(512);
             try
             {
                 foreach (var point in points)
                 {
-                    var key = SeriesKey(point);
-                    if (!_seriesIds.TryGetValue(key, out var id))
+                    var hash = SeriesIdCache.HashOf(point);
+                    if (!_seriesIds.TryGet(hash, out var id))
                     {
-                        id = await EnsureSeriesAsync(transaction, key, point, cancellationToken);
-                        _seriesIds[key] = id;
-                        newSeries.Add(key);
+                        id = await EnsureSeriesAsync(transaction, SeriesKey(point), point, cancellationToken);
+                        _seriesIds.Add(hash, id);
+                        newSeries.Add(hash);
                     }
 
                     seriesParameter.Value = id;
@@ -96,9 +103,9 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
             catch
             {
                 // Ids learned inside a rolled-back transaction are not real.
-                foreach (var key in newSeries)
+                foreach (var hash in newSeries)
                 {
-                    _seriesIds.Remove(key);
+                    _seriesIds.Remove(hash);
                 }
 
                 throw;

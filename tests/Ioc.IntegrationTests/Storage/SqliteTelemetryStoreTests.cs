@@ -35,4 +35,29 @@ public sealed class SqliteTelemetryStoreTests : TelemetryStoreContractTests, IAs
         Assert.Equal(1, deleted);
         Assert.Equal(1, await _store.CountAsync(new PointQuery("ups", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow.AddDays(1)), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task Write_MoreSeriesThanTheIdCacheHolds_KeepsEveryPointInItsOwnSeries()
+    {
+        // A cache of 2 series against 5: it starts again empty several times; ids come back from the database.
+        await using var store = new SqliteTelemetryStore(new SqliteDatabase(new SqliteOptions { Path = Path.Combine(_folder, "bounded.db") }), seriesCacheCapacity: 2);
+        await store.InitializeAsync(CancellationToken.None);
+        var devices = new[] { "U1", "U2", "U3", "U4", "U5" };
+        for (var round = 0; round < 3; round++)
+        {
+            var points = devices.Select((device, i) => new Ioc.Contract.Model.Point(
+                "ups",
+                [new("device", device), new("site", "core")],
+                [new("load_pct", Ioc.Contract.Model.FieldValue.Float((i * 10) + round))],
+                (round + 1) * 1_000_000_000L)).ToArray();
+            await store.WriteAsync(points, CancellationToken.None);
+        }
+
+        for (var i = 0; i < devices.Length; i++)
+        {
+            var query = new PointQuery("ups", DateTimeOffset.UnixEpoch, DateTimeOffset.UtcNow) { Tags = new Dictionary<string, string> { ["device"] = devices[i] } };
+            var values = (await store.QueryAsync(query, CancellationToken.None)).OrderBy(p => p.TimestampNs).Select(p => p.GetField("load_pct")!.Value.AsDouble()).ToArray();
+            Assert.Equal([(i * 10) + 0.0, (i * 10) + 1.0, (i * 10) + 2.0], values);
+        }
+    }
 }
