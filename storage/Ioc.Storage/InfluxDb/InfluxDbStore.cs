@@ -79,7 +79,14 @@ public sealed partial class InfluxDbStore : ITelemetryStore
             string? failure;
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, _writeUri) { Content = Content(body) };
+                // HTTP/1.1 exactly: the response comes after the whole body was sent, so the pooled body can go back
+                // to the pool on success (HTTP/2 could answer while still sending it).
+                using var request = new HttpRequestMessage(HttpMethod.Post, _writeUri)
+                {
+                    Content = Content(body),
+                    Version = HttpVersion.Version11,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                };
                 Authorize(request);
                 using var response = await _http.SendAsync(request, cancellationToken);
                 if (response.IsSuccessStatusCode)

@@ -79,6 +79,12 @@ internal sealed class SeriesIdCache(int capacity)
 
     private static void Append(string text, ref HashCode a, ref HashCode b, ref HashCode c, ref HashCode d)
     {
+        // The length first: the key's parts stay apart whatever characters they hold (not only because the contract
+        // refuses control characters in names and tag values).
+        a.Add(text.Length);
+        b.Add(text.Length);
+        c.Add(text.Length);
+        d.Add(text.Length);
         var bytes = MemoryMarshal.AsBytes(text.AsSpan());
         a.AddBytes(bytes);
         b.AddBytes(bytes);
