@@ -273,9 +273,21 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return RuleLoader.ParseAll(document.ToJsonString(), "rule catalogue");
     }
 
-    /// <summary>The catalogue as a rules file (the format <see cref="RuleLoader"/> reads): version, the file's site map and districts, every rule.</summary>
+    /// <summary>
+    /// The catalogue as a rules file (the format <see cref="RuleLoader"/> reads): version, the file's site map and
+    /// districts, every rule. A stored rule that is not valid JSON cannot be written into the file: the export fails
+    /// naming it (<see cref="RuleCommandException"/>, vi/en), rather than download a file that silently lacks a rule.
+    /// </summary>
     public string Export()
     {
+        var unreadable = Rules.Where(r => TryParse(r.Stored.Definition) is null).ToList();
+        if (unreadable.Count > 0)
+        {
+            throw new RuleCommandException(RuleCommandFailure.Invalid, [.. unreadable.Select(r => new RuleProblem(NullIfEmpty(r.Stored.Id), "json",
+                "the stored definition is not valid JSON, so the catalogue cannot be exported: fix it in the JSON editor or delete it first",
+                "định nghĩa đã lưu không phải JSON hợp lệ nên không thể xuất danh mục: hãy sửa trong trình soạn JSON hoặc xóa quy tắc này trước"))]);
+        }
+
         var document = new JsonObject
         {
             ["version"] = 1,
@@ -352,12 +364,28 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     public static string Normalize(string definition) =>
         JsonNode.Parse(definition, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.ToJsonString(Compact);
 
-    /// <summary>Pretty JSON for editing and side-by-side views.</summary>
-    public static string Pretty(string definition) => JsonNode.Parse(definition)!.ToJsonString(Indented);
+    /// <summary>Pretty JSON for editing and side-by-side views; a definition that is not valid JSON is shown as it is stored.</summary>
+    public static string Pretty(string definition) => TryParse(definition)?.ToJsonString(Indented) ?? definition;
 
-    /// <summary>Two definitions mean the same rule (key order and layout aside).</summary>
+    /// <summary>
+    /// Two definitions mean the same rule (key order and layout aside). A definition that is not valid JSON (a stored row
+    /// edited in the database) is the same as no other: it counts as different.
+    /// </summary>
     public static bool SameDefinition(string? a, string? b) =>
-        a is not null && b is not null && JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
+        a is not null && b is not null && TryParse(a) is { } left && TryParse(b) is { } right && JsonNode.DeepEquals(left, right);
+
+    /// <summary>The definition as a JSON object; null when it is not valid JSON or not an object.</summary>
+    public static JsonObject? TryParse(string definition)
+    {
+        try
+        {
+            return JsonNode.Parse(definition) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static bool IsEnabled(string definition) =>
         JsonNode.Parse(definition)?["enabled"] is not { } flag || flag.GetValueKind() != JsonValueKind.False;
@@ -365,7 +393,9 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     /// <summary>The definition with <c>enabled</c> set (the key is dropped when enabled: the default).</summary>
     public static string WithEnabled(string definition, bool enabled)
     {
-        var node = JsonNode.Parse(definition)!.AsObject();
+        var node = TryParse(definition) ?? throw RuleCommandException.One(RuleCommandFailure.Invalid, null, "json",
+            "the stored definition is not valid JSON: fix it in the JSON editor (or delete the rule) before enabling or disabling it",
+            "định nghĩa đã lưu không phải JSON hợp lệ: hãy sửa trong trình soạn JSON (hoặc xóa quy tắc) trước khi bật hoặc tắt");
         node.Remove("enabled");
         if (!enabled)
         {
