@@ -11,6 +11,12 @@ namespace Ioc.Alerting.Rules.Catalogue;
 /// build's loader refuses has no <see cref="Rule"/>: it is kept untouched and does not run; <see cref="Problems"/> says
 /// why (rule, key, English and Vietnamese), until it is fixed or deleted.
 /// </summary>
+/// <summary>
+/// The engine's view of one catalogue snapshot: the enabled rules that run and the ids of the stored rules the loader
+/// refuses, taken together so that they agree (<see cref="Generation"/> counts snapshots, for removal reasons).
+/// </summary>
+public sealed record ActiveRules(RuleSet Set, IReadOnlySet<string> NotRunning, long Generation);
+
 public sealed record CatalogRule(StoredRule Stored, AlertRule? Rule, IReadOnlyList<RuleProblem> Problems)
 {
     public CatalogRule(StoredRule stored, AlertRule rule)
@@ -39,7 +45,7 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     private readonly TimeProvider _time;
     private readonly ILogger<RuleCatalog> _logger;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private readonly Dictionary<string, string> _removalReasons = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Reason, long From)> _removalReasons = new(StringComparer.Ordinal);
     private Snapshot _snapshot;
 
     public RuleCatalog(RuleSet file, AlertingOptions options, IRuleCatalogStore store, TimeProvider time, ILogger<RuleCatalog> logger)
@@ -49,7 +55,7 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         _store = store;
         _time = time;
         _logger = logger;
-        _snapshot = new Snapshot(file, [], new Dictionary<string, (string, AlertRule)>(StringComparer.Ordinal), Loaded: false, []);
+        _snapshot = new Snapshot(new ActiveRules(file, new HashSet<string>(StringComparer.Ordinal), 0), [], new Dictionary<string, (string, AlertRule)>(StringComparer.Ordinal), Loaded: false, []);
     }
 
     /// <summary>The rules file as loaded at start-up: its site map and districts apply to the catalogue's rules.</summary>
@@ -59,7 +65,10 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     public string FilePath { get; }
 
     /// <summary>The enabled rules now; the file's until <see cref="LoadAsync"/> has read the catalogue.</summary>
-    public RuleSet Current => _snapshot.Set;
+    public RuleSet Current => _snapshot.Active.Set;
+
+    /// <summary>The enabled rules now with the refused ids of the same snapshot (what the engine swaps to).</summary>
+    public ActiveRules Active => _snapshot.Active;
 
     /// <summary>Every rule of the catalogue, enabled or not, by id.</summary>
     public IReadOnlyList<CatalogRule> Rules => _snapshot.Rules;
@@ -68,9 +77,6 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
 
     /// <summary>The stored rules this build's loader refuses: kept in the catalogue, not evaluated (see <see cref="CatalogRule.Problems"/>).</summary>
     public IReadOnlyList<CatalogRule> NotRunning => _snapshot.NotRunning;
-
-    /// <summary>True when <paramref name="ruleId"/> is stored but refused by the loader (its open alerts stay as they are).</summary>
-    public bool IsNotRunning(string ruleId) => _snapshot.NotRunning.Any(r => r.Stored.Id == ruleId);
 
     /// <summary>
     /// The degraded reasons for health (/healthz, the health telemetry): one line naming every rule that does not run
@@ -144,7 +150,8 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
             var enabled = rules.Where(r => r.Runs && r.Rule!.Enabled).Select(r => r.Rule!).ToList();
             var refused = rules.Where(r => !r.Runs).ToList();
             newlyRefused = [.. refused.Where(r => !previous.NotRunning.Any(p => p.Stored == r.Stored))];
-            _snapshot = new Snapshot(new RuleSet(enabled, File.SiteDistricts, "rule catalogue", File.Districts), rules, byId, Loaded: true, refused);
+            var active = new ActiveRules(new RuleSet(enabled, File.SiteDistricts, "rule catalogue", File.Districts), refused.Select(r => r.Stored.Id).ToHashSet(StringComparer.Ordinal), previous.Active.Generation + 1);
+            _snapshot = new Snapshot(active, rules, byId, Loaded: true, refused);
         }
         finally
         {
@@ -328,12 +335,15 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return written;
     }
 
-    /// <summary>Why the engine should resolve a rule's open alerts when it leaves the active set (who deleted or disabled it).</summary>
+    /// <summary>
+    /// Why the engine should resolve a rule's open alerts when it leaves the active set (who deleted or disabled it).
+    /// Called under the refresh lock right after the write: the reason applies from the next snapshot on.
+    /// </summary>
     private void NoteRemoval(string ruleId, string reason)
     {
         lock (_removalReasons)
         {
-            _removalReasons[ruleId] = reason;
+            _removalReasons[ruleId] = (reason, _snapshot.Active.Generation + 1);
         }
     }
 
@@ -345,11 +355,28 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         }
     }
 
-    public string TakeRemovalReason(string ruleId)
+    /// <summary>The reason noted for a removal that snapshot <paramref name="generation"/> includes; a default when none was noted.</summary>
+    public string RemovalReason(string ruleId, long generation)
     {
         lock (_removalReasons)
         {
-            return _removalReasons.Remove(ruleId, out var reason) ? reason : "rule removed from the rule catalogue";
+            return _removalReasons.TryGetValue(ruleId, out var noted) && noted.From <= generation ? noted.Reason : "rule removed from the rule catalogue";
+        }
+    }
+
+    /// <summary>
+    /// Drops every reason for a removal that snapshot <paramref name="generation"/> includes, once the engine has resolved
+    /// the alerts of every rule that left with it: a reason not acted on (the rule had no open alerts) is not kept to
+    /// blame someone for a later removal. Reasons noted for later snapshots stay.
+    /// </summary>
+    public void ForgetRemovalReasons(long generation)
+    {
+        lock (_removalReasons)
+        {
+            foreach (var id in _removalReasons.Where(p => p.Value.From <= generation).Select(p => p.Key).ToList())
+            {
+                _removalReasons.Remove(id);
+            }
         }
     }
 
@@ -405,5 +432,5 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return node.ToJsonString(Compact);
     }
 
-    private sealed record Snapshot(RuleSet Set, IReadOnlyList<CatalogRule> Rules, Dictionary<string, (string Definition, AlertRule Rule)> ById, bool Loaded, IReadOnlyList<CatalogRule> NotRunning);
+    private sealed record Snapshot(ActiveRules Active, IReadOnlyList<CatalogRule> Rules, Dictionary<string, (string Definition, AlertRule Rule)> ById, bool Loaded, IReadOnlyList<CatalogRule> NotRunning);
 }
