@@ -296,13 +296,20 @@ public sealed class AlertEngine
         Log.RulesSwapped(_logger, kept, started, removed.Count, resolved);
     }
 
+    /// <summary>Signals evaluated but not stored yet (a store error parks them for the next tick).</summary>
+    public int ParkedSignals => _retry.Count + _signals.Count;
+
+    /// <summary>Stores the signals a store error parked (shutdown: there is no next tick to retry them).</summary>
+    public Task ApplyParkedAsync(CancellationToken cancellationToken) =>
+        ParkedSignals > 0 ? ApplySignalsAsync(_time.GetUtcNow(), cancellationToken) : Task.CompletedTask;
+
     /// <summary>Writes every pending device change to the store (tests, shutdown).</summary>
-    public async Task FlushAsync()
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         while (_registry.DirtyCount > 0)
         {
-            await _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), CancellationToken.None);
+            await _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), cancellationToken);
         }
     }
 
