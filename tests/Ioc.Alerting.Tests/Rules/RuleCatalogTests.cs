@@ -294,7 +294,10 @@ public sealed class RuleCatalogTests
         Assert.Equal(["dc-overheat"], h.Engine.Rules.Rules.Select(r => r.Id));
         Assert.Equal(["ups-on-battery", "device-offline", "district-outage"], Catalog(h).NotRunning.Select(r => r.Stored.Id).OrderBy(id => id == "district-outage").ThenBy(id => id != "ups-on-battery"));
         Assert.Equal("json", Catalog(h).NotRunning.Single(r => r.Stored.Id == "device-offline").Problems[0].Field);
-        Assert.Equal("of", Catalog(h).NotRunning.Single(r => r.Stored.Id == "district-outage").Problems[0].Field);
+        var composite = Catalog(h).NotRunning.Single(r => r.Stored.Id == "district-outage").Problems[0];
+        Assert.Equal(("district-outage", "of", null), (composite.RuleId, composite.Field, composite.Index));
+        Assert.Equal("counts rule 'device-offline', which is not running", composite.En);
+        Assert.Equal("đếm quy tắc 'device-offline', quy tắc này đang không chạy", composite.Vi);
         Assert.Contains(Catalog(h).NotRunning.Single(r => r.Stored.Id == "ups-on-battery").Problems, p => p.Field == "kind");
         Assert.Equal(open.Id, Assert.Single(await h.OpenAsync("ups-on-battery")).Id);
 
@@ -355,6 +358,20 @@ public sealed class RuleCatalogTests
         Assert.Equal(["dc-overheat"], Catalog(h).Rules.Select(r => r.Stored.Id));
         Assert.Empty(await h.OpenAsync("ups-on-battery"));
         Assert.Contains(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved" && a.Detail == "rule 'ups-on-battery' deleted by eng1");
+    }
+
+    [Fact]
+    public async Task Refresh_StoredRuleWithoutAnId_ProblemNamesTheStoredRowNotAPositionInTheFilteredDocument()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await StoreRawAsync(h, "dc-overheat", """{"kind":"forecast","severity":"major","metric":"temp_c"}""");
+        await StoreRawAsync(h, "ups-on-battery", """{"kind":"state","severity":"major","metric":"on_battery","equals":true}""");
+
+        await Catalog(h).RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(2, Catalog(h).NotRunning.Count);
+        Assert.All(Catalog(h).NotRunning, r => Assert.All(r.Problems, p => Assert.Equal((r.Stored.Id, (int?)null), (p.RuleId, p.Index))));
+        Assert.DoesNotContain("rule #", Assert.Single(Catalog(h).DegradedReasons()), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -212,7 +212,16 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
                         : -1;
                     if (at >= 0)
                     {
-                        (refused.TryGetValue(at, out var list) ? list : refused[at] = []).Add(problem);
+                        // Named by its stored id: an index counts rules of the filtered document, not of the catalogue.
+                        var named = problem with { RuleId = problem.RuleId ?? NullIfEmpty(stored[at].Id), Index = null };
+                        if (problem.Field == "of" && TryParse(stored[at].Definition)?["of"] is JsonValue of && of.TryGetValue<string>(out var child)
+                            && stored.Any(r => r.Id == child) && !candidates.Any(c => stored[c].Id == child))
+                        {
+                            // The child is stored but refused (left out of this document), not missing.
+                            named = named with { En = $"counts rule '{child}', which is not running", Vi = $"đếm quy tắc '{child}', quy tắc này đang không chạy" };
+                        }
+
+                        (refused.TryGetValue(at, out var list) ? list : refused[at] = []).Add(named);
                     }
                 }
 
