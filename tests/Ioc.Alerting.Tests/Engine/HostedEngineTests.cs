@@ -187,6 +187,53 @@ public sealed class HostedEngineTests : IAsyncDisposable
         Assert.InRange(failing.Calls - beforeStop, 1, 2);
     }
 
+    [Fact]
+    public async Task Stop_StoreHangsDuringTheDrain_StopsBeforeTheShutdownTimeoutAndLogsWhatWasLeft()
+    {
+        Directory.CreateDirectory(_directory);
+        var rules = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        var logs = new CollectingLogs();
+        FailingStore? store = null;
+        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services =>
+        {
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            services.Replace(ServiceDescriptor.Singleton<Ioc.Storage.Operational.IAlertStore>(sp =>
+                FailingStore.Wrap(sp.GetRequiredService<Ioc.Storage.Operational.IOperationalStore>().Alerts, out store)));
+        }, logs);
+        await host.StartAsync();
+        var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
+        var engine = host.Services.GetRequiredService<AlertEngine>();
+
+        // The engine is running (it has evaluated one message) when the database stops answering (a write waits until
+        // it is cancelled), just as the host stops with a backlog.
+        var now = DateTimeOffset.UtcNow;
+        observer.Observe(TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", "UPS-FIRST"), """{"on_battery": true}""", now));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+
+        Assert.Equal(1, engine.Processed);
+        store!.Hang = true;
+        observer.Observe([.. Enumerable.Range(0, 256).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await host.StopAsync();
+
+        // The drain's token fires at 1.8 s (2 s less a tenth): the hung write is cancelled and what was left is logged.
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!logs.Entries.Any(e => e.EventId == 4046) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var stopped = Assert.Single(logs.Entries, e => e.EventId == 4046);
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
+        Assert.Contains("the shutdown time ran out", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains($"{257 - engine.Processed} taken message(s) were not evaluated", stopped.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(30, 27)]
     [InlineData(5, 4.5)]
@@ -202,6 +249,9 @@ public sealed class HostedEngineTests : IAsyncDisposable
 
         public volatile bool Fail;
 
+        /// <summary>Every call waits until its cancellation token fires (a database that stopped answering).</summary>
+        public volatile bool Hang;
+
         public int Calls => _calls;
 
         public static Ioc.Storage.Operational.IAlertStore Wrap(Ioc.Storage.Operational.IAlertStore inner, out FailingStore? failing)
@@ -214,6 +264,18 @@ public sealed class HostedEngineTests : IAsyncDisposable
 
         protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
         {
+            if (Hang && targetMethod!.ReturnType.IsGenericType && targetMethod.ReturnType.GetGenericTypeDefinition() == typeof(Task<>))
+            {
+                var token = args!.OfType<CancellationToken>().SingleOrDefault();
+                return typeof(HostedEngineTests).GetMethod(nameof(HangAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                    .MakeGenericMethod(targetMethod.ReturnType.GetGenericArguments()[0]).Invoke(null, [token]);
+            }
+
+            if (Hang && targetMethod!.ReturnType == typeof(Task))
+            {
+                return Task.Delay(Timeout.Infinite, args!.OfType<CancellationToken>().SingleOrDefault());
+            }
+
             if (Fail)
             {
                 Interlocked.Increment(ref _calls);
@@ -230,6 +292,12 @@ public sealed class HostedEngineTests : IAsyncDisposable
                 throw;
             }
         }
+    }
+
+    private static async Task<T> HangAsync<T>(CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
     }
 
     private sealed record LogEntry(int EventId, LogLevel Level, string Message);
