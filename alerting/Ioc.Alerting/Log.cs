@@ -75,4 +75,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4045, Level = LogLevel.Warning, Message = "Alert rule {RuleId} stopped running (refused by the rule loader); its {Open} open alert(s) stay open until it runs again or is deleted")]
     public static partial void RuleStoppedOpenAlertsKept(ILogger logger, string ruleId, int open);
+
+    [LoggerMessage(EventId = 4046, Level = LogLevel.Error, Message = "Alert engine stopped draining at shutdown ({Cause}): {NotEvaluated} taken message(s) were not evaluated and {Parked} signal(s) were not stored")]
+    public static partial void DrainStopped(ILogger logger, Exception? exception, string cause, int notEvaluated, int parked);
 }

@@ -20,6 +20,7 @@ public sealed class AlertEngine
 {
     private readonly RuleCatalog _catalog;
     private RuleSet _rules;
+    private bool _swept;
     private readonly IAlertStore _store;
     private readonly IDeviceStore _devices;
     private readonly AlertLifecycle _lifecycle;
@@ -209,14 +210,18 @@ public sealed class AlertEngine
             }
         }
 
-        if (!ReferenceEquals(_catalog.Current, _rules))
+        // One read: the rules and the refused ids of the same snapshot (a later snapshot may land during the swap's awaits).
+        // The first tick after start swaps too, to resolve the alerts of rules removed while the engine was down.
+        var active = _catalog.Active;
+        if (!ReferenceEquals(active.Set, _rules) || !_swept)
         {
-            await SwapAsync(_catalog.Current, now, cancellationToken);
+            await SwapAsync(active, now, cancellationToken);
         }
     }
 
-    private async Task SwapAsync(RuleSet next, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task SwapAsync(ActiveRules active, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        var next = active.Set;
         var current = _evaluators.ToDictionary(e => e.Rule.Id, StringComparer.Ordinal);
         var open = await _store.ListOpenAsync(cancellationToken);
         var evaluators = new List<RuleEvaluator>(next.Rules.Count);
@@ -248,24 +253,21 @@ public sealed class AlertEngine
             started++;
         }
 
+        // Removed: every rule that ran or has open alerts and is neither enabled nor refused in this snapshot (deleted,
+        // disabled, renamed; here, on another host, in the database or while the engine was down). A refused rule is
+        // still stored: its alerts stay open, untouched, until it is fixed or deleted.
         var remaining = next.ById;
-        var removed = current.Keys.Where(id => !remaining.ContainsKey(id)).ToList();
+        var removed = current.Keys.Concat(open.Select(a => a.RuleId)).Distinct(StringComparer.Ordinal)
+            .Where(id => !remaining.ContainsKey(id) && !active.NotRunning.Contains(id)).ToList();
+        foreach (var id in current.Keys.Where(active.NotRunning.Contains))
+        {
+            Log.RuleStoppedOpenAlertsKept(_logger, id, open.Count(a => a.RuleId == id));
+        }
 
-        // A rule that did not run (refused by the loader) and was then deleted: its alerts were kept open, now resolved.
-        removed.AddRange(open.Select(a => a.RuleId).Distinct(StringComparer.Ordinal)
-            .Where(id => !current.ContainsKey(id) && !remaining.ContainsKey(id) && _catalog.HasRemovalReason(id) && !_catalog.Rules.Any(r => r.Stored.Id == id)));
-        _rules = next;
         Index([.. evaluators]);
         foreach (var id in removed)
         {
-            if (_catalog.IsNotRunning(id))
-            {
-                // Still stored, refused by the loader: not a removal. Its alerts stay open, untouched, until it is fixed or deleted.
-                Log.RuleStoppedOpenAlertsKept(_logger, id, open.Count(a => a.RuleId == id));
-                continue;
-            }
-
-            var reason = _catalog.TakeRemovalReason(id);
+            var reason = _catalog.RemovalReason(id, active.Generation);
             foreach (var alert in open.Where(a => a.RuleId == id))
             {
                 if (await _lifecycle.ResolveForRuleRemovalAsync(alert.Id, now, reason, cancellationToken) is not null)
@@ -274,6 +276,12 @@ public sealed class AlertEngine
                 }
             }
         }
+
+        // Only now that every removed rule's alerts are resolved: a store error above leaves _rules as it was, so the next
+        // tick swaps again and resolves the rest (with their reasons still noted).
+        _catalog.ForgetRemovalReasons(active.Generation);
+        _rules = next;
+        _swept = true;
 
         if (_composites.Length > 0)
         {
@@ -288,13 +296,20 @@ public sealed class AlertEngine
         Log.RulesSwapped(_logger, kept, started, removed.Count, resolved);
     }
 
+    /// <summary>Signals evaluated but not stored yet (a store error parks them for the next tick).</summary>
+    public int ParkedSignals => _retry.Count + _signals.Count;
+
+    /// <summary>Stores the signals a store error parked (shutdown: there is no next tick to retry them).</summary>
+    public Task ApplyParkedAsync(CancellationToken cancellationToken) =>
+        ParkedSignals > 0 ? ApplySignalsAsync(_time.GetUtcNow(), cancellationToken) : Task.CompletedTask;
+
     /// <summary>Writes every pending device change to the store (tests, shutdown).</summary>
-    public async Task FlushAsync()
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         var now = _time.GetUtcNow();
         while (_registry.DirtyCount > 0)
         {
-            await _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), CancellationToken.None);
+            await _devices.UpsertAsync(_registry.TakeDirty(now, DevicesPerTick), cancellationToken);
         }
     }
 

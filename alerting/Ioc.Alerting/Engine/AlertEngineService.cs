@@ -4,17 +4,34 @@ using Ioc.Alerting.Hosting;
 using Ioc.Contract.Model;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Ioc.Alerting.Engine;
 
 /// <summary>
 /// Runs the engine: drains the intake channel (single messages and the collector's runs, each message in order) and ticks at <see cref="AlertingOptions.TickInterval"/>,
 /// both on one loop. It starts only once this process is the active evaluator (<see cref="IEvaluatorGate"/>): a
-/// standby loads no state and writes nothing. On shutdown it stops intake and evaluates what is already queued.
+/// standby loads no state and writes nothing. On shutdown it stops intake and evaluates what is already queued, within
+/// the host's shutdown timeout (less a margin, <see cref="DrainBudget"/>), stopping at the first store failure; what it
+/// could not evaluate or store is logged with its count.
 /// </summary>
-public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, IEvaluatorGate gate, AlertingOptions options, TimeProvider time, ILogger<AlertEngineService> logger, AlertingMetrics? metrics = null)
+public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, IEvaluatorGate gate, AlertingOptions options, TimeProvider time, ILogger<AlertEngineService> logger, AlertingMetrics? metrics = null, IOptions<HostOptions>? hostOptions = null)
     : BackgroundService
 {
+    // Fires a little before the host gives up on stopping (never before the stop): the store writes of the drain take it.
+    private readonly CancellationTokenSource _drain = new();
+    private volatile bool _stopping;
+    private Exception? _drainFailure;
+
+    /// <summary>
+    /// How long the drain may take once stop begins: the host's shutdown timeout less a tenth of it (at most 3 s) for the
+    /// last device write and the other services, so 27 s of the default 30 s.
+    /// </summary>
+    public static TimeSpan DrainBudget(TimeSpan shutdownTimeout) =>
+        shutdownTimeout == Timeout.InfiniteTimeSpan ? shutdownTimeout
+        : shutdownTimeout <= TimeSpan.Zero ? TimeSpan.Zero
+        : shutdownTimeout - TimeSpan.FromTicks(Math.Min(shutdownTimeout.Ticks / 10, TimeSpan.FromSeconds(3).Ticks));
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         // A single evaluator loads its state before the host starts (a bad store stops the start); a standby does so
@@ -29,8 +46,20 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        _stopping = true;
         intake.Complete();
+        if (DrainBudget(hostOptions?.Value.ShutdownTimeout ?? TimeSpan.FromSeconds(30)) is var budget && budget != Timeout.InfiniteTimeSpan)
+        {
+            _drain.CancelAfter(budget);
+        }
+
         await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _drain.Dispose();
+        base.Dispose();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -48,7 +77,8 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
         using var timer = new PeriodicTimer(options.TickInterval, time);
         var tickTask = timer.WaitForNextTickAsync(stoppingToken).AsTask();
         Task<bool>? readTask = null;
-        while (true)
+        var notEvaluated = 0;
+        while (_drainFailure is null)
         {
             readTask ??= intake.WaitToReadAsync(stoppingToken).AsTask();
             await Task.WhenAny(readTask, tickTask);
@@ -75,30 +105,52 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
                 // A bounded burst (in messages), so ticks are not starved under load. An item taken is evaluated whole
                 // even when stopping meanwhile (a run is at most 256 messages, no longer in the intake): stopping ends
                 // the burst between items, and the drain below evaluates the rest.
-                for (var taken = 0; taken < 4096 && !stoppingToken.IsCancellationRequested && intake.TryRead(out var item); taken += item.Count)
+                for (var taken = 0; taken < 4096 && _drainFailure is null && !stoppingToken.IsCancellationRequested && intake.TryRead(out var item); taken += item.Count)
                 {
-                    await EvaluateAsync(item, CancellationToken.None);
+                    notEvaluated += await EvaluateAsync(item, _drain.Token);
                 }
             }
         }
 
-        // Drain what was accepted before shutdown, then let the last device write finish.
+        // Drain what was accepted before shutdown (until the store fails or the time runs out), store the signals a store
+        // error parked, then let the last device write finish.
         while (intake.TryRead(out var item))
         {
-            await EvaluateAsync(item, CancellationToken.None);
+            if (_drainFailure is not null)
+            {
+                notEvaluated += item.Count;
+                item.Release();
+                continue;
+            }
+
+            notEvaluated += await EvaluateAsync(item, _drain.Token);
         }
 
         try
         {
-            await engine.FlushAsync();
+            if (_drainFailure is null)
+            {
+                await engine.ApplyParkedAsync(_drain.Token);
+                await engine.FlushAsync(_drain.Token);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (ex is OperationCanceledException || IsStoreFailure(ex))
+        {
+            _drainFailure = ex;
+        }
+        catch (Exception ex)
         {
             Log.TickFailed(logger, ex);
         }
+
+        if (_drainFailure is not null)
+        {
+            Log.DrainStopped(logger, _drainFailure, _drainFailure is OperationCanceledException ? "the shutdown time ran out" : "the store failed", notEvaluated, engine.ParkedSignals);
+        }
     }
 
-    private async Task EvaluateAsync(IntakeItem item, CancellationToken cancellationToken)
+    /// <summary>Evaluates an item; returns how many of its messages were not evaluated (only when the drain stops at a store failure).</summary>
+    private async Task<int> EvaluateAsync(IntakeItem item, CancellationToken cancellationToken)
     {
         if (item.Run is { } run)
         {
@@ -107,7 +159,10 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
             {
                 for (var i = 0; i < item.Count; i++)
                 {
-                    await EvaluateAsync(run[i], cancellationToken);
+                    if (!await EvaluateAsync(run[i], cancellationToken))
+                    {
+                        return item.Count - i - 1;
+                    }
                 }
             }
             finally
@@ -115,11 +170,15 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
                 item.Release();
             }
 
-            return;
+            return 0;
         }
 
         var message = item.Message!;
-        await EvaluateAsync(message, cancellationToken);
+        if (!await EvaluateAsync(message, cancellationToken))
+        {
+            // Not acknowledged: the broker redelivers it on the next connection.
+            return 0;
+        }
 
         try
         {
@@ -130,9 +189,12 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
             // The broker redelivers an unacknowledged message on the next connection; its alert is deduplicated then.
             Log.AcknowledgeFailed(logger, ex, message.Device.ToString());
         }
+
+        return 0;
     }
 
-    private async ValueTask EvaluateAsync(DecodedMessage message, CancellationToken cancellationToken)
+    /// <summary>False when stopping and the store failed or the drain's time ran out: the drain stops there.</summary>
+    private async ValueTask<bool> EvaluateAsync(DecodedMessage message, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -140,11 +202,21 @@ public sealed class AlertEngineService(AlertEngine engine, AlertIntake intake, I
             await engine.ProcessAsync(message, cancellationToken);
             metrics?.MessageEvaluated(started);
         }
+        catch (Exception ex) when (_stopping && (ex is OperationCanceledException || IsStoreFailure(ex)))
+        {
+            _drainFailure = ex;
+            return false;
+        }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             Log.EvaluationFailed(logger, ex, message.Device.ToString());
         }
+
+        return true;
     }
+
+    private static bool IsStoreFailure(Exception ex) =>
+        ex is System.Data.Common.DbException or TimeoutException || (ex.InnerException is { } inner && IsStoreFailure(inner));
 
     private async Task TickSafelyAsync(CancellationToken cancellationToken)
     {

@@ -25,7 +25,20 @@ internal static class ExportEndpoints
         }
 
         await catalog.RefreshAsync(http.RequestAborted);
-        var json = catalog.Export();
+        string json;
+        try
+        {
+            json = catalog.Export();
+        }
+        catch (Ioc.Alerting.Rules.Catalogue.RuleCommandException ex)
+        {
+            // A stored rule that is not valid JSON: no file rather than one silently lacking it; the message names the rule.
+            var vietnamese = System.Globalization.CultureInfo.CurrentUICulture.TwoLetterISOLanguageName == "vi";
+            var message = string.Join(Environment.NewLine, ex.Problems.Select(p => p.Describe(vietnamese)));
+            await audit.WriteAsync(http.User.Identity!.Name!, "rules.export", "rules.json", ex.Message, false, http.RequestAborted);
+            return Results.Text(message, "text/plain; charset=utf-8", Encoding.UTF8, StatusCodes.Status409Conflict);
+        }
+
         await audit.WriteAsync(http.User.Identity!.Name!, "rules.export", "rules.json", $"{catalog.Rules.Count} rules", true, http.RequestAborted);
         return Results.File(Encoding.UTF8.GetBytes(json), "application/json; charset=utf-8", $"ioc-rules-{clock.Now:yyyyMMdd-HHmm}.json");
     }

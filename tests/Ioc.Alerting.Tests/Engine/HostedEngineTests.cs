@@ -9,6 +9,7 @@ using Ioc.Alerting.Tests.Shared;
 using Ioc.Contract;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -116,7 +117,8 @@ public sealed class HostedEngineTests : IAsyncDisposable
         Directory.CreateDirectory(_directory);
         var rules = Path.Combine(_directory, "rules.json");
         await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
-        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules });
+        // 2048 SQLite writes on a shared 2-core machine: a stop timeout they fit in (the drain stops at it, by design).
+        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3)));
         await host.StartAsync();
         var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
         var engine = host.Services.GetRequiredService<AlertEngine>();
@@ -141,6 +143,198 @@ public sealed class HostedEngineTests : IAsyncDisposable
         var alerts = await host.Services.GetRequiredService<Ioc.Storage.Operational.IAlertStore>().ListAsync(new AlertFilter { RuleId = "ups-on-battery", Limit = 10_000 }, openOnly: true, CancellationToken.None);
         Assert.Equal(Runs * RunLength, alerts.Count);
         Assert.Equal(Runs * RunLength, engine.Processed);
+    }
+
+    [Fact]
+    public async Task Stop_StoreFailsDuringTheDrain_StopsAtTheFirstFailureAndLogsHowManyWereNotEvaluated()
+    {
+        Directory.CreateDirectory(_directory);
+        var rules = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        var logs = new CollectingLogs();
+        FailingStore? failing = null;
+        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services => services.Replace(ServiceDescriptor.Singleton<Ioc.Storage.Operational.IAlertStore>(sp =>
+            FailingStore.Wrap(sp.GetRequiredService<Ioc.Storage.Operational.IOperationalStore>().Alerts, out failing))), logs);
+        await host.StartAsync();
+        var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
+        var engine = host.Services.GetRequiredService<AlertEngine>();
+        const int Runs = 8, RunLength = 256;
+        var now = DateTimeOffset.UtcNow;
+        for (var r = 0; r < Runs; r++)
+        {
+            observer.Observe([.. Enumerable.Range(r * RunLength, RunLength).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+
+        // The database goes away as the host stops: every store call fails from here on.
+        failing!.Fail = true;
+        await host.StopAsync();
+
+        // One failed write, not one per message: the rest is counted as not evaluated.
+        var stopped = Assert.Single(logs.Entries, e => e.EventId == 4046);
+        Assert.Equal(LogLevel.Error, stopped.Level);
+        Assert.Contains("the store failed", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains($"{Runs * RunLength - engine.Processed} taken message(s) were not evaluated", stopped.Message, StringComparison.Ordinal);
+        Assert.InRange(engine.Processed, 1, Runs * RunLength - 1);
+        // Before the stop began a failing message is logged and skipped (one store call each, as before); once stopping,
+        // the first failure ends the drain: at most one more call, not one per message left.
+        var beforeStop = logs.Entries.Count(e => e.EventId is 4002 or 4003);
+        Assert.InRange(failing.Calls - beforeStop, 1, 2);
+    }
+
+    [Fact]
+    public async Task Stop_StoreHangsDuringTheDrain_StopsBeforeTheShutdownTimeoutAndLogsWhatWasLeft()
+    {
+        Directory.CreateDirectory(_directory);
+        var rules = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        var logs = new CollectingLogs();
+        FailingStore? store = null;
+        using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services =>
+        {
+            services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(2));
+            services.Replace(ServiceDescriptor.Singleton<Ioc.Storage.Operational.IAlertStore>(sp =>
+                FailingStore.Wrap(sp.GetRequiredService<Ioc.Storage.Operational.IOperationalStore>().Alerts, out store)));
+        }, logs);
+        await host.StartAsync();
+        var observer = Assert.Single(host.Services.GetServices<ITelemetryObserver>());
+        var engine = host.Services.GetRequiredService<AlertEngine>();
+
+        // The engine is running (it has evaluated one message) when the database stops answering (a write waits until
+        // it is cancelled), just as the host stops with a backlog.
+        var now = DateTimeOffset.UtcNow;
+        observer.Observe(TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", "UPS-FIRST"), """{"on_battery": true}""", now));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
+
+        Assert.Equal(1, engine.Processed);
+        store!.Hang = true;
+        observer.Observe([.. Enumerable.Range(0, 256).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        await host.StopAsync();
+
+        // The drain's token fires at 1.8 s (2 s less a tenth): the hung write is cancelled and what was left is logged.
+        deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!logs.Entries.Any(e => e.EventId == 4046) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+
+        var stopped = Assert.Single(logs.Entries, e => e.EventId == 4046);
+        Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
+        Assert.Contains("the shutdown time ran out", stopped.Message, StringComparison.Ordinal);
+        Assert.Contains($"{257 - engine.Processed} taken message(s) were not evaluated", stopped.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(30, 27)]
+    [InlineData(5, 4.5)]
+    [InlineData(0, 0)]
+    public void DrainBudget_ShutdownTimeout_LeavesAMarginForTheLastWrites(double timeoutSeconds, double budgetSeconds) =>
+        Assert.Equal(TimeSpan.FromSeconds(budgetSeconds), AlertEngineService.DrainBudget(TimeSpan.FromSeconds(timeoutSeconds)));
+
+    /// <summary>The real alert store until <see cref="Fail"/>: then every call throws a SQLite error (the database is gone).</summary>
+    public class FailingStore : System.Reflection.DispatchProxy
+    {
+        private Ioc.Storage.Operational.IAlertStore _inner = null!;
+        private int _calls;
+
+        public volatile bool Fail;
+
+        /// <summary>Every call waits until its cancellation token fires (a database that stopped answering).</summary>
+        public volatile bool Hang;
+
+        public int Calls => _calls;
+
+        public static Ioc.Storage.Operational.IAlertStore Wrap(Ioc.Storage.Operational.IAlertStore inner, out FailingStore? failing)
+        {
+            var proxy = Create<Ioc.Storage.Operational.IAlertStore, FailingStore>();
+            failing = (FailingStore)(object)proxy;
+            failing._inner = inner;
+            return proxy;
+        }
+
+        protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+        {
+            if (Hang && targetMethod!.ReturnType.IsGenericType && targetMethod.ReturnType.GetGenericTypeDefinition() == typeof(Task<>))
+            {
+                var token = args!.OfType<CancellationToken>().SingleOrDefault();
+                return typeof(HostedEngineTests).GetMethod(nameof(HangAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
+                    .MakeGenericMethod(targetMethod.ReturnType.GetGenericArguments()[0]).Invoke(null, [token]);
+            }
+
+            if (Hang && targetMethod!.ReturnType == typeof(Task))
+            {
+                return Task.Delay(Timeout.Infinite, args!.OfType<CancellationToken>().SingleOrDefault());
+            }
+
+            if (Fail)
+            {
+                Interlocked.Increment(ref _calls);
+                throw new Microsoft.Data.Sqlite.SqliteException("unable to open database file", 14);
+            }
+
+            try
+            {
+                return targetMethod!.Invoke(_inner, args);
+            }
+            catch (System.Reflection.TargetInvocationException ex) when (ex.InnerException is not null)
+            {
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerException);
+                throw;
+            }
+        }
+    }
+
+    private static async Task<T> HangAsync<T>(CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new InvalidOperationException("unreachable");
+    }
+
+    private sealed record LogEntry(int EventId, LogLevel Level, string Message);
+
+    private sealed class CollectingLogs : ILoggerProvider, ILogger
+    {
+        private readonly List<LogEntry> _entries = [];
+
+        public IReadOnlyList<LogEntry> Entries
+        {
+            get
+            {
+                lock (_entries)
+                {
+                    return [.. _entries];
+                }
+            }
+        }
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            lock (_entries)
+            {
+                _entries.Add(new LogEntry(eventId.Id, logLevel, formatter(state, exception)));
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
@@ -246,7 +440,7 @@ public sealed class HostedEngineTests : IAsyncDisposable
         await host.StopAsync();
     }
 
-    private IHost BuildHost(Dictionary<string, string?> settings)
+    private IHost BuildHost(Dictionary<string, string?> settings, Action<IServiceCollection>? configure = null, ILoggerProvider? logs = null)
     {
         Directory.CreateDirectory(_directory);
         settings.TryAdd("Ioc:Storage:Sqlite:Path", Path.Combine(_directory, "ioc.db"));
@@ -254,6 +448,12 @@ public sealed class HostedEngineTests : IAsyncDisposable
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddAlerting(builder.Configuration);
+        configure?.Invoke(builder.Services);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         return builder.Build();
     }
 }

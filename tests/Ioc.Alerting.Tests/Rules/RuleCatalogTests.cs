@@ -294,7 +294,10 @@ public sealed class RuleCatalogTests
         Assert.Equal(["dc-overheat"], h.Engine.Rules.Rules.Select(r => r.Id));
         Assert.Equal(["ups-on-battery", "device-offline", "district-outage"], Catalog(h).NotRunning.Select(r => r.Stored.Id).OrderBy(id => id == "district-outage").ThenBy(id => id != "ups-on-battery"));
         Assert.Equal("json", Catalog(h).NotRunning.Single(r => r.Stored.Id == "device-offline").Problems[0].Field);
-        Assert.Equal("of", Catalog(h).NotRunning.Single(r => r.Stored.Id == "district-outage").Problems[0].Field);
+        var composite = Catalog(h).NotRunning.Single(r => r.Stored.Id == "district-outage").Problems[0];
+        Assert.Equal(("district-outage", "of", null), (composite.RuleId, composite.Field, composite.Index));
+        Assert.Equal("counts rule 'device-offline', which is not running", composite.En);
+        Assert.Equal("đếm quy tắc 'device-offline', quy tắc này đang không chạy", composite.Vi);
         Assert.Contains(Catalog(h).NotRunning.Single(r => r.Stored.Id == "ups-on-battery").Problems, p => p.Field == "kind");
         Assert.Equal(open.Id, Assert.Single(await h.OpenAsync("ups-on-battery")).Id);
 
@@ -305,6 +308,70 @@ public sealed class RuleCatalogTests
         Assert.Empty(await h.OpenAsync("ups-on-battery"));
         Assert.Contains(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved" && a.Detail == "rule 'ups-on-battery' deleted by eng1");
         Assert.Equal(["dc-overheat", "hot"], h.Engine.Rules.Rules.Select(r => r.Id).Order());
+    }
+
+    [Fact]
+    public async Task StoredRuleThatIsNotValidJson_ExportFailsNamingItImportComparesItThenItIsFixed()
+    {
+        var file = AlertingHarness.Rules(Overheat, OnBattery);
+        await using var h = await AlertingHarness.CreateAsync(file);
+        await StoreRawAsync(h, "ups-on-battery", "{\"id\":\"ups-on-battery\",\"kind\":");
+        await Catalog(h).RefreshAsync(CancellationToken.None);
+        Assert.Equal("ups-on-battery", Assert.Single(Catalog(h).NotRunning).Stored.Id);
+
+        // Export: a file silently lacking the rule would be worse than no file; the failure names the row in both languages.
+        var export = Assert.Throws<RuleCommandException>(() => Catalog(h).Export());
+        var problem = Assert.Single(export.Problems);
+        Assert.Equal(("ups-on-battery", "json"), (problem.RuleId, problem.Field));
+        Assert.Contains("không thể xuất danh mục", problem.Vi, StringComparison.Ordinal);
+
+        // Import compares it as different from the file (it is not the file's version), without throwing.
+        var items = RuleImport.Classify(RuleCatalog.FileEntries(System.IO.File.ReadAllText(Catalog(h).FilePath)), [.. Catalog(h).Rules.Select(r => r.Stored)]);
+        Assert.Equal(ImportStatus.ChangedInDashboard, items.Single(i => i.Id == "ups-on-battery").Status);
+        Assert.False(RuleCatalog.SameDefinition("not json", "not json"));
+
+        // Enabling or disabling cannot edit text that is not JSON: refused with the reason, not a JsonException.
+        var toggle = await Assert.ThrowsAsync<RuleCommandException>(() => Commands(h).SetEnabledAsync("ups-on-battery", 2, false, "eng1", CancellationToken.None));
+        Assert.Equal("json", Assert.Single(toggle.Problems).Field);
+
+        // Fixed by an update: it runs, and the catalogue exports again.
+        await Commands(h).UpdateAsync("ups-on-battery", 2, OnBattery, "eng1", CancellationToken.None);
+        await h.TickAsync();
+        Assert.Empty(Catalog(h).NotRunning);
+        Assert.Contains("ups-on-battery", h.Engine.Rules.ById.Keys);
+        Assert.Equal(2, RuleLoader.ParseAll(Catalog(h).Export(), "export").All.Count);
+    }
+
+    [Fact]
+    public async Task Delete_StoredRuleThatIsNotValidJson_DeletedAndItsOpenAlertResolved()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await h.TelemetryAsync(TestDevices.DcUps, """{"on_battery": true}""");
+        var open = Assert.Single(await h.OpenAsync("ups-on-battery"));
+        await StoreRawAsync(h, "ups-on-battery", "not json at all");
+        await h.AdvanceAsync(TimeSpan.FromSeconds(6), TimeSpan.FromSeconds(6));
+        Assert.Equal(open.Id, Assert.Single(await h.OpenAsync("ups-on-battery")).Id);
+
+        await Commands(h).DeleteAsync("ups-on-battery", 2, "eng1", CancellationToken.None);
+        await h.TickAsync();
+
+        Assert.Equal(["dc-overheat"], Catalog(h).Rules.Select(r => r.Stored.Id));
+        Assert.Empty(await h.OpenAsync("ups-on-battery"));
+        Assert.Contains(await h.Store.AuditAsync(open.Id, CancellationToken.None), a => a.Action == "resolved" && a.Detail == "rule 'ups-on-battery' deleted by eng1");
+    }
+
+    [Fact]
+    public async Task Refresh_StoredRuleWithoutAnId_ProblemNamesTheStoredRowNotAPositionInTheFilteredDocument()
+    {
+        await using var h = await AlertingHarness.CreateAsync(AlertingHarness.Rules(Overheat, OnBattery));
+        await StoreRawAsync(h, "dc-overheat", """{"kind":"forecast","severity":"major","metric":"temp_c"}""");
+        await StoreRawAsync(h, "ups-on-battery", """{"kind":"state","severity":"major","metric":"on_battery","equals":true}""");
+
+        await Catalog(h).RefreshAsync(CancellationToken.None);
+
+        Assert.Equal(2, Catalog(h).NotRunning.Count);
+        Assert.All(Catalog(h).NotRunning, r => Assert.All(r.Problems, p => Assert.Equal((r.Stored.Id, (int?)null), (p.RuleId, p.Index))));
+        Assert.DoesNotContain("rule #", Assert.Single(Catalog(h).DegradedReasons()), StringComparison.Ordinal);
     }
 
     [Fact]

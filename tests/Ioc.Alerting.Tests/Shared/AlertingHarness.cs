@@ -24,15 +24,17 @@ public sealed class AlertingHarness : IAsyncDisposable
     private readonly string _directory;
     private readonly string _rulesJson;
     private readonly Dictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _configure;
     private ServiceProvider _provider;
     private readonly List<AlertChange> _changes = [];
     private IDisposable _subscription;
 
-    private AlertingHarness(string directory, string rulesJson, Dictionary<string, string?> settings, FakeTimeProvider time)
+    private AlertingHarness(string directory, string rulesJson, Dictionary<string, string?> settings, FakeTimeProvider time, Action<IServiceCollection>? configure)
     {
         _directory = directory;
         _rulesJson = rulesJson;
         _settings = settings;
+        _configure = configure;
         Time = time;
         (_provider, _subscription) = Build();
     }
@@ -71,11 +73,12 @@ public sealed class AlertingHarness : IAsyncDisposable
 
     public DateTimeOffset Now => Time.GetUtcNow();
 
-    public static async Task<AlertingHarness> CreateAsync(string rulesJson, Dictionary<string, string?>? settings = null)
+    /// <param name="configure">Runs after <c>AddAlerting</c> (on every start): a test can wrap a real service, such as the store.</param>
+    public static async Task<AlertingHarness> CreateAsync(string rulesJson, Dictionary<string, string?>? settings = null, Action<IServiceCollection>? configure = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), "ioc-alerting-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        var harness = new AlertingHarness(directory, rulesJson, settings ?? [], new FakeTimeProvider(Start));
+        var harness = new AlertingHarness(directory, rulesJson, settings ?? [], new FakeTimeProvider(Start), configure);
         await harness.Engine.InitializeAsync(CancellationToken.None);
         return harness;
     }
@@ -149,6 +152,7 @@ public sealed class AlertingHarness : IAsyncDisposable
         services.AddLogging();
         services.AddSingleton<TimeProvider>(Time);
         services.AddAlerting(configuration);
+        _configure?.Invoke(services);
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var subscription = provider.GetRequiredService<AlertFeed>().Subscribe(change =>
         {

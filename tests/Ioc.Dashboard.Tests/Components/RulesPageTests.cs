@@ -158,4 +158,42 @@ public sealed class RulesPageTests : IAsyncLifetime
 
         Assert.Equal("Not running: op: 'op' must be one of >, >=, <, <= (was '=>')", page.Find("[data-testid=rule-row][data-rule=dc-overheat] [data-testid=rule-not-running]").TextContent.Trim());
     }
+    [Fact]
+    public async Task Edit_StoredRuleThatIsNotValidJson_OpensOnTheRawTextThenFixed()
+    {
+        var rules = new Ioc.Storage.Operational.Sqlite.SqliteOperationalStore(_ctx.Database).Rules;
+        var before = (await rules.ListAsync(CancellationToken.None)).Single();
+        const string broken = "{\"id\":\"dc-overheat\",\"kind\":\"threshold\",\"value\":";
+        Assert.True(await rules.ApplyAsync([new RuleWrite(before.Id, 1, before with { Definition = broken, Version = 2 }, "rule.update", "by hand")], "dba", _ctx.Time.GetUtcNow(), CancellationToken.None));
+        _ctx.SignInAs("eng1", Roles.Engineer);
+        var page = _ctx.Render<RulesPage>();
+        Assert.Equal("false", page.Find("[data-testid=rule-row][data-rule=dc-overheat]").GetAttribute("data-running"));
+
+        // Before: JsonNode.Parse threw in Edit and the circuit died. Now the JSON editor shows the stored text as it is.
+        await page.Find("[data-testid=rule-row][data-rule=dc-overheat] [data-testid=rule-edit]").ClickAsync(new());
+        Assert.Equal(broken, page.Find("[data-testid=rule-json]").GetAttribute("value") ?? page.Find("[data-testid=rule-json]").TextContent);
+        page.Find("[data-testid=rule-json]").Input(RuleCatalog.Pretty(before.Definition));
+        await page.Find("[data-testid=rule-save]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("true", page.Find("[data-testid=rule-row][data-rule=dc-overheat]").GetAttribute("data-running")));
+        var stored = Assert.Single(await rules.ListAsync(CancellationToken.None));
+        Assert.Equal((3L, "eng1"), (stored.Version, stored.ChangedBy));
+    }
+
+    [Fact]
+    public async Task Delete_StoredRuleThatIsNotValidJson_RemovedAndAudited()
+    {
+        var rules = new Ioc.Storage.Operational.Sqlite.SqliteOperationalStore(_ctx.Database).Rules;
+        var before = (await rules.ListAsync(CancellationToken.None)).Single();
+        Assert.True(await rules.ApplyAsync([new RuleWrite(before.Id, 1, before with { Definition = "not json", Version = 2 }, "rule.update", "by hand")], "dba", _ctx.Time.GetUtcNow(), CancellationToken.None));
+        _ctx.SignInAs("eng1", Roles.Engineer);
+        var page = _ctx.Render<RulesPage>();
+
+        await page.Find("[data-testid=rule-row][data-rule=dc-overheat] [data-testid=rule-delete]").ClickAsync(new());
+        await page.Find("[data-testid=rule-delete-yes]").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Empty(page.FindAll("[data-testid=rule-row][data-rule=dc-overheat]")));
+        Assert.Empty(await rules.ListAsync(CancellationToken.None));
+        Assert.Empty(_ctx.Services.GetRequiredService<RuleCatalog>().Rules);
+    }
 }

@@ -11,6 +11,12 @@ namespace Ioc.Alerting.Rules.Catalogue;
 /// build's loader refuses has no <see cref="Rule"/>: it is kept untouched and does not run; <see cref="Problems"/> says
 /// why (rule, key, English and Vietnamese), until it is fixed or deleted.
 /// </summary>
+/// <summary>
+/// The engine's view of one catalogue snapshot: the enabled rules that run and the ids of the stored rules the loader
+/// refuses, taken together so that they agree (<see cref="Generation"/> counts snapshots, for removal reasons).
+/// </summary>
+public sealed record ActiveRules(RuleSet Set, IReadOnlySet<string> NotRunning, long Generation);
+
 public sealed record CatalogRule(StoredRule Stored, AlertRule? Rule, IReadOnlyList<RuleProblem> Problems)
 {
     public CatalogRule(StoredRule stored, AlertRule rule)
@@ -39,7 +45,7 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     private readonly TimeProvider _time;
     private readonly ILogger<RuleCatalog> _logger;
     private readonly SemaphoreSlim _refresh = new(1, 1);
-    private readonly Dictionary<string, string> _removalReasons = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Reason, long From)> _removalReasons = new(StringComparer.Ordinal);
     private Snapshot _snapshot;
 
     public RuleCatalog(RuleSet file, AlertingOptions options, IRuleCatalogStore store, TimeProvider time, ILogger<RuleCatalog> logger)
@@ -49,7 +55,7 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         _store = store;
         _time = time;
         _logger = logger;
-        _snapshot = new Snapshot(file, [], new Dictionary<string, (string, AlertRule)>(StringComparer.Ordinal), Loaded: false, []);
+        _snapshot = new Snapshot(new ActiveRules(file, new HashSet<string>(StringComparer.Ordinal), 0), [], new Dictionary<string, (string, AlertRule)>(StringComparer.Ordinal), Loaded: false, []);
     }
 
     /// <summary>The rules file as loaded at start-up: its site map and districts apply to the catalogue's rules.</summary>
@@ -59,7 +65,10 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     public string FilePath { get; }
 
     /// <summary>The enabled rules now; the file's until <see cref="LoadAsync"/> has read the catalogue.</summary>
-    public RuleSet Current => _snapshot.Set;
+    public RuleSet Current => _snapshot.Active.Set;
+
+    /// <summary>The enabled rules now with the refused ids of the same snapshot (what the engine swaps to).</summary>
+    public ActiveRules Active => _snapshot.Active;
 
     /// <summary>Every rule of the catalogue, enabled or not, by id.</summary>
     public IReadOnlyList<CatalogRule> Rules => _snapshot.Rules;
@@ -68,9 +77,6 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
 
     /// <summary>The stored rules this build's loader refuses: kept in the catalogue, not evaluated (see <see cref="CatalogRule.Problems"/>).</summary>
     public IReadOnlyList<CatalogRule> NotRunning => _snapshot.NotRunning;
-
-    /// <summary>True when <paramref name="ruleId"/> is stored but refused by the loader (its open alerts stay as they are).</summary>
-    public bool IsNotRunning(string ruleId) => _snapshot.NotRunning.Any(r => r.Stored.Id == ruleId);
 
     /// <summary>
     /// The degraded reasons for health (/healthz, the health telemetry): one line naming every rule that does not run
@@ -144,7 +150,8 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
             var enabled = rules.Where(r => r.Runs && r.Rule!.Enabled).Select(r => r.Rule!).ToList();
             var refused = rules.Where(r => !r.Runs).ToList();
             newlyRefused = [.. refused.Where(r => !previous.NotRunning.Any(p => p.Stored == r.Stored))];
-            _snapshot = new Snapshot(new RuleSet(enabled, File.SiteDistricts, "rule catalogue", File.Districts), rules, byId, Loaded: true, refused);
+            var active = new ActiveRules(new RuleSet(enabled, File.SiteDistricts, "rule catalogue", File.Districts), refused.Select(r => r.Stored.Id).ToHashSet(StringComparer.Ordinal), previous.Active.Generation + 1);
+            _snapshot = new Snapshot(active, rules, byId, Loaded: true, refused);
         }
         finally
         {
@@ -205,7 +212,16 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
                         : -1;
                     if (at >= 0)
                     {
-                        (refused.TryGetValue(at, out var list) ? list : refused[at] = []).Add(problem);
+                        // Named by its stored id: an index counts rules of the filtered document, not of the catalogue.
+                        var named = problem with { RuleId = problem.RuleId ?? NullIfEmpty(stored[at].Id), Index = null };
+                        if (problem.Field == "of" && TryParse(stored[at].Definition)?["of"] is JsonValue of && of.TryGetValue<string>(out var child)
+                            && stored.Any(r => r.Id == child) && !candidates.Any(c => stored[c].Id == child))
+                        {
+                            // The child is stored but refused (left out of this document), not missing.
+                            named = named with { En = $"counts rule '{child}', which is not running", Vi = $"đếm quy tắc '{child}', quy tắc này đang không chạy" };
+                        }
+
+                        (refused.TryGetValue(at, out var list) ? list : refused[at] = []).Add(named);
                     }
                 }
 
@@ -273,9 +289,21 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return RuleLoader.ParseAll(document.ToJsonString(), "rule catalogue");
     }
 
-    /// <summary>The catalogue as a rules file (the format <see cref="RuleLoader"/> reads): version, the file's site map and districts, every rule.</summary>
+    /// <summary>
+    /// The catalogue as a rules file (the format <see cref="RuleLoader"/> reads): version, the file's site map and
+    /// districts, every rule. A stored rule that is not valid JSON cannot be written into the file: the export fails
+    /// naming it (<see cref="RuleCommandException"/>, vi/en), rather than download a file that silently lacks a rule.
+    /// </summary>
     public string Export()
     {
+        var unreadable = Rules.Where(r => TryParse(r.Stored.Definition) is null).ToList();
+        if (unreadable.Count > 0)
+        {
+            throw new RuleCommandException(RuleCommandFailure.Invalid, [.. unreadable.Select(r => new RuleProblem(NullIfEmpty(r.Stored.Id), "json",
+                "the stored definition is not valid JSON, so the catalogue cannot be exported: fix it in the JSON editor or delete it first",
+                "định nghĩa đã lưu không phải JSON hợp lệ nên không thể xuất danh mục: hãy sửa trong trình soạn JSON hoặc xóa quy tắc này trước"))]);
+        }
+
         var document = new JsonObject
         {
             ["version"] = 1,
@@ -316,12 +344,15 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return written;
     }
 
-    /// <summary>Why the engine should resolve a rule's open alerts when it leaves the active set (who deleted or disabled it).</summary>
+    /// <summary>
+    /// Why the engine should resolve a rule's open alerts when it leaves the active set (who deleted or disabled it).
+    /// Called under the refresh lock right after the write: the reason applies from the next snapshot on.
+    /// </summary>
     private void NoteRemoval(string ruleId, string reason)
     {
         lock (_removalReasons)
         {
-            _removalReasons[ruleId] = reason;
+            _removalReasons[ruleId] = (reason, _snapshot.Active.Generation + 1);
         }
     }
 
@@ -333,11 +364,28 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         }
     }
 
-    public string TakeRemovalReason(string ruleId)
+    /// <summary>The reason noted for a removal that snapshot <paramref name="generation"/> includes; a default when none was noted.</summary>
+    public string RemovalReason(string ruleId, long generation)
     {
         lock (_removalReasons)
         {
-            return _removalReasons.Remove(ruleId, out var reason) ? reason : "rule removed from the rule catalogue";
+            return _removalReasons.TryGetValue(ruleId, out var noted) && noted.From <= generation ? noted.Reason : "rule removed from the rule catalogue";
+        }
+    }
+
+    /// <summary>
+    /// Drops every reason for a removal that snapshot <paramref name="generation"/> includes, once the engine has resolved
+    /// the alerts of every rule that left with it: a reason not acted on (the rule had no open alerts) is not kept to
+    /// blame someone for a later removal. Reasons noted for later snapshots stay.
+    /// </summary>
+    public void ForgetRemovalReasons(long generation)
+    {
+        lock (_removalReasons)
+        {
+            foreach (var id in _removalReasons.Where(p => p.Value.From <= generation).Select(p => p.Key).ToList())
+            {
+                _removalReasons.Remove(id);
+            }
         }
     }
 
@@ -352,12 +400,28 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     public static string Normalize(string definition) =>
         JsonNode.Parse(definition, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true })!.ToJsonString(Compact);
 
-    /// <summary>Pretty JSON for editing and side-by-side views.</summary>
-    public static string Pretty(string definition) => JsonNode.Parse(definition)!.ToJsonString(Indented);
+    /// <summary>Pretty JSON for editing and side-by-side views; a definition that is not valid JSON is shown as it is stored.</summary>
+    public static string Pretty(string definition) => TryParse(definition)?.ToJsonString(Indented) ?? definition;
 
-    /// <summary>Two definitions mean the same rule (key order and layout aside).</summary>
+    /// <summary>
+    /// Two definitions mean the same rule (key order and layout aside). A definition that is not valid JSON (a stored row
+    /// edited in the database) is the same as no other: it counts as different.
+    /// </summary>
     public static bool SameDefinition(string? a, string? b) =>
-        a is not null && b is not null && JsonNode.DeepEquals(JsonNode.Parse(a), JsonNode.Parse(b));
+        a is not null && b is not null && TryParse(a) is { } left && TryParse(b) is { } right && JsonNode.DeepEquals(left, right);
+
+    /// <summary>The definition as a JSON object; null when it is not valid JSON or not an object.</summary>
+    public static JsonObject? TryParse(string definition)
+    {
+        try
+        {
+            return JsonNode.Parse(definition) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     public static bool IsEnabled(string definition) =>
         JsonNode.Parse(definition)?["enabled"] is not { } flag || flag.GetValueKind() != JsonValueKind.False;
@@ -365,7 +429,9 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
     /// <summary>The definition with <c>enabled</c> set (the key is dropped when enabled: the default).</summary>
     public static string WithEnabled(string definition, bool enabled)
     {
-        var node = JsonNode.Parse(definition)!.AsObject();
+        var node = TryParse(definition) ?? throw RuleCommandException.One(RuleCommandFailure.Invalid, null, "json",
+            "the stored definition is not valid JSON: fix it in the JSON editor (or delete the rule) before enabling or disabling it",
+            "định nghĩa đã lưu không phải JSON hợp lệ: hãy sửa trong trình soạn JSON (hoặc xóa quy tắc) trước khi bật hoặc tắt");
         node.Remove("enabled");
         if (!enabled)
         {
@@ -375,5 +441,5 @@ public sealed class RuleCatalog : Ioc.Contract.IDegradedReasons
         return node.ToJsonString(Compact);
     }
 
-    private sealed record Snapshot(RuleSet Set, IReadOnlyList<CatalogRule> Rules, Dictionary<string, (string Definition, AlertRule Rule)> ById, bool Loaded, IReadOnlyList<CatalogRule> NotRunning);
+    private sealed record Snapshot(ActiveRules Active, IReadOnlyList<CatalogRule> Rules, Dictionary<string, (string Definition, AlertRule Rule)> ById, bool Loaded, IReadOnlyList<CatalogRule> NotRunning);
 }

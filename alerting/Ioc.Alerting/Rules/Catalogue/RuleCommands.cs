@@ -127,7 +127,7 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
             }
         }
 
-        if (newId == id && RuleCatalog.SameDefinition(existing.Definition, normalized) && existing.Definition == normalized)
+        if (newId == id && existing.Definition == normalized)
         {
             return existing;
         }
@@ -235,8 +235,8 @@ public sealed class RuleCommands(RuleCatalog catalog, IRuleCatalogStore store, I
 
     private static string Describe(StoredRule rule)
     {
-        var node = JsonNode.Parse(rule.Definition);
-        var kind = node?["kind"]?.ToString() ?? "?";
+        // A stored definition that is not valid JSON (being deleted or fixed) still gets its audit line.
+        var kind = RuleCatalog.TryParse(rule.Definition)?["kind"]?.ToString() ?? "?";
         return $"{kind} rule '{rule.Id}', version {rule.Version}{(rule.Enabled ? string.Empty : ", disabled")}";
     }
 }

@@ -185,7 +185,8 @@ public sealed partial class Rules : IDisposable
     {
         Clear();
         _import = null;
-        var node = JsonNode.Parse(rule.Stored.Definition)!.AsObject();
+        // A stored definition that is not valid JSON (edited in the database) opens in the JSON editor on its raw text.
+        var node = RuleCatalog.TryParse(rule.Stored.Definition) ?? new JsonObject();
         // A rule that does not run opens in the JSON editor: the form cannot show what the loader refuses.
         var formFits = rule.Rule?.Kind == RuleKind.Threshold && FormCovers(node);
         _editor = new Editor(rule.Stored.Id, rule.Stored.Version, Json: !formFits, node, RuleCatalog.Pretty(rule.Stored.Definition), RuleForm.From(node));
