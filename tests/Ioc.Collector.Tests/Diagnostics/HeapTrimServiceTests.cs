@@ -16,7 +16,9 @@ public sealed class HeapTrimServiceTests
     [InlineData(0, 600, 150, true)] // a burst is over: quiet, 450 MB more than after the last trim
     [InlineData(90, 600, 150, false)] // still ingesting (90 MB/s allocated): the GC's own budgets decide
     [InlineData(0, 180, 150, false)] // quiet, but only 30 MB above the baseline
+    [InlineData(0, 182, 150, true)] // quiet, 32 MB above: a 10,000-device burst (60–67 MB of heap against ≈ 10 MB idle)
     [InlineData(3, 214, 150, true)] // just under the quiet rate, just over the growth
+    [InlineData(5, 600, 150, false)] // 5 MB/s allocated: not quiet, however much it holds
     public void ShouldTrim_OnlyWhenQuietAndGrown(long allocatedMbPerSecond, long committedMb, long baselineMb, bool expected) =>
         Assert.Equal(expected, HeapTrimService.ShouldTrim(allocatedMbPerSecond * Mb, committedMb * Mb, baselineMb * Mb));
 
