@@ -1,3 +1,4 @@
+using Ioc.Contract.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -11,10 +12,23 @@ namespace Ioc.Collector.Diagnostics;
 /// stayed at 560–760 MB. Every <see cref="Interval"/> this checks whether the process has gone quiet (allocating less than
 /// <see cref="QuietBytesPerSecond"/>) while the GC holds <see cref="MinGrowthBytes"/> more than after the last trim; then
 /// it runs one blocking, compacting, aggressive collection (<see cref="GCCollectionMode.Aggressive"/>: free memory is
-/// decommitted). Under load it never runs: the GC's own budgets are left alone. <c>Ioc:Collector:HeapTrim=false</c> turns it off.
+/// decommitted). Before it, every <see cref="IHeapTrimParticipant"/> (the device registry and evaluators through the alert
+/// engine, the SQLite series-id cache) gives back its tables' slack, waited for at most <see cref="ParticipantTimeout"/>.
+/// Under load it never runs: the GC's own budgets are left alone. <c>Ioc:Collector:HeapTrim=false</c> turns it off.
 /// </summary>
-public sealed partial class HeapTrimService(TimeProvider time, ILogger<HeapTrimService> logger) : BackgroundService
+public sealed partial class HeapTrimService(TimeProvider time, ILogger<HeapTrimService> logger, IEnumerable<IHeapTrimParticipant> participants)
+    : BackgroundService
 {
+    public HeapTrimService(TimeProvider time, ILogger<HeapTrimService> logger)
+        : this(time, logger, [])
+    {
+    }
+
+    /// <summary>How long the trim waits for its participants (the alert engine serves it at its next tick).</summary>
+    public static readonly TimeSpan ParticipantTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly IHeapTrimParticipant[] _participants = [.. participants];
+
     public const string SettingKey = "Ioc:Collector:HeapTrim";
 
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
@@ -35,7 +49,10 @@ public sealed partial class HeapTrimService(TimeProvider time, ILogger<HeapTrimS
         allocatedBytesPerSecond < QuietBytesPerSecond && committedBytes - baselineBytes >= MinGrowthBytes;
 
     /// <summary>One check: trims if <see cref="ShouldTrim"/> says so. Returns whether it did.</summary>
-    public bool Check(TimeSpan elapsed)
+    public bool Check(TimeSpan elapsed) => CheckAsync(elapsed, CancellationToken.None).GetAwaiter().GetResult();
+
+    /// <summary>One check: if <see cref="ShouldTrim"/> says so, the participants trim their tables, then the heap is trimmed. Returns whether it was.</summary>
+    public async Task<bool> CheckAsync(TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var allocated = GC.GetTotalAllocatedBytes();
         var rate = (allocated - _lastAllocated) / Math.Max(elapsed.TotalSeconds, 0.001);
@@ -48,8 +65,28 @@ public sealed partial class HeapTrimService(TimeProvider time, ILogger<HeapTrimS
             return false;
         }
 
+        await TrimParticipantsAsync(cancellationToken).ConfigureAwait(false);
         Trim(committed);
         return true;
+    }
+
+    private async Task TrimParticipantsAsync(CancellationToken cancellationToken)
+    {
+        if (_participants.Length == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(_participants.Select(p => p.TrimAsync(cancellationToken)))
+                .WaitAsync(ParticipantTimeout, time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // An owner that did not answer in time (e.g. an alert engine not running here) keeps its request for later.
+            Log.ParticipantsLate(logger, ParticipantTimeout.TotalSeconds);
+        }
     }
 
     /// <summary>One aggressive full collection; the committed size after it becomes the baseline.</summary>
@@ -69,7 +106,7 @@ public sealed partial class HeapTrimService(TimeProvider time, ILogger<HeapTrimS
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
             var now = time.GetTimestamp();
-            Check(time.GetElapsedTime(last, now));
+            await CheckAsync(time.GetElapsedTime(last, now), stoppingToken).ConfigureAwait(false);
             last = now;
         }
     }
@@ -78,5 +115,8 @@ public sealed partial class HeapTrimService(TimeProvider time, ILogger<HeapTrimS
     {
         [LoggerMessage(Level = LogLevel.Information, Message = "Heap trimmed after a burst: {BeforeMb} MB committed before, {AfterMb} MB after")]
         public static partial void Trimmed(ILogger logger, long beforeMb, long afterMb);
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Heap trim: not every table owner trimmed within {Seconds} s; collecting anyway")]
+        public static partial void ParticipantsLate(ILogger logger, double seconds);
     }
 }

@@ -1,4 +1,5 @@
 using Ioc.Collector.Diagnostics;
+using Ioc.Contract.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ioc.Collector.Tests.Diagnostics;
@@ -58,5 +59,54 @@ public sealed class HeapTrimServiceTests
         Assert.True(gen2After > gen2Before, "the trim is a full collection");
         Assert.False(again, "nothing has grown since the trim");
         Assert.Equal(trims + 1, service.Trims);
+    }
+
+    [Fact]
+    public async Task CheckAsync_LetsEveryParticipantTrimFirst_ThenCollects_AndDoesNotWaitForeverForAnOwnerThatDoesNotAnswer()
+    {
+        var gen2AtTrim = new List<int>();
+        var prompt = new Participant(() => gen2AtTrim.Add(GC.CollectionCount(2)));
+        var silent = new Participant(null); // an alert engine that does not tick here: its task never completes
+        var service = new HeapTrimService(TimeProvider.System, NullLogger<HeapTrimService>.Instance, [prompt, silent]);
+        service.Trim(0);
+        var burst = new List<byte[]>();
+        for (var i = 0; i < 100; i++)
+        {
+            burst.Add(new byte[Mb]);
+        }
+
+        GC.Collect(1);
+        GC.KeepAlive(burst);
+        burst = null;
+        await service.CheckAsync(TimeSpan.FromSeconds(1), CancellationToken.None); // the burst's allocation rate: not quiet
+        Assert.Equal(0, prompt.Calls);
+
+        var started = DateTime.UtcNow;
+        var trimmed = await service.CheckAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        var gen2After = GC.CollectionCount(2);
+
+        Assert.True(trimmed);
+        Assert.Equal(1, prompt.Calls);
+        Assert.Equal(1, silent.Calls);
+        Assert.True(gen2After > Assert.Single(gen2AtTrim), "the participants trim before the full collection");
+        var waited = DateTime.UtcNow - started;
+        Assert.True(waited >= HeapTrimService.ParticipantTimeout - TimeSpan.FromMilliseconds(100) && waited < TimeSpan.FromSeconds(30), $"waited {waited}");
+    }
+
+    private sealed class Participant(Action? trim) : IHeapTrimParticipant
+    {
+        public int Calls { get; private set; }
+
+        public Task TrimAsync(CancellationToken cancellationToken)
+        {
+            Calls++;
+            if (trim is null)
+            {
+                return new TaskCompletionSource().Task;
+            }
+
+            trim();
+            return Task.CompletedTask;
+        }
     }
 }
