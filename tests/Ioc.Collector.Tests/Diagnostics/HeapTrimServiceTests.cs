@@ -62,6 +62,31 @@ public sealed class HeapTrimServiceTests
     }
 
     [Fact]
+    public void Check_ABurstBeforeTheFirstCheck_IsTrimmedOnceQuiet()
+    {
+        // Arrange: a full collection, so that committed memory is near this process's live size; then the service starts.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var service = new HeapTrimService(TimeProvider.System, NullLogger<HeapTrimService>.Instance);
+
+        // A burst right after start-up (a fleet reconnecting), over before... nothing: the first check sees it running.
+        var burst = new List<byte[]>();
+        for (var i = 0; i < 120; i++)
+        {
+            burst.Add(new byte[Mb]);
+        }
+
+        GC.Collect(1);
+        var duringBurst = service.Check(TimeSpan.FromSeconds(1));
+        GC.KeepAlive(burst);
+        burst = null;
+        var afterBurst = service.Check(TimeSpan.FromSeconds(10));
+
+        // Before: the first check's committed size (the burst's) became the baseline and nothing was ever trimmed.
+        Assert.False(duringBurst);
+        Assert.True(afterBurst, "the burst's memory is measured from the size at start, not from the first check");
+    }
+
+    [Fact]
     public async Task CheckAsync_LetsEveryParticipantTrimFirst_ThenCollects_AndDoesNotWaitForeverForAnOwnerThatDoesNotAnswer()
     {
         var gen2AtTrim = new List<int>();
