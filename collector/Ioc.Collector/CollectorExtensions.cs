@@ -6,7 +6,9 @@ using Ioc.Collector.Pipeline;
 using Ioc.Collector.Spool;
 using Ioc.Collector.Snmp;
 using Ioc.Collector.Syslog;
+using Ioc.Contract.Diagnostics;
 using Ioc.Mqtt.Hosting;
+using Ioc.Storage.Sqlite;
 using Ioc.Storage;
 using Ioc.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
@@ -70,6 +72,7 @@ public static class CollectorExtensions
         if (configuration.GetValue(StorageOptions.SectionName + ":Provider", StorageProvider.Sqlite) == StorageProvider.Sqlite)
         {
             services.AddHostedService<SqliteRetentionService>();
+            services.AddSingleton<IHeapTrimParticipant>(sp => sp.GetRequiredService<SqliteTelemetryStore>());
         }
 
         return builder;

@@ -107,6 +107,12 @@ public sealed class DeviceRegistry(RuleSet rules, TimeSpan silentAfter) : IDevic
 
     public int DirtyCount => _dirty.Count;
 
+    /// <summary>Gives back the table's slack (capacities double while a burst grows it). The owner's thread only.</summary>
+    public void TrimExcess() => _devices.TrimExcess();
+
+    /// <summary>Slots the device table holds (tests).</summary>
+    internal int Capacity => _devices.Capacity;
+
     /// <summary>Up to <paramref name="max"/> devices changed since they were last taken, to persist.</summary>
     public IReadOnlyCollection<DeviceHealth> TakeDirty(DateTimeOffset now, int max = int.MaxValue)
     {

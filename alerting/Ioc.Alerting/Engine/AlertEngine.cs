@@ -6,6 +6,7 @@ using Ioc.Alerting.Rules;
 using Ioc.Alerting.Rules.Catalogue;
 using Ioc.Storage.Operational;
 using Ioc.Contract;
+using Ioc.Contract.Diagnostics;
 using Ioc.Contract.Model;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ namespace Ioc.Alerting.Engine;
 /// from one loop (<see cref="AlertEngineService"/>, or a test), so evaluators keep plain dictionaries and no locks.
 /// Time is the injected clock's: windows and for-durations run on arrival time, not on device timestamps.
 /// </summary>
-public sealed class AlertEngine
+public sealed class AlertEngine : IHeapTrimParticipant
 {
     private readonly RuleCatalog _catalog;
     private RuleSet _rules;
@@ -42,6 +43,8 @@ public sealed class AlertEngine
     private readonly TimeSpan _retention;
     private DateTimeOffset _nextPurge = DateTimeOffset.MinValue;
     private bool _initialized;
+    /// <summary>A heap trim's request, served at the start of the next tick (the engine's own thread: its tables have no lock).</summary>
+    private TaskCompletionSource? _trimRequest;
     /// <summary>Device rows written per tick: a fleet-wide update is spread over ticks instead of stalling one.</summary>
     private const int DevicesPerTick = 250;
 
@@ -152,9 +155,36 @@ public sealed class AlertEngine
         }
     }
 
+    /// <summary>
+    /// Asks the engine to give back the slack of its per-device tables (device registry, evaluators) at its next tick, on
+    /// its own thread; the task completes once done. Any thread may call it (the collector's heap trim does).
+    /// </summary>
+    public Task RequestTrimAsync()
+    {
+        var request = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return (Interlocked.CompareExchange(ref _trimRequest, request, null) ?? request).Task;
+    }
+
+    /// <summary>The rules' evaluators as running (tests).</summary>
+    internal IReadOnlyList<RuleEvaluator> Evaluators => _evaluators;
+
+    /// <summary>The heap trim's call: <see cref="RequestTrimAsync"/>, served at the engine's next tick.</summary>
+    public Task TrimAsync(CancellationToken cancellationToken) => RequestTrimAsync().WaitAsync(cancellationToken);
+
     /// <summary>Lets time pass: for-durations, no-data, sliding windows, composites, flapping, silences, escalation.</summary>
     public async Task TickAsync(CancellationToken cancellationToken)
     {
+        if (Interlocked.Exchange(ref _trimRequest, null) is { } trim)
+        {
+            _registry.TrimExcess();
+            foreach (var evaluator in _evaluators)
+            {
+                evaluator.TrimExcess();
+            }
+
+            trim.TrySetResult();
+        }
+
         var now = _time.GetUtcNow();
         await FollowCatalogueAsync(now, cancellationToken);
         _registry.Tick(now, _healthChanges);

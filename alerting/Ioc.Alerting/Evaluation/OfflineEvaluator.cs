@@ -26,6 +26,11 @@ public sealed class OfflineEvaluator : RuleEvaluator
 
     public override int TrackedSubjects => _devices.Count;
 
+    public override void TrimExcess() => _devices.TrimExcess();
+
+    /// <summary>Slots the device table holds (tests).</summary>
+    internal int Capacity => _devices.Capacity;
+
     public override bool Wants(MessageChannel channel) => true;
 
     public override void OnMessage(in MessageContext context, List<AlertSignal> output)

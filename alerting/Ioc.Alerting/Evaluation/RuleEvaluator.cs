@@ -26,6 +26,11 @@ public abstract class RuleEvaluator(AlertRule rule)
 
     public abstract void OnMessage(in MessageContext context, List<AlertSignal> output);
 
+    /// <summary>Gives back the slack of per-subject tables after a burst (the engine's thread, like every other call).</summary>
+    public virtual void TrimExcess()
+    {
+    }
+
     /// <summary>Time passes: for-durations elapse, windows slide, silent devices go missing.</summary>
     public virtual void OnTick(DateTimeOffset now, List<AlertSignal> output)
     {

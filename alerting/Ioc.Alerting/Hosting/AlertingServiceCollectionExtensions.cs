@@ -11,6 +11,7 @@ using Ioc.Alerting.Text;
 using Ioc.Storage.Operational;
 using Ioc.Contract;
 using Ioc.Contract.Alerts;
+using Ioc.Contract.Diagnostics;
 using Ioc.Mqtt.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -82,6 +83,7 @@ public static class AlertingServiceCollectionExtensions
         services.TryAddSingleton(sp => new FlapDetector(sp.GetRequiredService<AlertingOptions>().Flapping));
         services.TryAddSingleton<AlertLifecycle>();
         services.TryAddSingleton<AlertEngine>();
+        services.AddSingleton<IHeapTrimParticipant>(sp => sp.GetRequiredService<AlertEngine>());
         services.TryAddSingleton<AlertingMetrics>();
         services.TryAddSingleton<AlertIntake>();
         if (evaluator.Input == EvaluatorInput.Lease)

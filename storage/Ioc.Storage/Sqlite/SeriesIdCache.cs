@@ -19,6 +19,12 @@ internal sealed class SeriesIdCache(int capacity)
 
     public int Count => _ids.Count;
 
+    /// <summary>Slots the table holds (capacity doubles while it grows).</summary>
+    public int Capacity => _ids.Capacity;
+
+    /// <summary>Gives back the slack left by doubling.</summary>
+    public void TrimExcess() => _ids.TrimExcess();
+
     /// <summary>The point's series hash (what <see cref="TryGet"/>, <see cref="Add"/> and <see cref="Remove"/> take).</summary>
     public static SeriesHash HashOf(Point point)
     {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Dapper;
 using Ioc.Contract;
+using Ioc.Contract.Diagnostics;
 using Ioc.Contract.Model;
 using Microsoft.Data.Sqlite;
 
@@ -12,7 +13,7 @@ namespace Ioc.Storage.Sqlite;
 /// The embedded telemetry store: one row per point, fields as JSON, keyed by (series, time) so that a
 /// replayed point merges into the stored one instead of duplicating it (as InfluxDB does).
 /// </summary>
-public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
+public sealed class SqliteTelemetryStore : ITelemetryStore, IHeapTrimParticipant, IAsyncDisposable
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS series (
@@ -54,6 +55,30 @@ public sealed class SqliteTelemetryStore : ITelemetryStore, IAsyncDisposable
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         await _database.ExecuteAsync(Schema, cancellationToken);
+    }
+
+    /// <summary>Series the id cache holds and the slots it has room for (tests).</summary>
+    internal (int Count, int Capacity) SeriesCache => (_seriesIds.Count, _seriesIds.Capacity);
+
+    /// <summary>
+    /// Gives back the series-id cache's slack after a burst, under the write lock (the cache's owner). A write in progress
+    /// means the burst is not over: then it declines rather than wait.
+    /// </summary>
+    public Task TrimAsync(CancellationToken cancellationToken)
+    {
+        if (_writeLock.Wait(0, cancellationToken))
+        {
+            try
+            {
+                _seriesIds.TrimExcess();
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+
+        return Task.CompletedTask;
     }
 
     public async Task WriteAsync(IReadOnlyList<Point> points, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Ioc.Collector.Diagnostics;
+using Ioc.Contract.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Ioc.Collector.Tests.Diagnostics;
@@ -16,7 +17,9 @@ public sealed class HeapTrimServiceTests
     [InlineData(0, 600, 150, true)] // a burst is over: quiet, 450 MB more than after the last trim
     [InlineData(90, 600, 150, false)] // still ingesting (90 MB/s allocated): the GC's own budgets decide
     [InlineData(0, 180, 150, false)] // quiet, but only 30 MB above the baseline
+    [InlineData(0, 182, 150, true)] // quiet, 32 MB above: a 10,000-device burst (60–67 MB of heap against ≈ 10 MB idle)
     [InlineData(3, 214, 150, true)] // just under the quiet rate, just over the growth
+    [InlineData(5, 600, 150, false)] // 5 MB/s allocated: not quiet, however much it holds
     public void ShouldTrim_OnlyWhenQuietAndGrown(long allocatedMbPerSecond, long committedMb, long baselineMb, bool expected) =>
         Assert.Equal(expected, HeapTrimService.ShouldTrim(allocatedMbPerSecond * Mb, committedMb * Mb, baselineMb * Mb));
 
@@ -56,5 +59,79 @@ public sealed class HeapTrimServiceTests
         Assert.True(gen2After > gen2Before, "the trim is a full collection");
         Assert.False(again, "nothing has grown since the trim");
         Assert.Equal(trims + 1, service.Trims);
+    }
+
+    [Fact]
+    public void Check_ABurstBeforeTheFirstCheck_IsTrimmedOnceQuiet()
+    {
+        // Arrange: a full collection, so that committed memory is near this process's live size; then the service starts.
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        var service = new HeapTrimService(TimeProvider.System, NullLogger<HeapTrimService>.Instance);
+
+        // A burst right after start-up (a fleet reconnecting), over before... nothing: the first check sees it running.
+        var burst = new List<byte[]>();
+        for (var i = 0; i < 120; i++)
+        {
+            burst.Add(new byte[Mb]);
+        }
+
+        GC.Collect(1);
+        var duringBurst = service.Check(TimeSpan.FromSeconds(1));
+        GC.KeepAlive(burst);
+        burst = null;
+        var afterBurst = service.Check(TimeSpan.FromSeconds(10));
+
+        // Before: the first check's committed size (the burst's) became the baseline and nothing was ever trimmed.
+        Assert.False(duringBurst);
+        Assert.True(afterBurst, "the burst's memory is measured from the size at start, not from the first check");
+    }
+
+    [Fact]
+    public async Task CheckAsync_LetsEveryParticipantTrimFirst_ThenCollects_AndDoesNotWaitForeverForAnOwnerThatDoesNotAnswer()
+    {
+        var gen2AtTrim = new List<int>();
+        var prompt = new Participant(() => gen2AtTrim.Add(GC.CollectionCount(2)));
+        var silent = new Participant(null); // an alert engine that does not tick here: its task never completes
+        var service = new HeapTrimService(TimeProvider.System, NullLogger<HeapTrimService>.Instance, [prompt, silent]);
+        service.Trim(0);
+        var burst = new List<byte[]>();
+        for (var i = 0; i < 100; i++)
+        {
+            burst.Add(new byte[Mb]);
+        }
+
+        GC.Collect(1);
+        GC.KeepAlive(burst);
+        burst = null;
+        await service.CheckAsync(TimeSpan.FromSeconds(1), CancellationToken.None); // the burst's allocation rate: not quiet
+        Assert.Equal(0, prompt.Calls);
+
+        var started = DateTime.UtcNow;
+        var trimmed = await service.CheckAsync(TimeSpan.FromSeconds(10), CancellationToken.None);
+        var gen2After = GC.CollectionCount(2);
+
+        Assert.True(trimmed);
+        Assert.Equal(1, prompt.Calls);
+        Assert.Equal(1, silent.Calls);
+        Assert.True(gen2After > Assert.Single(gen2AtTrim), "the participants trim before the full collection");
+        var waited = DateTime.UtcNow - started;
+        Assert.True(waited >= HeapTrimService.ParticipantTimeout - TimeSpan.FromMilliseconds(100) && waited < TimeSpan.FromSeconds(30), $"waited {waited}");
+    }
+
+    private sealed class Participant(Action? trim) : IHeapTrimParticipant
+    {
+        public int Calls { get; private set; }
+
+        public Task TrimAsync(CancellationToken cancellationToken)
+        {
+            Calls++;
+            if (trim is null)
+            {
+                return new TaskCompletionSource().Task;
+            }
+
+            trim();
+            return Task.CompletedTask;
+        }
     }
 }
