@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Ioc.Alerting.Hosting;
@@ -39,30 +38,12 @@ public sealed class HttpRuleCommands(HttpClient http, IAlertEngineLocator locato
     private async Task<T> SendAsync<T>(string path, object body, CancellationToken cancellationToken)
         where T : class
     {
-        var engine = await locator.GetEngineUriAsync(cancellationToken);
-        var uri = new Uri(ConfiguredAlertEngineLocator.Normalize(engine.AbsoluteUri) ?? engine, path);
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = JsonContent.Create(body, body.GetType(), options: AlertCommandWire.Json) };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new AlertEngineUnavailableException($"the alert engine at {engine} cannot be reached: {ex.Message}", ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new AlertEngineUnavailableException($"the alert engine at {engine} did not answer within {http.Timeout.TotalSeconds:0} s; the rule change may or may not have been applied", ex);
-        }
-
+        var (response, engine) = await EngineCommandHttp.PostAsync(http, locator, _token, path, body, "the rule change", cancellationToken);
         using (response)
         {
             if (response.IsSuccessStatusCode)
             {
-                var result = await response.Content.ReadFromJsonAsync<T>(AlertCommandWire.Json, cancellationToken)
-                    ?? throw new AlertEngineUnavailableException($"the alert engine at {engine} answered {path} with an empty body");
+                var result = await EngineCommandHttp.ReadAsync<T>(response, engine, path, cancellationToken);
                 await catalog.RefreshAsync(cancellationToken);
                 return result;
             }
@@ -89,7 +70,7 @@ public sealed class HttpRuleCommands(HttpClient http, IAlertEngineLocator locato
             }
 
             throw response.StatusCode == HttpStatusCode.Unauthorized
-                ? new AlertEngineUnavailableException($"the alert engine at {engine} refused the command token; {AlertingOptions.SectionName}:CommandToken must be the same here and on the engine's host")
+                ? EngineCommandHttp.TokenRefused(engine)
                 : new AlertEngineUnavailableException($"the alert engine at {engine} answered HTTP {(int)response.StatusCode}: {error?.Error}");
         }
     }
