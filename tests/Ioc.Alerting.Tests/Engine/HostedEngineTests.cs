@@ -7,6 +7,7 @@ using Ioc.Alerting.Rules;
 using Ioc.Alerting.Service;
 using Ioc.Alerting.Tests.Shared;
 using Ioc.Contract;
+using Ioc.Contract.Model;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -114,9 +115,7 @@ public sealed class HostedEngineTests : IAsyncDisposable
     public async Task Stop_RightAfterRunsWereObserved_EveryMessageTakenIsEvaluated()
     {
         // A rule that fires on each message (one device each): alerts counted = messages sent.
-        Directory.CreateDirectory(_directory);
-        var rules = Path.Combine(_directory, "rules.json");
-        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        var rules = await UpsOnBatteryRulesAsync();
         // 2048 SQLite writes on a shared 2-core machine: a stop timeout they fit in (the drain stops at it, by design).
         using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services => services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(3)));
         await host.StartAsync();
@@ -127,15 +126,11 @@ public sealed class HostedEngineTests : IAsyncDisposable
 
         for (var r = 0; r < Runs; r++)
         {
-            observer.Observe([.. Enumerable.Range(r * RunLength, RunLength).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+            observer.Observe(OnBattery(r * RunLength, RunLength, now));
         }
 
         // Stop once the loop is inside the first run (each message writes an alert, so the runs take a while).
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-        }
+        await FirstEvaluatedAsync(engine);
 
         Assert.InRange(engine.Processed, 1, Runs * RunLength - 1);
         await host.StopAsync();
@@ -148,9 +143,7 @@ public sealed class HostedEngineTests : IAsyncDisposable
     [Fact]
     public async Task Stop_StoreFailsDuringTheDrain_StopsAtTheFirstFailureAndLogsHowManyWereNotEvaluated()
     {
-        Directory.CreateDirectory(_directory);
-        var rules = Path.Combine(_directory, "rules.json");
-        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        var rules = await UpsOnBatteryRulesAsync();
         var logs = new CollectingLogs();
         FailingStore? failing = null;
         using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services => services.Replace(ServiceDescriptor.Singleton<Ioc.Storage.Operational.IAlertStore>(sp =>
@@ -162,14 +155,10 @@ public sealed class HostedEngineTests : IAsyncDisposable
         var now = DateTimeOffset.UtcNow;
         for (var r = 0; r < Runs; r++)
         {
-            observer.Observe([.. Enumerable.Range(r * RunLength, RunLength).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+            observer.Observe(OnBattery(r * RunLength, RunLength, now));
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-        }
+        await FirstEvaluatedAsync(engine);
 
         // The database goes away as the host stops: every store call fails from here on.
         failing!.Fail = true;
@@ -190,9 +179,7 @@ public sealed class HostedEngineTests : IAsyncDisposable
     [Fact]
     public async Task Stop_StoreHangsDuringTheDrain_StopsBeforeTheShutdownTimeoutAndLogsWhatWasLeft()
     {
-        Directory.CreateDirectory(_directory);
-        var rules = Path.Combine(_directory, "rules.json");
-        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        var rules = await UpsOnBatteryRulesAsync();
         var logs = new CollectingLogs();
         FailingStore? store = null;
         using var host = BuildHost(new() { ["Ioc:Alerting:RulesPath"] = rules }, services =>
@@ -209,20 +196,16 @@ public sealed class HostedEngineTests : IAsyncDisposable
         // it is cancelled), just as the host stops with a backlog.
         var now = DateTimeOffset.UtcNow;
         observer.Observe(TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", "UPS-FIRST"), """{"on_battery": true}""", now));
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Yield();
-        }
+        await FirstEvaluatedAsync(engine);
 
         Assert.Equal(1, engine.Processed);
         store!.Hang = true;
-        observer.Observe([.. Enumerable.Range(0, 256).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))]);
+        observer.Observe(OnBattery(0, 256, now));
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         await host.StopAsync();
 
         // The drain's token fires at 1.8 s (2 s less a tenth): the hung write is cancelled and what was left is logged.
-        deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
         while (!logs.Entries.Any(e => e.EventId == 4046) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(20);
@@ -232,6 +215,28 @@ public sealed class HostedEngineTests : IAsyncDisposable
         Assert.InRange(stopwatch.Elapsed, TimeSpan.FromSeconds(1.5), TimeSpan.FromSeconds(5));
         Assert.Contains("the shutdown time ran out", stopped.Message, StringComparison.Ordinal);
         Assert.Contains($"{257 - engine.Processed} taken message(s) were not evaluated", stopped.Message, StringComparison.Ordinal);
+    }
+
+    private async Task<string> UpsOnBatteryRulesAsync()
+    {
+        Directory.CreateDirectory(_directory);
+        var rules = Path.Combine(_directory, "rules.json");
+        await File.WriteAllTextAsync(rules, AlertingHarness.Rules("""{"id":"ups-on-battery","kind":"state","severity":"major","metric":"on_battery","equals":true}"""));
+        return rules;
+    }
+
+    /// <summary>One run of UPS telemetry on battery, one device per message (UPS-first … UPS-first+count-1).</summary>
+    private static DecodedMessage[] OnBattery(int first, int count, DateTimeOffset now) =>
+        [.. Enumerable.Range(first, count).Select(i => TestMessages.Telemetry(new DeviceAddress("dc-tinh", "ups", $"UPS-{i:D4}"), """{"on_battery": true}""", now))];
+
+    /// <summary>Spins until the engine has evaluated its first message (polling with delays could miss the moment the runs are still in hand).</summary>
+    private static async Task FirstEvaluatedAsync(AlertEngine engine)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (engine.Processed == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Yield();
+        }
     }
 
     [Theory]
