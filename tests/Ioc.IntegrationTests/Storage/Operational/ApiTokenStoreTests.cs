@@ -9,28 +9,8 @@ using Microsoft.Data.Sqlite;
 namespace Ioc.IntegrationTests.Storage.Operational;
 
 /// <summary>The API token store on each adapter: SQLite on a temp file, PostgreSQL 15 on a real server.</summary>
-public abstract class ApiTokenStoreTests : IAsyncLifetime
+public abstract class ApiTokenStoreTests : OperationalStoreAdapterTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
-
-    protected IOperationalStore Store { get; private set; } = null!;
-
-    protected abstract Task<IOperationalStore> OpenStoreAsync();
-
-    public async Task InitializeAsync()
-    {
-        Store = await OpenStoreAsync();
-        await Store.MigrateAsync(CancellationToken.None);
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        if (Store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
-
     [Fact]
     public async Task CreateVerifyRevoke_SecretShownOnceStoredHashed_FollowsTheLifecycle()
     {

@@ -9,28 +9,8 @@ using Microsoft.Data.Sqlite;
 namespace Ioc.IntegrationTests.Storage.Operational;
 
 /// <summary>The alert rule catalogue on each adapter: SQLite on a temp file, PostgreSQL 15 on a real server.</summary>
-public abstract class RuleCatalogStoreTests : IAsyncLifetime
+public abstract class RuleCatalogStoreTests : OperationalStoreAdapterTests
 {
-    private static readonly DateTimeOffset T0 = new(2026, 1, 2, 3, 4, 5, 678, TimeSpan.Zero);
-
-    protected IOperationalStore Store { get; private set; } = null!;
-
-    protected abstract Task<IOperationalStore> OpenStoreAsync();
-
-    public async Task InitializeAsync()
-    {
-        Store = await OpenStoreAsync();
-        await Store.MigrateAsync(CancellationToken.None);
-    }
-
-    public virtual async Task DisposeAsync()
-    {
-        if (Store is IAsyncDisposable disposable)
-        {
-            await disposable.DisposeAsync();
-        }
-    }
-
     private static StoredRule Rule(string id, string definition, long version = 1, bool enabled = true, string origin = RuleOrigins.File, string? file = null) =>
         new(id, definition, enabled, origin, version, "seed", T0, file);
 
