@@ -12,30 +12,23 @@ using static Ioc.Dashboard.Tests.Shared.TestReportData;
 namespace Ioc.Dashboard.Tests.Reports;
 
 /// <summary>The 1st-of-month mail on a fake clock (24/11/2026 10:00 local) through a real SMTP conversation.</summary>
-public sealed class MonthlyReportMailerTests : IAsyncLifetime
+public sealed class MonthlyReportMailerTests : SeededReportTests
 {
-    private readonly DashboardTestContext _ctx = new();
     private readonly TestSmtpServer _smtp = new();
     private readonly ReportsOptions _options = new() { ChromiumPath = "/usr/bin/chromium", Recipients = ["lanhdao@haiduong.gov.vn", "soc@haiduong.gov.vn"] };
 
-    public async Task InitializeAsync()
-    {
-        AddReports(_ctx);
-        await SeedAsync(_ctx);
-    }
-
-    public async Task DisposeAsync()
+    public override async Task DisposeAsync()
     {
         _smtp.Dispose();
-        await _ctx.DisposeAsync();
+        await base.DisposeAsync();
     }
 
     private MonthlyReportMailer NewMailer() => new(
-        _ctx.Services.GetRequiredService<ReportFiles>(),
-        _ctx.Services.GetRequiredService<AuditLog>(),
-        _ctx.Services.GetRequiredService<DashboardClock>(),
-        _ctx.Time,
-        _ctx.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<ReportText>>(),
+        Context.Services.GetRequiredService<ReportFiles>(),
+        Context.Services.GetRequiredService<AuditLog>(),
+        Context.Services.GetRequiredService<DashboardClock>(),
+        Context.Time,
+        Context.Services.GetRequiredService<Microsoft.Extensions.Localization.IStringLocalizer<ReportText>>(),
         Options.Create(_options),
         new StaticMonitor(new EmailOptions { Host = "127.0.0.1", Port = _smtp.Port, From = "ioc@haiduong.gov.vn" }),
         NullLogger<MonthlyReportMailer>.Instance);
@@ -52,7 +45,7 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
         await mailer.StopAsync(CancellationToken.None);
         var restarted = NewMailer();
         var again = await restarted.RunOnceAsync(CancellationToken.None);
-        _ctx.Time.Advance(TimeSpan.FromHours(3));
+        Context.Time.Advance(TimeSpan.FromHours(3));
         var later = await restarted.RunOnceAsync(CancellationToken.None);
 
         // Assert
@@ -66,7 +59,7 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
             [("application/pdf", "bao-cao-thang-2026-10.pdf"), (ReportFiles.XlsxType, "bao-cao-thang-2026-10.xlsx")],
             attachments.Select(m => (m.Groups[1].Value, m.Groups[2].Value)).Order());
         Assert.Equal(2, System.Text.RegularExpressions.Regex.Count(mail.Body, "Content-Disposition: attachment"));
-        var audit = await _ctx.Services.GetRequiredService<AuditLog>().ListAsync(10, MonthlyReportMailer.Actor, CancellationToken.None);
+        var audit = await Context.Services.GetRequiredService<AuditLog>().ListAsync(10, MonthlyReportMailer.Actor, CancellationToken.None);
         Assert.Equal("reports/monthly/2026-10", Assert.Single(audit).Target);
     }
 
@@ -80,7 +73,7 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
 
         // Act
         var before = await mailer.RunOnceAsync(CancellationToken.None);
-        _ctx.Time.Advance(TimeSpan.FromHours(1));
+        Context.Time.Advance(TimeSpan.FromHours(1));
         var at = await mailer.RunOnceAsync(CancellationToken.None);
 
         // Assert
@@ -106,7 +99,7 @@ public sealed class MonthlyReportMailerTests : IAsyncLifetime
     /// <summary>Waits until the mail has arrived and its month is recorded as sent.</summary>
     private async Task<TestSmtpServer.ReceivedMail> WaitForSentAsync()
     {
-        var audit = _ctx.Services.GetRequiredService<AuditLog>();
+        var audit = Context.Services.GetRequiredService<AuditLog>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (_smtp.Messages.IsEmpty || (await audit.ListAsync(10, MonthlyReportMailer.Actor, timeout.Token)).Count == 0)
         {

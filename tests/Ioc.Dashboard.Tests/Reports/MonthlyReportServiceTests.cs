@@ -8,21 +8,9 @@ using static Ioc.Dashboard.Tests.Shared.TestReportData;
 
 namespace Ioc.Dashboard.Tests.Reports;
 
-public sealed class MonthlyReportServiceTests : IAsyncLifetime
+public sealed class MonthlyReportServiceTests : SeededReportTests
 {
-    private static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
-    private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en-US");
-    private readonly DashboardTestContext _ctx = new();
-
-    public async Task InitializeAsync()
-    {
-        AddReports(_ctx);
-        await SeedAsync(_ctx);
-    }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
-
-    private MonthlyReportService Service => _ctx.Services.GetRequiredService<MonthlyReportService>();
+    private MonthlyReportService Service => Context.Services.GetRequiredService<MonthlyReportService>();
 
     [Fact]
     public async Task Build_DemoOctober_AvailabilityPerDistrictSiteAndType()
@@ -131,7 +119,7 @@ public sealed class MonthlyReportServiceTests : IAsyncLifetime
         // Assert
         Assert.Equal(new ReportMonth(2026, 11), report.Month);
         Assert.True(report.Partial);
-        Assert.Equal(_ctx.Time.GetUtcNow(), report.To);
+        Assert.Equal(Context.Time.GetUtcNow(), report.To);
         Assert.Equal(1, report.SecurityTotal);
     }
 }

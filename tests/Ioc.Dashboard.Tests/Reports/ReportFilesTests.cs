@@ -10,21 +10,9 @@ using static Ioc.Dashboard.Tests.Shared.TestReportData;
 namespace Ioc.Dashboard.Tests.Reports;
 
 /// <summary>The workbook read back with ClosedXML, and the PDF printed by the machine's Chromium and read back with poppler's pdftotext.</summary>
-public sealed class ReportFilesTests : IAsyncLifetime
+public sealed class ReportFilesTests : SeededReportTests
 {
-    private static readonly CultureInfo Vi = CultureInfo.GetCultureInfo("vi-VN");
-    private static readonly CultureInfo En = CultureInfo.GetCultureInfo("en-US");
-    private readonly DashboardTestContext _ctx = new();
-
-    public async Task InitializeAsync()
-    {
-        AddReports(_ctx);
-        await SeedAsync(_ctx);
-    }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
-
-    private ReportFiles Files => _ctx.Services.GetRequiredService<ReportFiles>();
+    private ReportFiles Files => Context.Services.GetRequiredService<ReportFiles>();
 
     [Fact]
     public async Task Xlsx_DemoOctober_SheetsAndFiguresEqualTheModel()
@@ -39,7 +27,7 @@ public sealed class ReportFilesTests : IAsyncLifetime
         Assert.Equal("bao-cao-thang-2026-10.xlsx", file.FileName);
         using var workbook = new XLWorkbook(new MemoryStream(file.Content));
         Assert.Equal(["Tóm tắt", "Huyện", "Điểm", "Loại thiết bị", "Sự cố", "Thiết bị kém nhất", "Sự kiện an ninh"], workbook.Worksheets.Select(w => w.Name));
-        Assert.Equal(workbook.Worksheets.Select(w => w.Name), _ctx.Services.GetRequiredService<ReportWorkbook>().SheetNames("vi-VN"));
+        Assert.Equal(workbook.Worksheets.Select(w => w.Name), Context.Services.GetRequiredService<ReportWorkbook>().SheetNames("vi-VN"));
 
         var districts = workbook.Worksheet("Huyện");
         Assert.Equal("Huyện", districts.Cell(1, 1).GetString());
@@ -91,7 +79,7 @@ public sealed class ReportFilesTests : IAsyncLifetime
         // Arrange: alert texts come from devices (a syslog line, a device's own name); a spreadsheet must not run them.
         const string formula = "=HYPERLINK(\"http://attacker.example/\",\"xem\")";
         var at = new DateTimeOffset(2026, 10, 12, 9, 0, 0, TimeSpan.FromHours(7));
-        _ctx.Alerts.Put(new Ioc.Contract.Alerts.Alert
+        Context.Alerts.Put(new Ioc.Contract.Alerts.Alert
         {
             Id = 0, RuleId = "brute-force", RuleName = "brute-force", Kind = "event-count", SubjectKey = "device:x/firewall/1-2",
             Subject = formula, Severity = Ioc.Contract.Alerts.AlertSeverity.Major, State = Ioc.Contract.Alerts.AlertState.Resolved,

@@ -9,29 +9,19 @@ using ReportsPage = Ioc.Dashboard.Components.Pages.Reports;
 
 namespace Ioc.Dashboard.Tests.Reports;
 
-public sealed class ReportsPageTests : IAsyncLifetime
+public sealed class ReportsPageTests : SeededReportTests
 {
-    private readonly DashboardTestContext _ctx = new();
-
     public ReportsPageTests()
     {
         CultureInfo.CurrentUICulture = CultureInfo.CurrentCulture = new CultureInfo("vi-VN");
-        _ctx.SignInAs("lanhdao", Roles.Viewer);
+        Context.SignInAs("lanhdao", Roles.Viewer);
     }
-
-    public async Task InitializeAsync()
-    {
-        TestReportData.AddReports(_ctx);
-        await TestReportData.SeedAsync(_ctx);
-    }
-
-    public async Task DisposeAsync() => await _ctx.DisposeAsync();
 
     [Fact]
     public void Render_NoMonthGiven_LastFullMonthWithSummaryTablesAndDownloads()
     {
         // Act
-        var page = _ctx.Render<ReportsPage>();
+        var page = Context.Render<ReportsPage>();
 
         // Assert
         page.WaitForAssertion(() => Assert.Contains("Trong tháng 10/2026, thiết bị toàn tỉnh sẵn sàng 99,910 %", page.Find("[data-testid=report-summary]").TextContent, StringComparison.Ordinal));
@@ -49,10 +39,10 @@ public sealed class ReportsPageTests : IAsyncLifetime
     public void Render_MonthWithoutData_SaysSo()
     {
         // Arrange
-        _ctx.Services.GetRequiredService<NavigationManager>().NavigateTo("reports?month=2026-06");
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("reports?month=2026-06");
 
         // Act
-        var page = _ctx.Render<ReportsPage>();
+        var page = Context.Render<ReportsPage>();
 
         // Assert
         page.WaitForAssertion(() => Assert.Contains("Không có dữ liệu cho tháng 06/2026", page.Find("[data-testid=report-nodata]").TextContent, StringComparison.Ordinal));
@@ -64,10 +54,10 @@ public sealed class ReportsPageTests : IAsyncLifetime
     public void Render_CurrentMonth_LabelledPartial()
     {
         // Arrange
-        _ctx.Services.GetRequiredService<NavigationManager>().NavigateTo("reports?month=2026-11");
+        Context.Services.GetRequiredService<NavigationManager>().NavigateTo("reports?month=2026-11");
 
         // Act
-        var page = _ctx.Render<ReportsPage>();
+        var page = Context.Render<ReportsPage>();
 
         // Assert
         page.WaitForAssertion(() => Assert.Contains("chưa đủ tháng, đến 24/11/2026 10:00", page.Find("[data-testid=report-partial]").TextContent, StringComparison.Ordinal));
