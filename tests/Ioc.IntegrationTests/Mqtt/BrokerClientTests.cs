@@ -81,17 +81,7 @@ public sealed class BrokerClientTests
         }
 
         // Assert: a third session sees the marker published now, and nothing before it.
-        var third = new ConcurrentQueue<(string Text, MqttApplicationMessage Message)>();
-        await using (var client = new BrokerClient(Options(broker.Port), settings, async e =>
-        {
-            await Enqueue(third, e);
-            await e.AcknowledgeAsync(CancellationToken.None);
-        }))
-        {
-            await client.ConnectAsync(CancellationToken.None);
-            await PublishAsync(broker.Port, "ack/2", "marker");
-            await Wait.UntilAsync(() => !third.IsEmpty, Timeout, "the marker");
-        }
+        var third = await ReconnectUntilMarkerAsync(broker.Port, settings, "ack/2", "marker");
 
         Assert.Equal("held", Assert.Single(first).Text);
         Assert.Equal("held", Assert.Single(second).Text);
@@ -215,20 +205,28 @@ public sealed class BrokerClientTests
         }
 
         // Assert: the same session again receives only what is published now; nothing acknowledged comes back.
-        var second = new ConcurrentQueue<(string Text, MqttApplicationMessage Message)>();
-        await using (var client = new BrokerClient(Options(broker.Port), settings, async e =>
-        {
-            await Enqueue(second, e);
-            await e.AcknowledgeAsync(CancellationToken.None);
-        }))
-        {
-            await client.ConnectAsync(CancellationToken.None);
-            await PublishAsync(broker.Port, "co/x", "after");
-            await Wait.UntilAsync(() => second.Any(m => m.Text == "after"), Timeout, "the message published after the reconnect");
-            await client.StopAsync(CancellationToken.None);
-        }
+        var second = await ReconnectUntilMarkerAsync(broker.Port, settings, "co/x", "after");
 
         Assert.Equal(["after"], second.Select(m => m.Text));
+    }
+
+    /// <summary>
+    /// The same session again, acknowledging everything: publishes <paramref name="marker"/> once connected and returns
+    /// what the session received up to and including it (what the broker kept for the session comes before it).
+    /// </summary>
+    private static async Task<ConcurrentQueue<(string Text, MqttApplicationMessage Message)>> ReconnectUntilMarkerAsync(int port, BrokerClientSettings settings, string topic, string marker)
+    {
+        var received = new ConcurrentQueue<(string Text, MqttApplicationMessage Message)>();
+        await using var client = new BrokerClient(Options(port), settings, async e =>
+        {
+            await Enqueue(received, e);
+            await e.AcknowledgeAsync(CancellationToken.None);
+        });
+        await client.ConnectAsync(CancellationToken.None);
+        await PublishAsync(port, topic, marker);
+        await Wait.UntilAsync(() => received.Any(m => m.Text == marker), Timeout, $"the marker '{marker}' published after the reconnect");
+        await client.StopAsync(CancellationToken.None);
+        return received;
     }
 
     private static MqttConnectionOptions Options(int port) => new() { Port = port, ReconnectMinDelay = TimeSpan.FromMilliseconds(100), ReconnectMaxDelay = TimeSpan.FromSeconds(1), ConnectTimeout = TimeSpan.FromSeconds(5) };
